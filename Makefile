@@ -1,0 +1,112 @@
+# scxd - one non-recursive Makefile. `make V=1` shows full commands.
+#
+#   make            build bpf/, daemon/scxd, ctl/scxctl
+#   make deps       install every build/test dependency (root) + VM kernel
+#   make test       host unit tests, then the VM suite; last line "N passed, N failed"
+#   make demo       boot the VM, run scxd with the default config, show status
+#   make bench      benchmarks (not part of test)
+
+ifneq ($(V),1)
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+CLANG	?= $(shell command -v clang-19 || command -v clang)
+BPFTOOL	?= bpftool
+CC	?= cc
+PKGS	:= libbpf libsystemd libcjson inih libcgroup
+B	:= build
+CACHE	:= $(or $(SCXD_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/scxd)
+VM_KERNEL ?= 7.3
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBBPF_VERSION := $(shell pkg-config --modversion libbpf 2>/dev/null)
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP \
+	   -I$(B) -Ibpf -Idaemon $(PKG_CFLAGS) -D_GNU_SOURCE
+LDLIBS	+= $(PKG_LIBS)
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 -I$(B) -Ibpf \
+	   -Wall -Wno-missing-declarations -Wno-unused-function -Werror
+
+DAEMON_SRCS := $(wildcard daemon/*.c)
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(B)/%.o)
+# The pure modules (they never log, never touch BPF): shared by scxctl
+# and linked into the host unit tests.
+PURE_OBJS := $(B)/daemon/protocol.o $(B)/daemon/config.o $(B)/daemon/rule.o
+CTL_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+
+all: daemon/scxd ctl/scxctl
+
+# vmlinux.h comes from BTF: the running kernel's when it has sched_ext,
+# else the VM kernel's (tools/vm-kernel.sh). Never edited by hand.
+$(B)/vmlinux.h:
+	$(call msg,BTF,$@)
+	$(Q)mkdir -p $(B)
+	$(Q)if $(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format raw 2>/dev/null | grep -q "'sched_ext_ops'"; then \
+		src=/sys/kernel/btf/vmlinux; \
+	else \
+		src=$(CACHE)/kernel/$(VM_KERNEL)/vmlinux; \
+		[ -s $$src ] || { echo "no sched_ext BTF: run 'make deps' (fetches the VM kernel)" >&2; exit 1; }; \
+	fi; \
+	$(BPFTOOL) btf dump file $$src format c > $@.tmp && mv $@.tmp $@ && echo "    vmlinux.h from $$src"
+
+$(B)/%.bpf.o: bpf/%.bpf.c bpf/scxd.h bpf/policy.h $(B)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# bpftool 7.5 (libbpf 1.5) writes `map->link = ...` for struct_ops maps;
+# libbpf < 1.5 has no such field. Drop the line only then: the loader
+# attaches struct_ops itself and owns that link either way.
+$(B)/%.skel.h: $(B)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@.tmp
+	$(Q)if [ -n "$(LIBBPF_VERSION)" ] && ! printf '%s\n' 1.5 "$(LIBBPF_VERSION)" | sort -V -C; then \
+		sed -i '/map->link = &obj->links\./d' $@.tmp; \
+		echo "    libbpf $(LIBBPF_VERSION) < 1.5: dropped struct_ops map->link from skeleton"; \
+	fi
+	$(Q)mv $@.tmp $@
+
+$(B)/daemon/loader.o: $(B)/scxd.skel.h
+
+$(B)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+daemon/scxd: $(DAEMON_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+ctl/scxctl: $(CTL_OBJS) $(PURE_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(PURE_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	$(Q)tools/deps.sh
+
+unit: $(UNIT_TESTS)
+
+test: all $(UNIT_TESTS)
+	$(Q)tests/run.sh $(UNIT_TESTS)
+
+demo: all
+	$(Q)tests/vm/run.sh --demo
+
+bench: all
+	$(Q)tests/bench/run.sh
+
+clean:
+	$(Q)rm -rf $(B) daemon/scxd ctl/scxctl
+
+.PHONY: all deps unit test demo bench clean
+.SECONDARY:
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

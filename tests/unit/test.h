@@ -1,0 +1,84 @@
+/* test.h - a minimal unit-test harness. Each tests/unit/test_*.c is one
+ * binary: TEST() bodies register themselves, main() runs them all and
+ * prints "ok NAME" / "FAIL NAME: why" lines and a closing
+ * "unit: N passed, N failed" line that tests/run.sh adds up. */
+#ifndef SCXD_TEST_H
+#define SCXD_TEST_H
+#include <stdio.h>
+#include <string.h>
+
+struct test_case {
+	const char *name;
+	void (*fn)(int *failed);
+};
+
+#define TEST_MAX 256
+extern struct test_case test_cases[TEST_MAX];
+extern int test_count;
+
+/* The test's name is its C identifier with '_' read as ' ', so it can
+ * read like a sentence: TEST(invalid_policy_names_file_and_line). */
+#define TEST(id)								\
+	static void test_##id(int *failed);					\
+	__attribute__((constructor)) static void reg_##id(void)		\
+	{									\
+		if (test_count < TEST_MAX)					\
+			test_cases[test_count++] = (struct test_case){ #id, test_##id }; \
+	}									\
+	static void test_##id(int *failed)
+
+#define CHECK(cond) do {							\
+	if (!(cond)) {								\
+		printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+		*failed = 1;							\
+		return;								\
+	}									\
+} while (0)
+
+#define CHECK_INT(a, b) do {							\
+	long long _a = (a), _b = (b);						\
+	if (_a != _b) {								\
+		printf("  %s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, #a, _a, _b); \
+		*failed = 1;							\
+		return;								\
+	}									\
+} while (0)
+
+#define CHECK_STR(a, b) do {							\
+	const char *_a = (a), *_b = (b);					\
+	if (!_a || !_b || strcmp(_a, _b)) {					\
+		printf("  %s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a, \
+		       _a ? _a : "(null)", _b ? _b : "(null)");		\
+		*failed = 1;							\
+		return;								\
+	}									\
+} while (0)
+
+/* Substring check, for error messages: they must name file and line. */
+#define CHECK_CONTAINS(hay, needle) do {					\
+	const char *_h = (hay), *_n = (needle);					\
+	if (!_h || !strstr(_h, _n)) {						\
+		printf("  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
+		       _h ? _h : "(null)", _n);					\
+		*failed = 1;							\
+		return;								\
+	}									\
+} while (0)
+
+#define TEST_MAIN								\
+	struct test_case test_cases[TEST_MAX];					\
+	int test_count;								\
+	int main(void)								\
+	{									\
+		int pass = 0, fail = 0;						\
+		for (int i = 0; i < test_count; i++) {				\
+			int failed = 0;						\
+			test_cases[i].fn(&failed);				\
+			printf("%s %s\n", failed ? "FAIL" : "ok", test_cases[i].name); \
+			failed ? fail++ : pass++;				\
+		}								\
+		printf("unit: %d passed, %d failed\n", pass, fail);		\
+		return fail ? 1 : 0;						\
+	}
+
+#endif
