@@ -107,6 +107,15 @@ enum scxd_stat {
 	SCXD_NR_STATS,
 };
 
+/* Why the scheduler stopped, copied from struct scx_exit_info by ops.exit. */
+struct scxd_exit_rec {
+	s32	kind;			/* enum scx_exit_kind */
+	u32	exited;			/* non-zero once ops.exit ran */
+	s64	exit_code;
+	char	reason[128];
+	char	msg[1024];
+};
+
 /* Facts about a task that rules match against (filled by BPF, or by tests). */
 struct scxd_task_facts {
 	char	comm[SCXD_COMM_LEN];

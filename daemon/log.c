@@ -1,0 +1,70 @@
+/* log.c - see log.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <systemd/sd-journal.h>
+
+#include "log.h"
+
+static int max_level = LOG_INFO;
+static int to_journal;
+
+/* systemd sets JOURNAL_STREAM=dev:ino when stderr is a journal stream. */
+static int stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+		return 0;
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return 0;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+void log_setup(int level)
+{
+	max_level = level;
+	to_journal = stderr_is_journal();
+}
+
+void log_set_max_level(int level)
+{
+	max_level = level;
+}
+
+int log_get_max_level(void)
+{
+	return max_level;
+}
+
+int log_internal(int level, int err, const char *fmt, ...)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
+	};
+	char buf[2048];
+	int saved = errno;
+	va_list ap;
+
+	if (level > max_level)
+		return err;
+	errno = err < 0 ? -err : saved;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	errno = saved;
+
+	if (to_journal)
+		sd_journal_send("MESSAGE=%s", buf, "PRIORITY=%d", level,
+				"SYSLOG_IDENTIFIER=scxd", err ? "ERRNO=%d" : NULL, err < 0 ? -err : err,
+				NULL);
+	else
+		fprintf(stderr, "scxd: %s%s%s\n", level <= LOG_WARNING ? names[level & 7] : "",
+			level <= LOG_WARNING ? ": " : "", buf);
+	return err;
+}

@@ -1,0 +1,104 @@
+/* main.c - scxd: parse the command line, hand over to the manager. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "manager.h"
+
+#ifndef SCXD_VERSION
+#define SCXD_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: scxd [OPTIONS]\n"
+		"Run the scxd layered sched_ext scheduler.\n\n"
+		"  -c, --config FILE   configuration (default: built-in; the unit passes %s)\n"
+		"  -s, --socket PATH   control socket (default: from the config, %s)\n"
+		"      --check         validate the configuration, print its layers, exit\n"
+		"                      (0 valid, 78 invalid)\n"
+		"  -v, --verbose       log at debug level\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          this help\n",
+		SCXD_DEFAULT_CONFIG, SCXD_DEFAULT_SOCKET);
+}
+
+/* EX_CONFIG from sysexits.h: the configuration is invalid. */
+#define EXIT_CONFIG 78
+
+static int check_config(const char *path)
+{
+	struct scxd_config *c = calloc(1, sizeof(*c));
+	struct config_error err = {0};
+	char buf[600];
+	int r;
+
+	if (!c)
+		return EXIT_FAILURE;
+	r = path ? config_load_file(c, path, &err) : config_load_default(c);
+	if (r < 0) {
+		fprintf(stderr, "scxd: %s\n", config_error_str(&err, buf, sizeof(buf)));
+		free(c);
+		return EXIT_CONFIG;
+	}
+	printf("%s: %u layers, %u rules\n", c->source, c->nr_layers, c->nr_rules);
+	for (u32 i = 0; i < c->nr_layers; i++) {
+		printf("  %-16s %-10s weight=%u slice_us=%llu\n", c->layers[i].name,
+		       policy_name(c->layers[i].policy), c->layers[i].weight,
+		       (unsigned long long)c->layers[i].slice_ns / 1000);
+		for (u32 j = 0; j < c->nr_rules; j++)
+			if (c->rules[j].layer == i)
+				printf("      match = %s\n", c->rule_text[j]);
+	}
+	free(c);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct manager_options opts = {0};
+	struct manager *m = NULL;
+	int c, r, check = 0, verbose = 0;
+
+	while ((c = getopt_long(argc, argv, "c:s:vVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': opts.config_path = optarg; break;
+		case 's': opts.socket_path = optarg; break;
+		case 'C': check = 1; break;
+		case 'v': verbose = 1; break;
+		case 'V': printf("scxd %s\n", SCXD_VERSION); return EXIT_SUCCESS;
+		case 'h': usage(stdout); return EXIT_SUCCESS;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "scxd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (check)
+		return check_config(opts.config_path);
+
+	log_setup(verbose ? LOG_DEBUG : LOG_INFO);
+	r = manager_new(&m, &opts);
+	if (r < 0)
+		return r == -EINVAL ? EXIT_CONFIG : EXIT_FAILURE;
+	if (verbose)
+		log_set_max_level(LOG_DEBUG);
+	r = manager_run(m);
+	manager_free(m);
+	return r;
+}

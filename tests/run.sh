@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The whole test suite: host unit tests, the VM rig's self-test, then the
+# VM suite. Each part prints "<part>: N passed, N failed"; this adds them
+# up and ends with the one line CI reads. Exit non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+pass=0 fail=0
+count() { # $1 = output file; adds its last "N passed, N failed" line
+	local line p f
+	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
+	if [ -z "$line" ]; then
+		echo "  (no result line: counted as 1 failure)"
+		fail=$((fail + 1))
+		return
+	fi
+	p=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")
+	pass=$((pass + p)) fail=$((fail + f))
+}
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+for t in "$@"; do
+	echo "== $t"
+	"$t" >"$out" 2>&1
+	rc=$?
+	grep -v '^ok ' "$out"
+	count "$out"
+	# A binary that failed after claiming success (a crash at exit, a
+	# sanitizer report) still fails the run.
+	if [ $rc -ne 0 ] && tail -n1 "$out" | grep -q ' 0 failed$'; then
+		echo "  $t exited $rc"
+		fail=$((fail + 1))
+	fi
+done
+
+echo "== VM rig self-test"
+if tests/vm/run.sh --selftest >"$out" 2>&1 && grep -q '^rig-selftest: ok' "$out"; then
+	echo "rig-selftest: ok"
+	pass=$((pass + 1))
+else
+	cat "$out"
+	fail=$((fail + 1))
+fi
+
+echo "== VM suite"
+tests/vm/run.sh 2>&1 | tee "$out"
+count "$out"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
