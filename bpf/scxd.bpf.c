@@ -18,8 +18,11 @@
  * uid/gid (credentials), or cfg_gen (a new rule set). The fingerprint is
  * checked on every enqueue, which is cheap (a handful of loads) and
  * covers every way a fact can change with one mechanism instead of one
- * hook per event. A task that never blocks is still re-checked each
- * time its slice expires.
+ * hook per event. The same check runs where a task can change without
+ * enqueueing again soon: when it blocks (a task that execs and sleeps at
+ * once), when another task moves it to another cgroup (ops.cgroup_move)
+ * or renices it (ops.set_weight). A task that never blocks is re-checked
+ * each time its slice expires.
  *
  * Queues. Each layer has one dispatch queue (DSQ id = layer index),
  * ordered by virtual time so that tasks of equal weight share a layer
@@ -216,14 +219,15 @@ static bool fp_equal(const struct task_fp *a, const struct task_fp *b)
 /*
  * The cgroup v2 path of @p ("/a/b", "/" for the root), built from the
  * cgroup's ancestors. @buf is twice SCXD_PATH_LEN so that every write
- * at an offset below SCXD_PATH_LEN provably stays in bounds; a longer
- * path is cut at SCXD_PATH_LEN - 1, which rules (shorter than that)
- * still match as a prefix.
+ * at an offset below SCXD_PATH_LEN provably stays in bounds. A path that
+ * does not fit is cut after its last complete component: what remains is
+ * a true ancestor, so subtree rules still hold for it and none can match
+ * a name that was cut in the middle.
  */
 static void read_cgroup_path(struct task_struct *p, char *buf)
 {
 	struct cgroup *cgrp = BPF_CORE_READ(p, cgroups, dfl_cgrp);
-	u32 off = 0, i;
+	u32 off = 0, fit = 0, i;
 	int level, n;
 
 	buf[0] = '/';
@@ -249,9 +253,11 @@ static void read_cgroup_path(struct task_struct *p, char *buf)
 		if (n <= 1)
 			break;
 		off += n - 1;
+		if (off < SCXD_PATH_LEN)
+			fit = off;
 	}
 	if (off >= SCXD_PATH_LEN)
-		buf[SCXD_PATH_LEN - 1] = '\0';
+		buf[fit ? fit & (SCXD_PATH_LEN - 1) : 1] = '\0';
 }
 
 static void read_facts(struct task_struct *p, struct classify_scratch *s)
@@ -426,6 +432,26 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 	used = slice > p->scx.slice ? slice - p->scx.slice : 0;
 	/* Charge the time used, scaled inversely by the task's weight. */
 	p->scx.dsq_vtime += used * 100 / (p->scx.weight ? p->scx.weight : 100);
+	/* A runnable task is re-checked by the enqueue that follows. */
+	if (!runnable)
+		refresh_layer(p, tctx);
+}
+
+void BPF_STRUCT_OPS(scxd_set_weight, struct task_struct *p, u32 weight)
+{
+	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+
+	if (tctx && tctx->counted)
+		refresh_layer(p, tctx);
+}
+
+void BPF_STRUCT_OPS(scxd_cgroup_move, struct task_struct *p, struct cgroup *from,
+		    struct cgroup *to)
+{
+	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+
+	if (tctx && tctx->counted)
+		refresh_layer(p, tctx);
 }
 
 s32 BPF_STRUCT_OPS(scxd_init_task, struct task_struct *p, struct scx_init_task_args *args)
@@ -484,6 +510,8 @@ struct sched_ext_ops scxd_ops = {
 	.dispatch	= (void *)scxd_dispatch,
 	.running	= (void *)scxd_running,
 	.stopping	= (void *)scxd_stopping,
+	.set_weight	= (void *)scxd_set_weight,
+	.cgroup_move	= (void *)scxd_cgroup_move,
 	.init_task	= (void *)scxd_init_task,
 	.enable		= (void *)scxd_enable,
 	.disable	= (void *)scxd_disable,

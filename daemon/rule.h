@@ -1,12 +1,11 @@
-/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * rule.h - match rules: the text of one "match =" line <-> struct scxd_rule.
  *
  * Pure: never logs, never allocates. Shared by the configuration loader,
  * the control server and scxctl. The syntax is described in docs/config.md.
  */
-#ifndef __SCXD_RULE_H
-#define __SCXD_RULE_H
+#ifndef SCXD_RULE_H
+#define SCXD_RULE_H
 
 #include <stddef.h>
 
@@ -28,4 +27,4 @@ int rule_parse(const char *text, struct scxd_rule *out, char *err, size_t errlen
  */
 int rule_format(const struct scxd_rule *r, char *buf, size_t len);
 
-#endif /* __SCXD_RULE_H */
+#endif /* SCXD_RULE_H */

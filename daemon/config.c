@@ -1,0 +1,651 @@
+/*
+ * config.c - load the INI configuration into a struct scxd_config.
+ *
+ * inih splits the text into key = value pairs and strips comments; the
+ * rest is done here. Debian's inih (r55) is built with
+ * INI_HANDLER_LINENO=0 and calls the handler only for key lines, so the
+ * text is fed to inih through our own line reader, which:
+ *
+ *  - counts lines: inih runs the handler for a line before it asks the
+ *    reader for the next one, so the reader's count is the handler's line;
+ *  - opens sections itself when it hands over a "[...]" line, because an
+ *    empty or repeated section never reaches the handler;
+ *  - strips leading whitespace, which turns off inih's multi-line values:
+ *    an indented "match = ..." must not be glued to the previous value;
+ *  - refuses lines that do not fit inih's line buffer, which inih would
+ *    otherwise silently cut in two;
+ *  - stops the parse (returns NULL) after the first error.
+ *
+ * Everything is parsed into a scratch config, checked as a whole, and
+ * copied out only on success: a failed reload keeps the running config.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "rule.h"
+
+#define CONFIG_MAX_SIZE		(1 << 20)
+#define LAYER_PREFIX		"layer."
+#define DEFAULT_WEIGHT		100
+#define DEFAULT_ROLE		"custom"
+#define DEFAULT_GROUP		"scxd"
+#define BUILTIN_NAME		"(built-in)"
+
+/* Default slices per policy, in microseconds. */
+static const u32 default_slice_us[SCXD_NR_POLICIES] = {
+	[SCXD_POLICY_LATENCY]		= 2000,
+	[SCXD_POLICY_THROUGHPUT]	= 20000,
+};
+
+static const char *const policy_names[SCXD_NR_POLICIES] = {
+	[SCXD_POLICY_LATENCY]		= "latency",
+	[SCXD_POLICY_THROUGHPUT]	= "throughput",
+};
+
+static const struct {
+	const char *name;
+	int level;
+} log_levels[] = {
+	{ "err",	LOG_ERR },
+	{ "warning",	LOG_WARNING },
+	{ "notice",	LOG_NOTICE },
+	{ "info",	LOG_INFO },
+	{ "debug",	LOG_DEBUG },
+};
+
+/*
+ * The configuration used without --config; docs/config.md explains it.
+ * Kept in the INI format and parsed like any file, so that it can never
+ * drift from what a file can express.
+ */
+static const char builtin_config[] =
+	"[scxd]\n"
+	"role = builtin\n"
+	"\n"
+	"; What draws the screen or plays sound: short slices, served first.\n"
+	"[layer.interactive]\n"
+	"policy = latency\n"
+	"weight = 200\n"
+	"match = pcomm=gnome-shell\n"
+	"match = pcomm=kwin_wayland\n"
+	"match = pcomm=kwin_x11\n"
+	"match = pcomm=plasmashell\n"
+	"match = pcomm=Xwayland\n"
+	"match = pcomm=Xorg\n"
+	"match = pcomm=sway\n"
+	"match = pcomm=Hyprland\n"
+	"match = pcomm=gamescope*\n"
+	"match = pcomm=pipewire*\n"
+	"match = pcomm=wireplumber\n"
+	"match = pcomm=pulseaudio\n"
+	"\n"
+	"; Compilers, linkers, build drivers, and whatever asked to be niced.\n"
+	"[layer.batch]\n"
+	"policy = throughput\n"
+	"weight = 50\n"
+	"match = comm=cc1*\n"
+	"match = comm=rustc\n"
+	"match = comm=ld*\n"
+	"match = comm=lto1*\n"
+	"match = comm=make\n"
+	"match = comm=gmake\n"
+	"match = comm=ninja\n"
+	"match = comm=cargo\n"
+	"match = nice>0 && kthread=no\n"
+	"\n"
+	"[layer.default]\n"
+	"policy = throughput\n"
+	"match = *\n";
+
+enum section {
+	SEC_NONE,		/* before the first section header */
+	SEC_GLOBAL,		/* [scxd] */
+	SEC_LAYER,		/* [layer.NAME]: the last layer in the config */
+};
+
+/* What the checks at the end need to know about each layer. */
+struct layer_state {
+	unsigned line;		/* of its section header */
+	unsigned nr_rules;
+	bool catch_all;		/* has "match = *" */
+	bool has_policy;
+	bool has_slice;
+};
+
+struct parser {
+	struct scxd_config *c;		/* the scratch config */
+	struct config_error *err;
+	const char *name;		/* the file, for errors */
+	const char *pos;		/* next unread byte of the text */
+	unsigned line;			/* of the line inih is working on */
+	bool failed;
+	enum section sec;
+	char sec_label[64];		/* "[layer.x]", for errors */
+	unsigned global_line;		/* of [scxd], 0 if none yet */
+	unsigned seen;			/* keys set in this section, by index in keys[] */
+	struct layer_state layers[SCXD_MAX_LAYERS];
+};
+
+static void __attribute__((format(printf, 4, 0)))
+error_vfill(struct config_error *e, const char *file, unsigned line, const char *fmt,
+	  va_list ap)
+{
+	snprintf(e->file, sizeof(e->file), "%s", file);
+	e->line = line;
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+error_fill(struct config_error *e, const char *file, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_vfill(e, file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* Records the first error only; returns 0, inih's "handler failed". */
+static int __attribute__((format(printf, 3, 4)))
+fail_at(struct parser *p, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return 0;
+	p->failed = true;
+	va_start(ap, fmt);
+	error_vfill(p->err, p->name, line, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+#define fail(p, ...)	fail_at((p), (p)->line, __VA_ARGS__)
+
+const char *config_error_str(const struct config_error *e, char *buf, size_t len)
+{
+	if (!len)
+		return buf;
+	if (e->line)
+		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
+	else
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
+	return buf;
+}
+
+const char *policy_name(u32 policy)
+{
+	return policy < SCXD_NR_POLICIES ? policy_names[policy] : "?";
+}
+
+int config_layer_find(const struct scxd_config *c, const char *name)
+{
+	u32 i;
+
+	for (i = 0; c && name && i < c->nr_layers; i++)
+		if (!strncmp(c->layers[i].name, name, SCXD_NAME_LEN))
+			return i;
+	return -ENOENT;
+}
+
+/* Layer, role and group names: [A-Za-z0-9_.-]{1,max-1}. */
+static bool is_name(const char *s, size_t n, size_t max)
+{
+	size_t i;
+
+	if (!n || n >= max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+			return false;
+	return true;
+}
+
+/* Strict decimal: no sign, no spaces, no base prefix. */
+static bool parse_u32(const char *s, u32 min, u32 max, u32 *out)
+{
+	unsigned long n;
+	size_t i, len = strlen(s);
+
+	if (!len || len > 10)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	n = strtoul(s, NULL, 10);
+	if (n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+static struct scxd_layer *cur_layer(struct parser *p)
+{
+	return &p->c->layers[p->c->nr_layers - 1];
+}
+
+static struct layer_state *cur_state(struct parser *p)
+{
+	return &p->layers[p->c->nr_layers - 1];
+}
+
+/* [scxd] keys */
+
+static int set_role(struct parser *p, const char *v)
+{
+	if (!is_name(v, strlen(v), sizeof(p->c->role)))
+		return fail(p, "role must be 1..%zu characters of A-Z a-z 0-9 _ . -, not '%s'",
+			    sizeof(p->c->role) - 1, v);
+	strcpy(p->c->role, v);
+	return 1;
+}
+
+static int set_socket(struct parser *p, const char *v)
+{
+	if (v[0] != '/')
+		return fail(p, "socket must be an absolute path, not '%s'", v);
+	/* sun_path's size, NUL included */
+	if (strlen(v) >= sizeof(p->c->socket_path))
+		return fail(p, "socket path longer than %zu characters",
+			    sizeof(p->c->socket_path) - 1);
+	strcpy(p->c->socket_path, v);
+	return 1;
+}
+
+/* The group is only checked for shape: the daemon resolves it. */
+static int set_socket_group(struct parser *p, const char *v)
+{
+	if (!is_name(v, strlen(v), sizeof(p->c->socket_group)) || v[0] == '-')
+		return fail(p, "invalid socket_group '%s'", v);
+	strcpy(p->c->socket_group, v);
+	return 1;
+}
+
+static int set_log_level(struct parser *p, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++) {
+		if (!strcmp(v, log_levels[i].name)) {
+			p->c->log_level = log_levels[i].level;
+			return 1;
+		}
+	}
+	return fail(p, "unknown log_level '%s' (err, warning, notice, info or debug)", v);
+}
+
+/* [layer.NAME] keys */
+
+static int set_policy(struct parser *p, const char *v)
+{
+	u32 i;
+
+	for (i = 0; i < SCXD_NR_POLICIES; i++) {
+		if (!strcmp(v, policy_names[i])) {
+			cur_layer(p)->policy = i;
+			cur_state(p)->has_policy = true;
+			return 1;
+		}
+	}
+	return fail(p, "unknown policy '%s' (latency or throughput)", v);
+}
+
+static int set_weight(struct parser *p, const char *v)
+{
+	if (!parse_u32(v, 1, 10000, &cur_layer(p)->weight))
+		return fail(p, "weight must be a number in 1..10000, not '%s'", v);
+	return 1;
+}
+
+static int set_slice(struct parser *p, const char *v)
+{
+	u32 us;
+
+	if (!parse_u32(v, 100, 1000000, &us))
+		return fail(p, "slice_us must be a number in 100..1000000, not '%s'", v);
+	cur_layer(p)->slice_ns = us * 1000ULL;
+	cur_state(p)->has_slice = true;
+	return 1;
+}
+
+static int add_match(struct parser *p, const char *v)
+{
+	struct scxd_config *c = p->c;
+	struct scxd_rule *r = &c->rules[c->nr_rules];
+	char msg[sizeof(p->err->msg)];
+
+	if (c->nr_rules == SCXD_MAX_RULES)
+		return fail(p, "more than %d match lines", SCXD_MAX_RULES);
+	if (rule_parse(v, r, msg, sizeof(msg)))
+		return fail(p, "%s", msg);
+	/* Cannot overflow: a line is shorter than rule_text. Checked anyway. */
+	if (rule_format(r, c->rule_text[c->nr_rules], sizeof(c->rule_text[0])) < 0)
+		return fail(p, "match line too long");
+	r->layer = c->nr_layers - 1;
+	c->nr_rules++;
+	cur_state(p)->nr_rules++;
+	if (r->conds[0].key == SCXD_KEY_ALL)
+		cur_state(p)->catch_all = true;
+	return 1;
+}
+
+static const struct key {
+	const char *name;
+	enum section sec;
+	bool repeatable;
+	int (*set)(struct parser *p, const char *value);
+} keys[] = {
+	{ "role",		SEC_GLOBAL,	false,	set_role },
+	{ "socket",		SEC_GLOBAL,	false,	set_socket },
+	{ "socket_group",	SEC_GLOBAL,	false,	set_socket_group },
+	{ "log_level",		SEC_GLOBAL,	false,	set_log_level },
+	{ "policy",		SEC_LAYER,	false,	set_policy },
+	{ "weight",		SEC_LAYER,	false,	set_weight },
+	{ "slice_us",		SEC_LAYER,	false,	set_slice },
+	{ "match",		SEC_LAYER,	true,	add_match },
+};
+
+/* inih's handler: one key = value line of the current section. */
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+	unsigned i;
+
+	if (p->failed)
+		return 0;
+	if (p->sec == SEC_NONE)
+		return fail(p, "'%s' outside of any section", name);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].sec == p->sec && !strcmp(keys[i].name, name))
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0]))
+		return fail(p, "unknown key '%s' in %s", name, p->sec_label);
+	if (!keys[i].repeatable && (p->seen & 1u << i))
+		return fail(p, "'%s' set twice in %s", name, p->sec_label);
+	p->seen |= 1u << i;
+	return keys[i].set(p, value);
+}
+
+static int open_global(struct parser *p)
+{
+	if (p->global_line)
+		return fail(p, "duplicate section [scxd] (first at line %u)", p->global_line);
+	p->global_line = p->line;
+	p->sec = SEC_GLOBAL;
+	snprintf(p->sec_label, sizeof(p->sec_label), "[scxd]");
+	return 1;
+}
+
+static int open_layer(struct parser *p, const char *name, size_t n)
+{
+	struct scxd_config *c = p->c;
+	char buf[SCXD_NAME_LEN] = "";
+	struct scxd_layer *l;
+	int dup;
+
+	if (n >= SCXD_NAME_LEN)
+		return fail(p, "layer name '%.*s' longer than %d characters",
+			    (int)n, name, SCXD_NAME_LEN - 1);
+	if (!is_name(name, n, SCXD_NAME_LEN))
+		return fail(p, "invalid layer name '%.*s' (use A-Z a-z 0-9 _ . -)",
+			    (int)n, name);
+	if (c->nr_layers == SCXD_MAX_LAYERS)
+		return fail(p, "more than %d layers", SCXD_MAX_LAYERS);
+
+	memcpy(buf, name, n);
+	dup = config_layer_find(c, buf);
+	if (dup >= 0)
+		return fail(p, "duplicate layer '%s' (first at line %u)", buf,
+			    p->layers[dup].line);
+
+	l = &c->layers[c->nr_layers];
+	memcpy(l->name, buf, sizeof(l->name));
+	l->weight = DEFAULT_WEIGHT;
+	p->layers[c->nr_layers].line = p->line;
+	c->nr_layers++;
+	p->sec = SEC_LAYER;
+	snprintf(p->sec_label, sizeof(p->sec_label), "[" LAYER_PREFIX "%s]", l->name);
+	return 1;
+}
+
+/*
+ * A "[NAME]" line. Stricter than inih, which ignores anything after ']':
+ * whatever we accept, inih reads as the same section.
+ */
+static int open_section(struct parser *p, const char *line)
+{
+	const char *end = strchr(line, ']'), *rest, *name = line + 1;
+	size_t n, plen = strlen(LAYER_PREFIX);
+
+	if (!end)
+		return fail(p, "missing ']' in section header");
+	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
+		;
+	if (*rest && *rest != ';' && *rest != '#')
+		return fail(p, "unexpected text after ']'");
+
+	p->seen = 0;
+	n = end - name;
+	if (n == 4 && !memcmp(name, "scxd", 4))
+		return open_global(p);
+	if (n >= plen && !memcmp(name, LAYER_PREFIX, plen))
+		return open_layer(p, name + plen, n - plen);
+	return fail(p, "unknown section [%.*s]", (int)n, name);
+}
+
+/* inih's reader: see the comment at the top of the file. */
+static char *read_line(char *buf, int size, void *stream)
+{
+	struct parser *p = stream;
+	const char *s = p->pos, *end;
+	size_t n;
+
+	if (p->failed || !*s)
+		return NULL;
+	end = strchrnul(s, '\n');
+	p->pos = *end ? end + 1 : end;
+	p->line++;
+	n = end - s;
+	if (p->line == 1 && n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		s += 3, n -= 3;
+
+	/* What fgets() would return whole: the line, '\n' and NUL. */
+	if (size < 2 || n > (size_t)size - 2) {
+		fail(p, "line longer than %d characters", size - 2);
+		return NULL;
+	}
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	memcpy(buf, s, n);
+	buf[n] = '\n';
+	buf[n + 1] = '\0';
+
+	if (buf[0] == '[' && !open_section(p, buf))
+		return NULL;
+	return buf;
+}
+
+/* Whole-config rules, checked once every line is read. */
+static int finish(struct parser *p)
+{
+	struct scxd_config *c = p->c;
+	struct layer_state *ls;
+	struct scxd_layer *l;
+	u32 i, last;
+
+	if (!c->nr_layers)
+		return fail_at(p, 0, "no layers: at least one [" LAYER_PREFIX "NAME] section is needed");
+	last = c->nr_layers - 1;
+	for (i = 0; i < c->nr_layers; i++) {
+		l = &c->layers[i];
+		ls = &p->layers[i];
+		if (!ls->has_policy)
+			return fail_at(p, ls->line, "layer '%s' has no policy", l->name);
+		if (!ls->nr_rules && i != last)
+			return fail_at(p, ls->line, "layer '%s' has no match line", l->name);
+		if (!ls->has_slice)
+			l->slice_ns = default_slice_us[l->policy] * 1000ULL;
+	}
+	/* Otherwise some task would belong to no layer at all. */
+	if (!p->layers[last].catch_all)
+		return fail_at(p, p->layers[last].line,
+			       "the last layer '%s' has no 'match = *'", c->layers[last].name);
+	return 1;
+}
+
+static void set_defaults(struct scxd_config *c, const char *name)
+{
+	snprintf(c->source, sizeof(c->source), "%s", name);
+	strcpy(c->role, DEFAULT_ROLE);
+	strcpy(c->socket_path, SCXD_DEFAULT_SOCKET);
+	strcpy(c->socket_group, DEFAULT_GROUP);
+	c->log_level = LOG_INFO;
+}
+
+int config_load_string(struct scxd_config *c, const char *text, const char *name,
+		       struct config_error *err)
+{
+	struct config_error dummy;
+	struct parser *p;
+	int r;
+
+	if (!err)
+		err = &dummy;
+	if (!name)
+		name = "(string)";
+	if (!c || !text) {
+		error_fill(err, name, 0, "no configuration");
+		return -EINVAL;
+	}
+	/* Both are too large for the stack of a daemon thread. */
+	p = calloc(1, sizeof(*p));
+	if (p)
+		p->c = calloc(1, sizeof(*p->c));
+	if (!p || !p->c) {
+		free(p);
+		error_fill(err, name, 0, "out of memory");
+		return -ENOMEM;
+	}
+	p->err = err;
+	p->name = name;
+	p->pos = text;
+	set_defaults(p->c, name);
+
+	r = ini_parse_stream(read_line, p, on_key, p);
+	if (r < 0) {
+		fail_at(p, 0, "out of memory");
+	} else if (r > 0 && (!p->failed || (unsigned)r < err->line)) {
+		/* A line inih itself could not read: it only calls us for keys. */
+		p->failed = false;
+		fail_at(p, r, "expected '[section]', 'key = value' or a comment");
+	}
+	if (!p->failed)
+		finish(p);
+
+	r = p->failed ? (r < 0 ? -ENOMEM : -EINVAL) : 0;
+	if (!r)
+		memcpy(c, p->c, sizeof(*c));
+	free(p->c);
+	free(p);
+	return r;
+}
+
+/* The whole file, NUL-terminated, in *out; its length in *len. */
+static int read_file(const char *path, char **out, size_t *len)
+{
+	size_t size = 4096, n = 0;
+	char *buf, *tmp;
+	ssize_t r;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (n == size) {
+			size *= 2;
+			tmp = realloc(buf, size + 1);
+			if (!tmp) {
+				ret = -ENOMEM;
+				break;
+			}
+			buf = tmp;
+		}
+		r = read(fd, buf + n, size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			break;
+		}
+		if (!r)
+			break;
+		n += r;
+		if (n > CONFIG_MAX_SIZE) {
+			ret = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int config_load_file(struct scxd_config *c, const char *path, struct config_error *err)
+{
+	struct config_error dummy;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!err)
+		err = &dummy;
+	if (!path) {
+		error_fill(err, "(null)", 0, "no file name");
+		return -EINVAL;
+	}
+	r = read_file(path, &text, &len);
+	if (r == -EFBIG) {
+		error_fill(err, path, 0, "larger than %d bytes", CONFIG_MAX_SIZE);
+		return r;
+	}
+	if (r < 0) {
+		errno = -r;
+		error_fill(err, path, 0, "%m");
+		return r;
+	}
+	if (strlen(text) != len) {
+		error_fill(err, path, 0, "contains a NUL byte: not a text file");
+		free(text);
+		return -EINVAL;
+	}
+	r = config_load_string(c, text, path, err);
+	free(text);
+	return r;
+}
+
+int config_load_default(struct scxd_config *c)
+{
+	return config_load_string(c, builtin_config, BUILTIN_NAME, NULL);
+}

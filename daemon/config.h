@@ -1,0 +1,61 @@
+/*
+ * config.h - the INI configuration: global settings, layers and their
+ * match rules. The format is described in docs/config.md.
+ *
+ * Pure: never logs. Errors come back as -errno plus a struct config_error
+ * naming file and line, which the caller prints.
+ */
+#ifndef SCXD_CONFIG_H
+#define SCXD_CONFIG_H
+
+#include <stddef.h>
+
+#include "scxd.h"
+
+#define SCXD_DEFAULT_CONFIG	"/etc/scxd/scxd.ini"
+#define SCXD_DEFAULT_SOCKET	"/run/scxd/control.sock"
+
+struct config_error {
+	char file[256];
+	unsigned line;			/* 0: the whole file */
+	char msg[256];
+};
+
+/* "file:line: msg" (or "file: msg" when line is 0) into buf; returns buf. */
+const char *config_error_str(const struct config_error *e, char *buf, size_t len);
+
+struct scxd_config {
+	char source[256];		/* the file, or "(built-in)" */
+	char role[64];			/* default "custom" */
+	char socket_path[108];		/* default SCXD_DEFAULT_SOCKET */
+	char socket_group[64];		/* default "scxd" */
+	int log_level;			/* LOG_ERR..LOG_DEBUG from <syslog.h>, default LOG_INFO */
+	u32 nr_layers;
+	struct scxd_layer layers[SCXD_MAX_LAYERS];
+	u32 nr_rules;
+	/* Grouped by layer in layer order, file order within a layer. */
+	struct scxd_rule rules[SCXD_MAX_RULES];
+	char rule_text[SCXD_MAX_RULES][256];	/* canonical text of each rule */
+};
+
+/*
+ * Each returns 0, or -errno with *err filled (err may be NULL): -EINVAL
+ * for an invalid configuration, -ENOENT/-EACCES/... when the file cannot
+ * be read, -EFBIG for a file over 1 MiB, -ENOMEM.
+ * On failure *c is left untouched: a failed reload keeps the running
+ * configuration.
+ */
+int config_load_file(struct scxd_config *c, const char *path, struct config_error *err);
+/* @name stands for the file in c->source and in error messages. */
+int config_load_string(struct scxd_config *c, const char *text, const char *name,
+		       struct config_error *err);
+/* The built-in configuration, parsed from an embedded INI text. */
+int config_load_default(struct scxd_config *c);
+
+/* Index of the layer called @name, or -ENOENT. */
+int config_layer_find(const struct scxd_config *c, const char *name);
+
+/* "latency", "throughput", or "?" */
+const char *policy_name(u32 policy);
+
+#endif /* SCXD_CONFIG_H */

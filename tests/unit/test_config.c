@@ -1,0 +1,665 @@
+/* test_config.c - the INI configuration: what loads, what is refused, and
+ * that every refusal names the file and the exact line. */
+#include <errno.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "test.h"
+
+static char path[64];			/* the temp file of the last load_text() */
+static struct config_error e;
+
+/* Writes @text to a fresh file under /tmp; its name is left in path. */
+static int write_tmp(const char *text, size_t len)
+{
+	int fd, ok;
+
+	strcpy(path, "/tmp/scxd-test-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, text, len) == (ssize_t)len;
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+/* config_load_file() on a temp file holding @text. */
+static int load_text(struct scxd_config *c, const char *text)
+{
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	r = write_tmp(text, strlen(text));
+	if (r)
+		return r;
+	r = config_load_file(c, path, &e);
+	unlink(path);
+	return r;
+}
+
+static struct scxd_config *new_config(void)
+{
+	struct scxd_config *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		abort();
+	return c;
+}
+
+/* Does @text fail to load with exactly "FILE:LINE: MSG" ("FILE: MSG" for line 0)? */
+static int fails_with(const char *text, unsigned line, const char *msg)
+{
+	struct scxd_config *c = new_config();
+	char want[700], got[700];
+	int r, ok;
+
+	r = load_text(c, text);
+	if (line)
+		snprintf(want, sizeof(want), "%s:%u: %s", path, line, msg);
+	else
+		snprintf(want, sizeof(want), "%s: %s", path, msg);
+	config_error_str(&e, got, sizeof(got));
+	ok = r == -EINVAL && !strcmp(want, got) && e.line == line;
+	if (!ok)
+		printf("  returned %d, \"%s\"\n  expected -EINVAL, \"%s\"\n", r, got, want);
+	free(c);
+	return ok;
+}
+
+/* A small valid configuration to build the error cases from. */
+#define LAST_LAYER "[layer.default]\npolicy = throughput\nmatch = *\n"
+
+static const char valid_ini[] =
+	"; a comment\n"						/* 1 */
+	"[scxd]\n"						/* 2 */
+	"role = desktop\n"					/* 3 */
+	"socket = /run/test/ctl.sock\n"				/* 4 */
+	"socket_group = wheel\n"				/* 5 */
+	"log_level = debug      ; inline comment\n"		/* 6 */
+	"\n"							/* 7 */
+	"[layer.gaming]\n"					/* 8 */
+	"policy = latency\n"					/* 9 */
+	"match = comm=wine*          ; repeatable\n"		/* 10 */
+	"match = cgroup=/gaming.slice/ && nice<0\n"		/* 11 */
+	"weight = 200\n"					/* 12 */
+	"slice_us = 1500\n"					/* 13 */
+	"\n"							/* 14 */
+	"[layer.batch]\n"					/* 15 */
+	"match = comm=cc1*\n"					/* 16 */
+	"policy = throughput\n"					/* 17 */
+	"match = comm=rustc\n"					/* 18 */
+	"\n"							/* 19 */
+	"[layer.lat2]\n"					/* 20 */
+	"policy = latency\n"					/* 21 */
+	"match = pcomm=Xorg\n"					/* 22 */
+	"\n"							/* 23 */
+	LAST_LAYER;
+
+TEST(a_valid_file_gives_the_expected_settings_layers_and_rules)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, valid_ini), 0);
+	CHECK_STR(c->source, path);
+	CHECK_STR(c->role, "desktop");
+	CHECK_STR(c->socket_path, "/run/test/ctl.sock");
+	CHECK_STR(c->socket_group, "wheel");
+	CHECK_INT(c->log_level, LOG_DEBUG);
+
+	CHECK_INT(c->nr_layers, 4);
+	CHECK_STR(c->layers[0].name, "gaming");
+	CHECK_INT(c->layers[0].policy, SCXD_POLICY_LATENCY);
+	CHECK_INT(c->layers[0].weight, 200);
+	CHECK_INT(c->layers[0].slice_ns, 1500000);
+	CHECK_STR(c->layers[1].name, "batch");
+	CHECK_INT(c->layers[1].policy, SCXD_POLICY_THROUGHPUT);
+	CHECK_STR(c->layers[2].name, "lat2");
+	CHECK_STR(c->layers[3].name, "default");
+
+	CHECK_INT(c->nr_rules, 6);
+	CHECK_STR(c->rule_text[0], "comm=wine*");
+	CHECK_STR(c->rule_text[1], "cgroup=/gaming.slice && nice<0");
+	CHECK_STR(c->rule_text[2], "comm=cc1*");
+	CHECK_STR(c->rule_text[3], "comm=rustc");
+	CHECK_STR(c->rule_text[4], "pcomm=Xorg");
+	CHECK_STR(c->rule_text[5], "*");
+	CHECK_INT(c->rules[0].layer, 0);
+	CHECK_INT(c->rules[1].layer, 0);
+	CHECK_INT(c->rules[2].layer, 1);
+	CHECK_INT(c->rules[3].layer, 1);
+	CHECK_INT(c->rules[4].layer, 2);
+	CHECK_INT(c->rules[5].layer, 3);
+	CHECK_INT(c->rules[1].nr_conds, 2);
+	CHECK_INT(c->rules[5].conds[0].key, SCXD_KEY_ALL);
+	free(c);
+}
+
+TEST(omitted_settings_take_their_defaults)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c,
+		"[layer.fast]\npolicy = latency\nmatch = nice<0\n"
+		"[layer.slow]\npolicy = throughput\nmatch = *\n"), 0);
+	CHECK_STR(c->role, "custom");
+	CHECK_STR(c->socket_path, SCXD_DEFAULT_SOCKET);
+	CHECK_STR(c->socket_group, "scxd");
+	CHECK_INT(c->log_level, LOG_INFO);
+	CHECK_INT(c->layers[0].weight, 100);
+	CHECK_INT(c->layers[0].slice_ns, 2000 * 1000);
+	CHECK_INT(c->layers[1].weight, 100);
+	CHECK_INT(c->layers[1].slice_ns, 20000 * 1000);
+	free(c);
+}
+
+TEST(the_slice_default_follows_a_policy_set_after_it)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, "[layer.a]\nmatch = *\npolicy = latency\n"), 0);
+	CHECK_INT(c->layers[0].slice_ns, 2000 * 1000);
+	free(c);
+}
+
+TEST(a_single_catch_all_layer_is_a_complete_configuration)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, LAST_LAYER), 0);
+	CHECK_INT(c->nr_layers, 1);
+	CHECK_INT(c->nr_rules, 1);
+	free(c);
+}
+
+TEST(every_log_level_name_is_understood)
+{
+	static const struct {
+		const char *name;
+		int level;
+	} levels[] = {
+		{ "err", LOG_ERR }, { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
+		{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+	};
+	struct scxd_config *c = new_config();
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		snprintf(text, sizeof(text), "[scxd]\nlog_level = %s\n" LAST_LAYER,
+			 levels[i].name);
+		CHECK_INT(load_text(c, text), 0);
+		CHECK_INT(c->log_level, levels[i].level);
+	}
+	free(c);
+}
+
+TEST(line_numbers_count_comments_blank_lines_crlf_and_a_bom)
+{
+	CHECK(fails_with("\xef\xbb\xbf; comment\r\n\r\n# other comment\r\n"
+			 "[layer.a]\r\n  policy = fast\r\n", 5, "unknown policy 'fast' (latency or throughput)"));
+}
+
+TEST(an_unknown_policy_names_file_and_line)
+{
+	CHECK(fails_with("[scxd]\n"
+			 "role = desktop\n"
+			 "\n"
+			 "[layer.gaming]\n"
+			 "match = comm=wine*\n"
+			 "; the policy:\n"
+			 "policy = fast\n"
+			 LAST_LAYER, 7, "unknown policy 'fast' (latency or throughput)"));
+}
+
+TEST(an_unknown_section_names_file_and_line)
+{
+	CHECK(fails_with("[scxd]\n\n[layers.a]\n" LAST_LAYER, 3, "unknown section [layers.a]"));
+	CHECK(fails_with("[global]\n" LAST_LAYER, 1, "unknown section [global]"));
+	CHECK(fails_with("[SCXD]\n" LAST_LAYER, 1, "unknown section [SCXD]"));
+}
+
+TEST(an_unknown_key_names_file_line_and_section)
+{
+	CHECK(fails_with("[scxd]\nrole = x\nrol = y\n" LAST_LAYER, 3,
+			 "unknown key 'rol' in [scxd]"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = *\npreempt = yes\n", 4,
+			 "unknown key 'preempt' in [layer.a]"));
+	/* keys of one section are unknown in the other */
+	CHECK(fails_with("[scxd]\npolicy = latency\n" LAST_LAYER, 2,
+			 "unknown key 'policy' in [scxd]"));
+	CHECK(fails_with("[layer.a]\nrole = x\n", 2, "unknown key 'role' in [layer.a]"));
+}
+
+TEST(keys_before_any_section_are_refused)
+{
+	CHECK(fails_with("; comment\n\nrole = desktop\n[scxd]\n" LAST_LAYER, 3,
+			 "'role' outside of any section"));
+}
+
+TEST(a_bad_match_line_is_reported_with_the_rule_parser_message)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\n\nmatch = comm=a\nmatch = comx=a\n"
+			 LAST_LAYER, 5, "unknown key 'comx' in 'comx=a'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = kind=x\n" LAST_LAYER, 3,
+			 "unknown key 'kind' in 'kind=x'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch =\n" LAST_LAYER, 3, "empty rule"));
+}
+
+TEST(a_duplicate_layer_names_both_lines)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = nice<0\n"
+			 "[layer.b]\npolicy = latency\nmatch = nice<0\n"
+			 "[layer.a]\npolicy = latency\nmatch = *\n", 7,
+			 "duplicate layer 'a' (first at line 1)"));
+	/* an empty section is still a section */
+	CHECK(fails_with("[layer.a]\n[layer.a]\npolicy = latency\nmatch = *\n", 2,
+			 "duplicate layer 'a' (first at line 1)"));
+}
+
+TEST(a_second_scxd_section_is_refused)
+{
+	CHECK(fails_with("[scxd]\nrole = a\n" LAST_LAYER "[scxd]\nlog_level = info\n", 6,
+			 "duplicate section [scxd] (first at line 1)"));
+}
+
+TEST(a_key_set_twice_is_refused)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = *\npolicy = throughput\n", 4,
+			 "'policy' set twice in [layer.a]"));
+	CHECK(fails_with("[scxd]\nrole = a\nrole = b\n" LAST_LAYER, 3,
+			 "'role' set twice in [scxd]"));
+}
+
+TEST(a_layer_without_policy_is_reported_at_its_header)
+{
+	CHECK(fails_with("[scxd]\n\n[layer.a]\nmatch = nice<0\n\n" LAST_LAYER, 3,
+			 "layer 'a' has no policy"));
+	CHECK(fails_with("[layer.a]\nmatch = *\n", 1, "layer 'a' has no policy"));
+}
+
+TEST(a_layer_without_match_lines_is_reported_unless_it_is_last)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\n" LAST_LAYER, 1,
+			 "layer 'a' has no match line"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = *\n[layer.b]\npolicy = latency\n", 4,
+			 "the last layer 'b' has no 'match = *'"));
+}
+
+TEST(the_last_layer_must_match_every_task)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = *\n"
+			 "\n[layer.b]\npolicy = throughput\nmatch = nice>0\nmatch = uid>=0\n", 5,
+			 "the last layer 'b' has no 'match = *'"));
+}
+
+TEST(a_configuration_without_layers_is_refused)
+{
+	CHECK(fails_with("", 0, "no layers: at least one [layer.NAME] section is needed"));
+	CHECK(fails_with("[scxd]\nrole = x\n", 0,
+			 "no layers: at least one [layer.NAME] section is needed"));
+}
+
+TEST(layer_names_are_limited_in_length_and_characters)
+{
+	char text[256];
+
+	/* 31 characters fit */
+	snprintf(text, sizeof(text), "[layer.%s]\npolicy = latency\nmatch = *\n",
+		 "abcdefghijklmnopqrstuvwxyz_.-09");
+	{
+		struct scxd_config *c = new_config();
+
+		CHECK_INT(load_text(c, text), 0);
+		CHECK_STR(c->layers[0].name, "abcdefghijklmnopqrstuvwxyz_.-09");
+		free(c);
+	}
+	CHECK(fails_with("[layer.abcdefghijklmnopqrstuvwxyz_.-09X]\n", 1,
+			 "layer name 'abcdefghijklmnopqrstuvwxyz_.-09X' longer than 31 characters"));
+	CHECK(fails_with("[layer.a b]\n", 1, "invalid layer name 'a b' (use A-Z a-z 0-9 _ . -)"));
+	CHECK(fails_with("[layer.é]\n", 1, "invalid layer name 'é' (use A-Z a-z 0-9 _ . -)"));
+	CHECK(fails_with("[layer.]\n", 1, "invalid layer name '' (use A-Z a-z 0-9 _ . -)"));
+}
+
+TEST(seventeen_layers_are_one_too_many)
+{
+	char text[4096] = "";
+	int i;
+
+	for (i = 0; i < SCXD_MAX_LAYERS; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "[layer.l%d]\npolicy = latency\nmatch = pid=%d\n", i, i);
+	strcat(text, LAST_LAYER);
+	/* the 17th header is on line 16 * 3 + 1 */
+	CHECK(fails_with(text, 49, "more than 16 layers"));
+}
+
+TEST(sixteen_layers_and_sixty_four_rules_fit)
+{
+	struct scxd_config *c = new_config();
+	char text[8192] = "";
+	int i, j;
+
+	for (i = 0; i < SCXD_MAX_LAYERS - 1; i++) {
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "[layer.l%d]\npolicy = latency\n", i);
+		for (j = 0; j < 4 + (i == 0 ? 3 : 0); j++)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text),
+				 "match = pid=%d\n", i * 10 + j);
+	}
+	strcat(text, LAST_LAYER);
+	CHECK_INT(load_text(c, text), 0);
+	CHECK_INT(c->nr_layers, SCXD_MAX_LAYERS);
+	CHECK_INT(c->nr_rules, SCXD_MAX_RULES);
+	free(c);
+}
+
+TEST(sixty_five_rules_are_one_too_many)
+{
+	char text[8192] = "[layer.a]\npolicy = latency\n";
+	int i;
+
+	for (i = 0; i < SCXD_MAX_RULES; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "match = pid=%d\n", i);
+	strcat(text, LAST_LAYER);
+	/* 2 lines, 64 rules, the last layer's header and policy: its match is 65th */
+	CHECK(fails_with(text, 2 + SCXD_MAX_RULES + 3, "more than 64 match lines"));
+}
+
+TEST(out_of_range_numbers_are_refused)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = 0\nmatch = *\n", 3,
+			 "weight must be a number in 1..10000, not '0'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = 10001\nmatch = *\n", 3,
+			 "weight must be a number in 1..10000, not '10001'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = -1\nmatch = *\n", 3,
+			 "weight must be a number in 1..10000, not '-1'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = 1e3\nmatch = *\n", 3,
+			 "weight must be a number in 1..10000, not '1e3'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nslice_us = 99\nmatch = *\n", 3,
+			 "slice_us must be a number in 100..1000000, not '99'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nslice_us = 1000001\nmatch = *\n", 3,
+			 "slice_us must be a number in 100..1000000, not '1000001'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nslice_us = 99999999999\nmatch = *\n", 3,
+			 "slice_us must be a number in 100..1000000, not '99999999999'"));
+}
+
+TEST(the_extreme_weights_and_slices_are_accepted)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, "[layer.a]\npolicy = latency\nweight = 1\nslice_us = 100\n"
+			    "match = nice<0\n[layer.b]\npolicy = latency\nweight = 10000\n"
+			    "slice_us = 1000000\nmatch = *\n"), 0);
+	CHECK_INT(c->layers[0].weight, 1);
+	CHECK_INT(c->layers[0].slice_ns, 100000);
+	CHECK_INT(c->layers[1].weight, 10000);
+	CHECK_INT(c->layers[1].slice_ns, 1000000000);
+	free(c);
+}
+
+TEST(bad_global_settings_are_refused)
+{
+	CHECK(fails_with("[scxd]\nlog_level = verbose\n" LAST_LAYER, 2,
+			 "unknown log_level 'verbose' (err, warning, notice, info or debug)"));
+	CHECK(fails_with("[scxd]\nsocket = run/x.sock\n" LAST_LAYER, 2,
+			 "socket must be an absolute path, not 'run/x.sock'"));
+	CHECK(fails_with("[scxd]\nsocket = /run/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock\n" LAST_LAYER, 2,
+			 "socket path longer than 107 characters"));
+	CHECK(fails_with("[scxd]\nsocket_group = a b\n" LAST_LAYER, 2,
+			 "invalid socket_group 'a b'"));
+	CHECK(fails_with("[scxd]\nrole = my role\n" LAST_LAYER, 2,
+			 "role must be 1..63 characters of A-Z a-z 0-9 _ . -, not 'my role'"));
+	CHECK(fails_with("[scxd]\nrole =\n" LAST_LAYER, 2,
+			 "role must be 1..63 characters of A-Z a-z 0-9 _ . -, not ''"));
+}
+
+TEST(malformed_lines_are_refused)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch *\n", 3,
+			 "expected '[section]', 'key = value' or a comment"));
+	CHECK(fails_with("[layer.a\npolicy = latency\nmatch = *\n", 1,
+			 "missing ']' in section header"));
+	CHECK(fails_with("[layer.a] policy = latency\nmatch = *\n", 1,
+			 "unexpected text after ']'"));
+}
+
+TEST(the_first_error_in_the_file_is_the_one_reported)
+{
+	/* inih finds line 3, the handler line 4: line 3 comes first */
+	CHECK(fails_with("[layer.a]\npolicy = latency\ngarbage\nfoo = bar\nmatch = *\n", 3,
+			 "expected '[section]', 'key = value' or a comment"));
+	CHECK(fails_with("[layer.a]\npolicy = fast\ngarbage\n", 2,
+			 "unknown policy 'fast' (latency or throughput)"));
+}
+
+TEST(comments_after_a_section_header_are_allowed)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, "[scxd]   ; the globals\n[layer.a] # the only layer\n"
+			    "policy = latency\nmatch = *\n"), 0);
+	CHECK_STR(c->layers[0].name, "a");
+	free(c);
+}
+
+TEST(an_indented_key_is_a_key_and_not_a_continuation_of_the_previous_value)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, "[layer.a]\n  policy = latency\n  match = comm=a\n"
+			    "\tmatch = comm=b\n    match = *\n"), 0);
+	CHECK_INT(c->nr_rules, 3);
+	CHECK_STR(c->rule_text[1], "comm=b");
+	free(c);
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = comm=a\n    comm=b\nmatch = *\n", 4,
+			 "unknown key 'comm' in [layer.a]"));
+}
+
+/* A comment line of @len characters in a valid file. */
+static int load_with_long_line(size_t len, unsigned *line)
+{
+	struct scxd_config *c = new_config();
+	char text[1024] = "[layer.a]\npolicy = latency\n;";
+	int r;
+
+	memset(text + strlen(text), 'x', len - 1);
+	strcat(text, "\nmatch = *\n");
+	r = load_text(c, text);
+	*line = e.line;
+	free(c);
+	return r;
+}
+
+TEST(a_line_longer_than_inih_can_read_is_refused)
+{
+	unsigned line;
+	char want[128];
+
+	CHECK_INT(load_with_long_line(198, &line), 0);
+	CHECK_INT(load_with_long_line(199, &line), -EINVAL);
+	CHECK_INT(line, 3);
+	CHECK_INT(load_with_long_line(600, &line), -EINVAL);
+	snprintf(want, sizeof(want), "%s:3: line longer than 198 characters", path);
+	CHECK_STR(config_error_str(&e, (char[256]){ 0 }, 256), want);
+}
+
+TEST(an_over_long_match_line_is_not_split_into_two_lines)
+{
+	char text[1024] = "[layer.a]\npolicy = latency\nmatch = comm=a && ";
+	int i;
+
+	for (i = 0; i < 20; i++)
+		strcat(text, "nice<1 && ");
+	strcat(text, "nice<2\nmatch = *\n");
+	CHECK(fails_with(text, 3, "line longer than 198 characters"));
+}
+
+TEST(a_missing_file_is_enoent_naming_the_file)
+{
+	struct scxd_config *c = new_config();
+	char buf[512];
+
+	CHECK_INT(config_load_file(c, "/nonexistent/scxd.ini", &e), -ENOENT);
+	CHECK_INT(e.line, 0);
+	CHECK_STR(config_error_str(&e, buf, sizeof(buf)),
+		  "/nonexistent/scxd.ini: No such file or directory");
+	free(c);
+}
+
+TEST(a_directory_or_binary_file_is_refused)
+{
+	struct scxd_config *c = new_config();
+	static const char bin[] = "[layer.a]\npolicy = latency\nmatch = *\n\0\1\2";
+
+	CHECK_INT(config_load_file(c, "/tmp", &e), -EISDIR);
+	CHECK_INT(write_tmp(bin, sizeof(bin)), 0);
+	CHECK_INT(config_load_file(c, path, &e), -EINVAL);
+	unlink(path);
+	CHECK_STR(e.msg, "contains a NUL byte: not a text file");
+	free(c);
+}
+
+TEST(a_file_larger_than_one_mib_is_refused)
+{
+	struct scxd_config *c = new_config();
+	size_t size = (1 << 20) + 100;
+	char *text = malloc(size + 1);
+
+	CHECK(text);
+	memset(text, '\n', size);
+	memcpy(text, LAST_LAYER, strlen(LAST_LAYER));
+	text[size] = '\0';
+	CHECK_INT(load_text(c, text), -EFBIG);
+	CHECK_INT(e.line, 0);
+	CHECK_STR(e.msg, "larger than 1048576 bytes");
+	/* the same text one MiB long is fine */
+	text[1 << 20] = '\0';
+	CHECK_INT(load_text(c, text), 0);
+	free(text);
+	free(c);
+}
+
+TEST(a_failed_load_leaves_the_previous_configuration_byte_identical)
+{
+	static const char *const bad[] = {
+		"[layer.a]\npolicy = latency\nmatch = *\nweight = 0\n",
+		"[scxd]\nrole = other\nlog_level = loud\n" LAST_LAYER,
+		"[layer.x]\npolicy = latency\nmatch = comm=zz\n",
+		"",
+	};
+	struct scxd_config *c = new_config(), *before = new_config();
+	size_t i;
+
+	CHECK_INT(load_text(c, valid_ini), 0);
+	memcpy(before, c, sizeof(*c));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(load_text(c, bad[i]), -EINVAL);
+		CHECK(!memcmp(c, before, sizeof(*c)));
+	}
+	CHECK_INT(config_load_file(c, "/nonexistent/scxd.ini", &e), -ENOENT);
+	CHECK(!memcmp(c, before, sizeof(*c)));
+	CHECK_INT(config_load_string(c, "[bad]\n", "x", NULL), -EINVAL);
+	CHECK(!memcmp(c, before, sizeof(*c)));
+	free(before);
+	free(c);
+}
+
+TEST(a_string_is_named_in_errors_as_given)
+{
+	struct scxd_config *c = new_config();
+	char buf[512];
+
+	CHECK_INT(config_load_string(c, "[layer.a]\npolicy = slow\n", "reload request", &e),
+		  -EINVAL);
+	CHECK_STR(config_error_str(&e, buf, sizeof(buf)),
+		  "reload request:2: unknown policy 'slow' (latency or throughput)");
+	CHECK_INT(config_load_string(c, LAST_LAYER, "reload request", &e), 0);
+	CHECK_STR(c->source, "reload request");
+	free(c);
+}
+
+TEST(the_built_in_configuration_loads_and_ends_in_a_catch_all)
+{
+	struct scxd_config *c = new_config();
+	u32 last;
+
+	CHECK_INT(config_load_default(c), 0);
+	CHECK_STR(c->source, "(built-in)");
+	CHECK_STR(c->role, "builtin");
+	CHECK(c->nr_layers >= 2);
+	last = c->nr_layers - 1;
+	CHECK_STR(c->layers[last].name, "default");
+	CHECK_INT(c->layers[last].policy, SCXD_POLICY_THROUGHPUT);
+	CHECK_INT(c->rules[c->nr_rules - 1].layer, last);
+	CHECK_STR(c->rule_text[c->nr_rules - 1], "*");
+	CHECK(config_layer_find(c, "interactive") >= 0);
+	CHECK_INT(c->layers[config_layer_find(c, "interactive")].policy, SCXD_POLICY_LATENCY);
+	CHECK(config_layer_find(c, "batch") >= 0);
+	free(c);
+}
+
+/* tests/unit/test_config.c -> the repository root, as this file was compiled. */
+static void repo_root(char *buf, size_t len)
+{
+	const char *tail = strstr(__FILE__, "tests/unit/test_config.c");
+
+	snprintf(buf, len, "%.*s", tail ? (int)(tail - __FILE__) : 0, __FILE__);
+}
+
+TEST(every_shipped_role_file_loads)
+{
+	struct scxd_config *c = new_config();
+	char pattern[512];
+	glob_t g;
+	size_t i;
+
+	repo_root(pattern, sizeof(pattern));
+	strcat(pattern, "config/*.ini");
+	CHECK_INT(glob(pattern, 0, NULL, &g), 0);
+	if (g.gl_pathc < 3)
+		globfree(&g);
+	CHECK(g.gl_pathc >= 3);
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (config_load_file(c, g.gl_pathv[i], &e)) {
+			printf("  %s\n", config_error_str(&e, (char[600]){ 0 }, 600));
+			globfree(&g);
+			CHECK(0);
+		}
+		if (c->nr_layers < 2)
+			globfree(&g);
+		CHECK(c->nr_layers >= 2);
+	}
+	globfree(&g);
+	free(c);
+}
+
+TEST(layers_are_found_by_name)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, valid_ini), 0);
+	CHECK_INT(config_layer_find(c, "gaming"), 0);
+	CHECK_INT(config_layer_find(c, "default"), 3);
+	CHECK_INT(config_layer_find(c, "gam"), -ENOENT);
+	CHECK_INT(config_layer_find(c, ""), -ENOENT);
+	CHECK_STR(policy_name(SCXD_POLICY_LATENCY), "latency");
+	CHECK_STR(policy_name(SCXD_POLICY_THROUGHPUT), "throughput");
+	CHECK_STR(policy_name(SCXD_NR_POLICIES), "?");
+	free(c);
+}
+
+TEST(an_error_without_a_line_prints_file_and_message_only)
+{
+	struct config_error x = { .file = "/etc/scxd/scxd.ini", .line = 0, .msg = "boom" };
+	char buf[64];
+
+	CHECK_STR(config_error_str(&x, buf, sizeof(buf)), "/etc/scxd/scxd.ini: boom");
+	x.line = 12;
+	CHECK_STR(config_error_str(&x, buf, sizeof(buf)), "/etc/scxd/scxd.ini:12: boom");
+}
+
+TEST_MAIN
