@@ -90,6 +90,22 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(PURE_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+BINDIR	?= $(PREFIX)/bin
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+ROLE	?= desktop
+
+# The config is installed only when absent: never overwrite an admin's edits.
+install: all
+	install -D -m 0755 daemon/scxd $(DESTDIR)$(SBINDIR)/scxd
+	install -D -m 0755 ctl/scxctl $(DESTDIR)$(BINDIR)/scxctl
+	install -d $(DESTDIR)/etc/scxd/roles
+	install -m 0644 config/*.ini $(DESTDIR)/etc/scxd/roles/
+	[ -e $(DESTDIR)/etc/scxd/scxd.ini ] || install -m 0644 config/$(ROLE).ini $(DESTDIR)/etc/scxd/scxd.ini
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/scxd.service.in > $(DESTDIR)$(UNITDIR)/scxd.service
+
 deps:
 	$(Q)tools/deps.sh
 
@@ -107,6 +123,6 @@ bench: all
 clean:
 	$(Q)rm -rf $(B) daemon/scxd ctl/scxctl
 
-.PHONY: all deps unit test demo bench clean
+.PHONY: all install deps unit test demo bench clean
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -179,9 +179,14 @@ static int read_line(const char *path, char *buf, size_t len)
 	return r;
 }
 
+/* A kernel without sched_ext has no such file: say so rather than "". */
 int sched_ext_state(char *buf, size_t len)
 {
-	return read_line("/sys/kernel/sched_ext/state", buf, len);
+	int r = read_line("/sys/kernel/sched_ext/state", buf, len);
+
+	if (r == -ENOENT)
+		snprintf(buf, len, "unsupported");
+	return r;
 }
 
 int sched_ext_ops(char *buf, size_t len)

@@ -124,13 +124,65 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 static int method_version(void *userdata, const struct control_request *req, cJSON **result,
 			  char *errmsg, size_t errlen)
 {
-	cJSON *o = cJSON_CreateObject();
+	*result = proto_version_encode();
+	return *result ? 0 : -ENOMEM;
+}
 
-	if (!o)
-		return -ENOMEM;
-	cJSON_AddStringToObject(o, "version", SCXD_VERSION);
-	cJSON_AddNumberToObject(o, "proto", SCXD_PROTO_VERSION);
-	*result = o;
+/* The status document: configuration, kernel state and BPF counters. */
+static int fill_status(struct manager *m, struct proto_status *st)
+{
+	struct layer_counters_sum sums[SCXD_MAX_LAYERS] = {0};
+	const struct scxd_config *c = m->config;
+	uint64_t now = 0;
+	u32 i, j;
+	int r;
+
+	st->proto = SCXD_PROTO_VERSION;
+	snprintf(st->version, sizeof(st->version), "%s", SCXD_VERSION);
+	sched_ext_state(st->state, sizeof(st->state));
+	sched_ext_ops(st->ops, sizeof(st->ops));
+	st->attached = loader_attached(m->loader) && !strcmp(st->ops, SCXD_OPS_NAME);
+	snprintf(st->config, sizeof(st->config), "%s", c->source);
+	snprintf(st->role, sizeof(st->role), "%s", c->role);
+	snprintf(st->socket, sizeof(st->socket), "%s", m->socket_path);
+	sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+	st->uptime_s = (now - m->start_usec) / 1000000;
+
+	if (loader_exited(m->loader)) {
+		const struct scxd_exit_rec *e = loader_exit_rec(m->loader);
+
+		snprintf(st->exit.kind, sizeof(st->exit.kind), "%s", loader_exit_kind_name(e->kind));
+		st->exit.code = e->exit_code;
+		snprintf(st->exit.reason, sizeof(st->exit.reason), "%s", e->reason);
+		snprintf(st->exit.msg, sizeof(st->exit.msg), "%s", e->msg);
+	}
+
+	r = loader_read_layers(m->loader, sums, c->nr_layers);
+	if (r < 0)
+		return r;
+	st->nr_layers = c->nr_layers;
+	for (i = 0; i < c->nr_layers; i++) {
+		struct proto_status_layer *l = &st->layers[i];
+
+		snprintf(l->name, sizeof(l->name), "%s", c->layers[i].name);
+		l->index = i;
+		snprintf(l->policy, sizeof(l->policy), "%s", policy_name(c->layers[i].policy));
+		l->weight = c->layers[i].weight;
+		l->slice_us = c->layers[i].slice_ns / 1000;
+		l->tasks = sums[i].tasks > 0 ? sums[i].tasks : 0;
+		l->enqueues = sums[i].cnt[SCXD_LSTAT_ENQ];
+		l->dispatches = sums[i].cnt[SCXD_LSTAT_DISPATCH];
+		l->direct = sums[i].cnt[SCXD_LSTAT_DIRECT];
+	}
+	/* Rules are stored grouped by layer, in layer order. */
+	for (j = 0; j < c->nr_rules; j++) {
+		struct proto_status_layer *l = &st->layers[c->rules[j].layer];
+
+		if (!l->nr_rules)
+			l->first_rule = j;
+		l->nr_rules++;
+		snprintf(st->rules[j], sizeof(st->rules[j]), "%s", c->rule_text[j]);
+	}
 	return 0;
 }
 
@@ -138,7 +190,35 @@ static int method_status(void *userdata, const struct control_request *req, cJSO
 			 char *errmsg, size_t errlen)
 {
 	struct manager *m = userdata;
-	return manager_status(m, result, errmsg, errlen);
+	struct proto_status *st;
+	int r;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	r = fill_status(m, st);
+	if (r < 0) {
+		snprintf(errmsg, errlen, "reading BPF counters: %s", strerror(-r));
+		free(st);
+		return r;
+	}
+	*result = proto_status_encode(st);
+	free(st);
+	return *result ? 0 : -ENOMEM;
+}
+
+/* Every change through the socket is logged with who asked for it. */
+static void on_audit(void *userdata, const struct control_request *req, int r)
+{
+	char *params = req->params ? cJSON_PrintUnformatted(req->params) : NULL;
+
+	if (r < 0)
+		log_warning_errno(r, "Control: %s %s by uid %u (pid %d) refused: %m", req->method,
+				  params ? params : "{}", (unsigned)req->uid, (int)req->pid);
+	else
+		log_notice("Control: %s %s by uid %u (pid %d) applied", req->method,
+			   params ? params : "{}", (unsigned)req->uid, (int)req->pid);
+	free(params);
 }
 
 static const struct control_method methods[] = {
@@ -189,6 +269,7 @@ int manager_run(struct manager *m)
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	control_set_audit(m->control, on_audit);
 	r = sd_event_add_time_relative(m->event, &m->exit_poll, CLOCK_MONOTONIC, EXIT_POLL_USEC,
 				       0, on_exit_poll, m);
 	if (r < 0) {

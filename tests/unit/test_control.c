@@ -1,0 +1,791 @@
+/*
+ * test_control.c - the control socket server (daemon/control.c), run
+ * in-process: the test is both the daemon's event loop and its clients.
+ * Clients are plain sockets the test writes and reads between turns of the
+ * loop, so every interleaving here is deterministic.
+ *
+ * The unit tests link only the pure objects, so the server is compiled
+ * into this binary directly (as chrony's unit tests do).
+ */
+#include "control.c"
+
+#include <sys/wait.h>
+#include <time.h>
+
+#include "test.h"
+
+#define NOBODY	65534
+
+struct ctx {
+	int	calls;
+	int	reloads;
+	int	audits;
+	int	audit_r;
+	uid_t	audit_uid;
+};
+
+static int m_status(void *ud, const struct control_request *req, cJSON **result,
+		    char *errmsg, size_t errlen)
+{
+	struct ctx *x = ud;
+
+	x->calls++;
+	*result = cJSON_CreateObject();
+	cJSON_AddStringToObject(*result, "state", "enabled");
+	cJSON_AddNumberToObject(*result, "uid", req->uid);
+	cJSON_AddNumberToObject(*result, "proto", req->proto);
+	return 0;
+}
+
+static int m_reload(void *ud, const struct control_request *req, cJSON **result,
+		    char *errmsg, size_t errlen)
+{
+	struct ctx *x = ud;
+
+	x->calls++;
+	x->reloads++;
+	return 0;
+}
+
+static int m_busy(void *ud, const struct control_request *req, cJSON **result,
+		  char *errmsg, size_t errlen)
+{
+	*result = cJSON_CreateObject();	/* dropped on error */
+	snprintf(errmsg, errlen, "scheduler not attached");
+	return -EBUSY;
+}
+
+static int m_fail(void *ud, const struct control_request *req, cJSON **result,
+		  char *errmsg, size_t errlen)
+{
+	return -EIO;
+}
+
+#define BIG_LEN (100 * 1024)
+
+static int m_big(void *ud, const struct control_request *req, cJSON **result,
+		 char *errmsg, size_t errlen)
+{
+	char *s = malloc(BIG_LEN + 1);
+
+	if (!s)
+		return -ENOMEM;
+	memset(s, 'b', BIG_LEN);
+	s[BIG_LEN] = '\0';
+	*result = cJSON_CreateObject();
+	cJSON_AddStringToObject(*result, "blob", s);
+	free(s);
+	return 0;
+}
+
+static void audit(void *ud, const struct control_request *req, int r)
+{
+	struct ctx *x = ud;
+
+	x->audits++;
+	x->audit_r = r;
+	x->audit_uid = req->uid;
+}
+
+static const struct control_method methods[] = {
+	{ "status",	false,	m_status },
+	{ "reload",	true,	m_reload },
+	{ "busy",	false,	m_busy },
+	{ "fail",	false,	m_fail },
+	{ "big",	false,	m_big },
+};
+
+struct fixture {
+	char		dir[64];
+	char		path[128];
+	sd_event	*e;
+	struct control	*c;
+	struct ctx	ctx;
+};
+
+static int up(struct fixture *f, const char *group)
+{
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	strcpy(f->dir, "/tmp/scxd-control-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -errno;
+	chmod(f->dir, 0755);	/* clients that dropped to nobody must reach it */
+	snprintf(f->path, sizeof(f->path), "%s/run/control.sock", f->dir);
+	r = sd_event_new(&f->e);
+	if (r < 0)
+		return r;
+	r = control_new(&f->c, f->e, f->path, group, methods,
+			sizeof(methods) / sizeof(methods[0]), &f->ctx);
+	if (r < 0)
+		return r;
+	control_set_audit(f->c, audit);
+	return 0;
+}
+
+static void down(struct fixture *f)
+{
+	char sub[160];
+
+	f->c = control_free(f->c);
+	f->e = sd_event_unref(f->e);
+	unlink(f->path);
+	snprintf(sub, sizeof(sub), "%s/run", f->dir);
+	rmdir(sub);
+	rmdir(f->dir);
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
+
+/* One turn of the daemon's loop, waiting at most usec. */
+static void pump(struct fixture *f, uint64_t usec)
+{
+	sd_event_run(f->e, usec);
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int send_all(struct fixture *f, int fd, const char *s, size_t n)
+{
+	uint64_t deadline = now_usec() + 5000000;
+
+	while (n) {
+		ssize_t k = send(fd, s, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (k < 0) {
+			if (errno != EAGAIN)
+				return -errno;
+			if (now_usec() > deadline)
+				return -ETIMEDOUT;
+			pump(f, 10000);
+			continue;
+		}
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static int send_str(struct fixture *f, int fd, const char *s)
+{
+	return send_all(f, fd, s, strlen(s));
+}
+
+/* Read one line (without '\n') into a malloc()ed *line while the loop runs.
+ * Returns its length, 0 at the end of the stream, -ETIMEDOUT. */
+static ssize_t recv_line(struct fixture *f, int fd, char **line, uint64_t timeout_usec)
+{
+	uint64_t deadline = now_usec() + timeout_usec;
+	size_t len = 0, cap = 256;
+	char *buf = malloc(cap);
+
+	*line = NULL;
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		char ch;
+		ssize_t k = recv(fd, &ch, 1, MSG_DONTWAIT);
+
+		if (k == 1) {
+			if (ch == '\n') {
+				buf[len] = '\0';
+				*line = buf;
+				return len ? (ssize_t)len : -EBADMSG;
+			}
+			if (len + 2 > cap) {
+				char *p = realloc(buf, cap *= 2);
+
+				if (!p) {
+					free(buf);
+					return -ENOMEM;
+				}
+				buf = p;
+			}
+			buf[len++] = ch;
+			continue;
+		}
+		if (k == 0 || (errno != EAGAIN && errno != EINTR)) {
+			free(buf);
+			return 0;
+		}
+		if (now_usec() > deadline) {
+			free(buf);
+			return -ETIMEDOUT;
+		}
+		pump(f, 10000);
+	}
+}
+
+/* Wait for a response on fd; returns its error code, 0 for a result. */
+static int response_code(struct fixture *f, int fd, struct proto_error *err, cJSON **result)
+{
+	cJSON *res = NULL;
+	char *line;
+	ssize_t n = recv_line(f, fd, &line, 5000000);
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	if (result)
+		*result = NULL;
+	if (n <= 0) {
+		snprintf(err->message, sizeof(err->message), "no response (%zd)", n);
+		return 12345;
+	}
+	r = proto_response_parse(line, &res, err);
+	free(line);
+	if (r == 0) {
+		if (result)
+			*result = res;
+		else
+			cJSON_Delete(res);
+		return 0;
+	}
+	return r == -EREMOTEIO ? err->code : 12346;
+}
+
+static int call(struct fixture *f, int fd, const char *method, struct proto_error *err,
+		cJSON **result)
+{
+	char *line = proto_request_build(1, method, NULL);
+	int r = send_str(f, fd, line);
+
+	free(line);
+	if (r < 0)
+		return r;
+	return response_code(f, fd, err, result);
+}
+
+/* True once the server has closed fd (whatever it still had queued is read). */
+static bool closed_by_server(struct fixture *f, int fd, uint64_t timeout_usec)
+{
+	uint64_t deadline = now_usec() + timeout_usec;
+	char buf[4096];
+
+	for (;;) {
+		ssize_t k = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (k == 0 || (k < 0 && errno != EAGAIN && errno != EINTR))
+			return true;
+		if (k > 0)
+			continue;
+		if (now_usec() > deadline)
+			return false;
+		pump(f, 10000);
+	}
+}
+
+/* A socket connected by a child that dropped to uid/gid NOBODY with the
+ * given supplementary groups: the server sees those credentials. */
+static int connect_as_nobody(const char *path, const gid_t *groups, size_t n)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr mh = { 0 };
+	struct iovec iov;
+	int sp[2], fd = -1, status;
+	char byte = 0;
+	pid_t pid;
+
+	memset(&u, 0, sizeof(u));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return -errno;
+	fflush(NULL);	/* or the child's exit may print our buffered lines again */
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(sp[0]);
+		if (setgroups(n, groups) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+		    setresuid(NOBODY, NOBODY, NOBODY) < 0)
+			_exit(1);
+		fd = connect_to(path);
+		if (fd < 0)
+			_exit(2);
+		iov = (struct iovec){ &byte, 1 };
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		CMSG_FIRSTHDR(&mh)->cmsg_level = SOL_SOCKET;
+		CMSG_FIRSTHDR(&mh)->cmsg_type = SCM_RIGHTS;
+		CMSG_FIRSTHDR(&mh)->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(CMSG_FIRSTHDR(&mh)), &fd, sizeof(int));
+		_exit(sendmsg(sp[1], &mh, 0) == 1 ? 0 : 3);
+	}
+	close(sp[1]);
+	iov = (struct iovec){ &byte, 1 };
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	if (recvmsg(sp[0], &mh, 0) == 1 && CMSG_FIRSTHDR(&mh) &&
+	    CMSG_FIRSTHDR(&mh)->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+	close(sp[0]);
+	waitpid(pid, &status, 0);
+	return fd >= 0 ? fd : -EIO;
+}
+
+TEST(a_read_only_method_answers_with_its_result)
+{
+	struct fixture f;
+	struct proto_error err;
+	cJSON *res;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "status", &err, &res), 0);
+	CHECK_STR(cJSON_GetObjectItem(res, "state")->valuestring, "enabled");
+	CHECK_INT(cJSON_GetObjectItem(res, "uid")->valueint, getuid());
+	CHECK_INT(cJSON_GetObjectItem(res, "proto")->valueint, SCXD_PROTO_VERSION);
+	cJSON_Delete(res);
+	CHECK_INT(f.ctx.audits, 0);	/* read-only methods are not audited */
+	close(fd);
+	down(&f);
+}
+
+TEST(an_unknown_method_is_method_not_found)
+{
+	struct fixture f;
+	struct proto_error err;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "frobnicate", &err, NULL), PROTO_ERR_METHOD_NOT_FOUND);
+	CHECK_CONTAINS(err.message, "frobnicate");
+	CHECK_INT(f.ctx.calls, 0);
+	close(fd);
+	down(&f);
+}
+
+TEST(a_half_line_from_a_stalled_client_does_not_delay_another_client)
+{
+	struct fixture f;
+	struct proto_error err;
+	uint64_t t0;
+	int slow, fast;
+
+	CHECK_INT(up(&f, NULL), 0);
+	slow = connect_to(f.path);
+	fast = connect_to(f.path);
+	CHECK(slow >= 0 && fast >= 0);
+	CHECK_INT(send_str(&f, slow, "{\"jsonrpc\":\"2.0\",\"id\":1,\"meth"), 0);
+	pump(&f, 10000);
+	t0 = now_usec();
+	CHECK_INT(call(&f, fast, "status", &err, NULL), 0);
+	CHECK(now_usec() - t0 < 1000000);
+	/* The stalled one finishes its line later and is answered too. */
+	CHECK_INT(send_str(&f, slow, "od\":\"status\"}\n"), 0);
+	CHECK_INT(response_code(&f, slow, &err, NULL), 0);
+	CHECK_INT(f.ctx.calls, 2);
+	close(slow);
+	close(fast);
+	down(&f);
+}
+
+TEST(pipelined_requests_on_one_connection_are_answered_in_order)
+{
+	struct fixture f;
+	char *line;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(send_str(&f, fd,
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}\n"
+		"\n"
+		"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"}\r\n"
+		"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"status\"}\n"), 0);
+	CHECK(recv_line(&f, fd, &line, 5000000) > 0);
+	CHECK_CONTAINS(line, "\"id\":1,\"result\"");
+	free(line);
+	CHECK(recv_line(&f, fd, &line, 5000000) > 0);
+	CHECK_CONTAINS(line, "\"id\":2,\"error\"");
+	free(line);
+	CHECK(recv_line(&f, fd, &line, 5000000) > 0);
+	CHECK_CONTAINS(line, "\"id\":3,\"result\"");
+	free(line);
+	close(fd);
+	down(&f);
+}
+
+TEST(a_last_request_without_newline_before_shutdown_is_still_answered)
+{
+	struct fixture f;
+	struct proto_error err;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"status\"}"), 0);
+	shutdown(fd, SHUT_WR);
+	CHECK_INT(response_code(&f, fd, &err, NULL), 0);
+	CHECK(closed_by_server(&f, fd, 2000000));
+	close(fd);
+	pump(&f, 10000);
+	CHECK_INT(control_n_clients(f.c), 0);
+	down(&f);
+}
+
+TEST(a_mutating_method_from_a_non_admin_is_denied_audited_and_not_run)
+{
+	struct fixture f;
+	struct proto_error err;
+	int fd;
+
+	/* As root, a child drops to nobody; otherwise we are a non-admin
+	 * already, as long as the admin group is not one of ours. */
+	CHECK_INT(up(&f, geteuid() == 0 ? "root" : "nonexistent-scxd-group"), 0);
+	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "reload", &err, NULL), PROTO_ERR_PERMISSION);
+	CHECK_CONTAINS(err.message, "reload");
+	CHECK_INT(f.ctx.reloads, 0);
+	CHECK_INT(f.ctx.audits, 1);
+	CHECK_INT(f.ctx.audit_r, -EPERM);
+	CHECK_INT(f.ctx.audit_uid, geteuid() == 0 ? NOBODY : geteuid());
+	/* Read-only methods stay open to the same caller. */
+	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
+	close(fd);
+	down(&f);
+}
+
+TEST(the_caller_check_comes_before_the_params_check)
+{
+	struct fixture f;
+	struct proto_error err;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"reload\",\"params\":[]}\n"), 0);
+	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_PERMISSION);
+	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\",\"params\":[]}\n"), 0);
+	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_INVALID_PARAMS);
+	CHECK_INT(f.ctx.calls, 0);
+	close(fd);
+	down(&f);
+}
+
+TEST(root_and_members_of_the_admin_group_may_call_mutating_methods)
+{
+	struct fixture f;
+	struct proto_error err;
+	struct group *g;
+	gid_t gid;
+	int fd;
+
+	if (geteuid() != 0) {
+		printf("  (not root: only the root-less half runs)\n");
+		return;
+	}
+	g = getgrnam("adm") ?: getgrnam("daemon");
+	CHECK(g != NULL);
+	gid = g->gr_gid;
+	CHECK_INT(up(&f, g->gr_name), 0);
+
+	fd = connect_to(f.path);	/* root */
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "reload", &err, NULL), 0);
+	close(fd);
+
+	fd = connect_as_nobody(f.path, &gid, 1);	/* supplementary member */
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "reload", &err, NULL), 0);
+	close(fd);
+	CHECK_INT(f.ctx.reloads, 2);
+	CHECK_INT(f.ctx.audits, 2);
+	CHECK_INT(f.ctx.audit_r, 0);
+	CHECK_INT(f.ctx.audit_uid, NOBODY);
+	down(&f);
+}
+
+TEST(a_handler_errno_becomes_its_stable_code_with_the_message_as_data)
+{
+	struct fixture f;
+	struct proto_error err;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "busy", &err, NULL), PROTO_ERR_BUSY);
+	CHECK_STR(err.message, "scheduler not attached");
+	CHECK_INT(call(&f, fd, "fail", &err, NULL), PROTO_ERR_INTERNAL);
+	CHECK_STR(err.message, strerror(EIO));
+	close(fd);
+	down(&f);
+}
+
+TEST(a_request_newer_than_the_protocol_is_refused_with_the_version_code)
+{
+	struct fixture f;
+	struct proto_error err;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"proto\":99,\"method\":\"status\"}\n"), 0);
+	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_VERSION);
+	CHECK_INT(f.ctx.calls, 0);
+	close(fd);
+	down(&f);
+}
+
+TEST(an_over_long_line_is_answered_too_large_and_the_connection_closed)
+{
+	struct fixture f;
+	struct proto_error err;
+	size_t n = PROTO_MAX_REQUEST + 4096;
+	char *junk = malloc(n);
+	int fd, other;
+
+	CHECK(junk);
+	memset(junk, 'x', n);
+	CHECK_INT(up(&f, NULL), 0);
+	fd = connect_to(f.path);
+	other = connect_to(f.path);
+	CHECK(fd >= 0 && other >= 0);
+	CHECK_INT(send_all(&f, fd, junk, n), 0);
+	free(junk);
+	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_TOO_LARGE);
+	CHECK(closed_by_server(&f, fd, 2000000));
+	CHECK_INT(call(&f, other, "status", &err, NULL), 0);
+	close(fd);
+	close(other);
+	down(&f);
+}
+
+static size_t max_pending(const struct control *c)
+{
+	size_t max = 0;
+
+	for (const struct client *cl = c->clients; cl; cl = cl->next)
+		if (client_pending(cl) > max)
+			max = client_pending(cl);
+	return max;
+}
+
+TEST(a_client_that_never_reads_its_answers_does_not_block_others_or_lose_requests)
+{
+	struct fixture f;
+	struct proto_error err;
+	char *req = proto_request_build(1, "big", NULL), *line;
+	int hog, other, i;
+
+	CHECK(req);
+	CHECK_INT(up(&f, NULL), 0);
+	hog = connect_to(f.path);
+	other = connect_to(f.path);
+	CHECK(hog >= 0 && other >= 0);
+	for (i = 0; i < 40; i++)	/* 4 MB of answers, nobody reading */
+		CHECK_INT(send_str(&f, hog, req), 0);
+	free(req);
+	for (i = 0; i < 20; i++)
+		pump(&f, 1000);
+	/* Backpressure: the server holds only a bounded amount for it. */
+	CHECK(f.ctx.calls < 40);
+	CHECK(max_pending(f.c) < CONTROL_MAX_OUTPUT + 2 * BIG_LEN);
+	CHECK_INT(call(&f, other, "status", &err, NULL), 0);
+	/* Once the hog reads, it gets every answer, in order. */
+	for (i = 0; i < 40; i++) {
+		ssize_t n = recv_line(&f, hog, &line, 5000000);
+
+		CHECK(n > BIG_LEN);
+		free(line);
+	}
+	close(hog);
+	close(other);
+	down(&f);
+}
+
+TEST(an_idle_client_is_disconnected_after_the_timeout)
+{
+	struct fixture f;
+	struct proto_error err;
+	uint64_t deadline;
+	int idle, fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	control_set_idle_timeout(f.c, 200000);
+	idle = connect_to(f.path);
+	CHECK(idle >= 0);
+	CHECK_INT(send_str(&f, idle, "{\"jsonrpc\":"), 0);	/* and then nothing */
+	CHECK(closed_by_server(&f, idle, 3000000));
+	close(idle);
+	/* sd-event coalesces timers: allow for its slack, then look again. */
+	for (deadline = now_usec() + 3000000; control_n_clients(f.c) && now_usec() < deadline;)
+		pump(&f, 10000);
+	CHECK_INT(control_n_clients(f.c), 0);
+	/* A client that keeps asking within the timeout stays connected. */
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	for (int i = 0; i < 4; i++) {
+		CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
+		for (uint64_t t = now_usec() + 100000; now_usec() < t;)
+			pump(&f, 10000);
+	}
+	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
+	close(fd);
+	down(&f);
+}
+
+TEST(a_client_beyond_the_limit_is_told_busy_and_closed)
+{
+	struct fixture f;
+	struct proto_error err;
+	int a, b, extra;
+
+	CHECK_INT(up(&f, NULL), 0);
+	control_set_max_clients(f.c, 2);
+	a = connect_to(f.path);
+	b = connect_to(f.path);
+	CHECK(a >= 0 && b >= 0);
+	pump(&f, 10000);
+	pump(&f, 10000);
+	CHECK_INT(control_n_clients(f.c), 2);
+	extra = connect_to(f.path);
+	CHECK(extra >= 0);
+	CHECK_INT(response_code(&f, extra, &err, NULL), PROTO_ERR_BUSY);
+	CHECK(closed_by_server(&f, extra, 2000000));
+	CHECK_INT(call(&f, a, "status", &err, NULL), 0);
+	CHECK_INT(call(&f, b, "status", &err, NULL), 0);
+	close(a);
+	close(b);
+	close(extra);
+	down(&f);
+}
+
+TEST(the_socket_is_world_connectable_and_removed_when_the_server_stops)
+{
+	struct fixture f;
+	struct stat st;
+
+	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(lstat(f.path, &st), 0);
+	CHECK(S_ISSOCK(st.st_mode));
+	CHECK_INT(st.st_mode & 0777, 0666);
+	f.c = control_free(f.c);
+	CHECK(lstat(f.path, &st) < 0 && errno == ENOENT);
+	down(&f);
+}
+
+TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
+{
+	struct fixture f;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct control *second = NULL;
+	struct proto_error err;
+	int fd;
+
+	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, 1, NULL), -EADDRINUSE);
+	CHECK(second == NULL);
+
+	/* Leave a dead socket file behind, as a crashed daemon would. */
+	f.c = control_free(f.c);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(sa.sun_path, f.path);
+	CHECK_INT(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	CHECK_INT(control_new(&f.c, f.e, f.path, NULL, methods, 1, &f.ctx), 0);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
+	close(fd);
+
+	/* Something that is not a socket is not ours to delete. */
+	f.c = control_free(f.c);
+	fd = open(f.path, O_CREAT | O_WRONLY, 0600);
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, 1, NULL), -EEXIST);
+	down(&f);
+}
+
+TEST(a_method_declared_by_the_protocol_must_keep_its_class)
+{
+	static const struct control_method wrong[] = { { "status", true, m_status } };
+	struct fixture f;
+	struct control *c = NULL;
+
+	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(control_new(&c, f.e, "/tmp/unused.sock", NULL, wrong, 1, NULL), -EINVAL);
+	CHECK(c == NULL);
+	down(&f);
+}
+
+TEST(a_socket_passed_by_systemd_is_used_and_left_in_place)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct fixture f;
+	struct proto_error err;
+	struct stat st;
+	char env[32];
+	int lfd, fd;
+
+	if (fcntl(SD_LISTEN_FDS_START, F_GETFD) >= 0) {
+		printf("  (fd %d in use: skipped)\n", SD_LISTEN_FDS_START);
+		return;
+	}
+	/* Hold fd 3 so that the event loop's own descriptors land elsewhere. */
+	CHECK_INT(open("/dev/null", O_RDONLY), SD_LISTEN_FDS_START);
+	CHECK_INT(up(&f, NULL), 0);
+	f.c = control_free(f.c);	/* keep the loop and directory only */
+	mkdir_parents(f.path, 0755);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(sa.sun_path, f.path);
+	CHECK_INT(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	CHECK_INT(listen(lfd, 8), 0);
+	CHECK_INT(dup2(lfd, SD_LISTEN_FDS_START), SD_LISTEN_FDS_START);
+	close(lfd);
+	snprintf(env, sizeof(env), "%d", (int)getpid());
+	setenv("LISTEN_PID", env, 1);
+	setenv("LISTEN_FDS", "1", 1);
+
+	CHECK_INT(control_new(&f.c, f.e, "/nonexistent/dir/ignored.sock", NULL, methods, 1, &f.ctx), 0);
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
+	close(fd);
+	f.c = control_free(f.c);	/* closes fd 3 */
+	CHECK_INT(lstat(f.path, &st), 0);	/* systemd's, not ours to unlink */
+	CHECK(fcntl(SD_LISTEN_FDS_START, F_GETFD) < 0);
+	down(&f);
+}
+
+TEST_MAIN

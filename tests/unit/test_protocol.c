@@ -1,0 +1,649 @@
+/* test_protocol.c - the control protocol codec (daemon/protocol.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protocol.h"
+#include "test.h"
+
+/* Parse a NUL-terminated line; returns the error code (0 when accepted). */
+static int parse_code(const char *line, struct proto_request *req, struct proto_error *err)
+{
+	int r = proto_request_parse(line, strlen(line), req, err);
+
+	return r < 0 ? err->code : 0;
+}
+
+static int code_of(const char *line)
+{
+	struct proto_request req;
+	struct proto_error err;
+	int code = parse_code(line, &req, &err);
+
+	proto_request_done(&req);
+	return code;
+}
+
+TEST(a_well_formed_request_yields_id_method_params_and_version)
+{
+	struct proto_request req;
+	struct proto_error err;
+	int code = parse_code("{\"jsonrpc\":\"2.0\",\"id\":7,\"proto\":1,\"method\":\"status\","
+			      "\"params\":{\"layer\":\"batch\"}}", &req, &err);
+
+	CHECK_INT(code, 0);
+	CHECK_STR(req.method, "status");
+	CHECK(cJSON_IsNumber(req.id));
+	CHECK_INT(req.id->valueint, 7);
+	CHECK_INT(req.proto, 1);
+	CHECK(cJSON_IsObject(req.params));
+	CHECK_STR(cJSON_GetObjectItem(req.params, "layer")->valuestring, "batch");
+	proto_request_done(&req);
+}
+
+TEST(a_request_without_proto_or_params_is_taken_as_the_current_version)
+{
+	struct proto_request req;
+	struct proto_error err;
+	int code = parse_code("  {\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"method\":\"version\"}  \r",
+			      &req, &err);
+
+	CHECK_INT(code, 0);
+	CHECK(cJSON_IsString(req.id));
+	CHECK_STR(req.id->valuestring, "abc");
+	CHECK(req.params == NULL);
+	CHECK_INT(req.proto, SCXD_PROTO_VERSION);
+	proto_request_done(&req);
+}
+
+TEST(a_request_is_read_within_its_length_without_a_terminating_nul)
+{
+	static const char text[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}";
+	size_t len = sizeof(text) - 1;
+	char *line = malloc(len);	/* exactly the bytes: valgrind sees any over-read */
+	struct proto_request req;
+	struct proto_error err;
+	int r;
+
+	CHECK(line);
+	memcpy(line, text, len);
+	r = proto_request_parse(line, len, &req, &err);
+	free(line);
+	CHECK_INT(r, 0);
+	proto_request_done(&req);
+}
+
+TEST(text_that_is_not_json_is_a_parse_error)
+{
+	CHECK_INT(code_of("status please"), PROTO_ERR_PARSE);
+	CHECK_INT(code_of(""), PROTO_ERR_PARSE);
+	CHECK_INT(code_of("{\"jsonrpc\" \"2.0\"}"), PROTO_ERR_PARSE);
+}
+
+TEST(a_truncated_request_is_a_parse_error)
+{
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sta"), PROTO_ERR_PARSE);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\""), PROTO_ERR_PARSE);
+}
+
+TEST(two_values_on_one_line_are_a_parse_error)
+{
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"} {}"), PROTO_ERR_PARSE);
+}
+
+TEST(an_embedded_nul_byte_is_a_parse_error_even_after_valid_json)
+{
+	static const char line[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}\0junk";
+	struct proto_request req;
+	struct proto_error err;
+	int r = proto_request_parse(line, sizeof(line) - 1, &req, &err);
+
+	CHECK_INT(r, -EBADMSG);
+	CHECK_INT(err.code, PROTO_ERR_PARSE);
+	CHECK_CONTAINS(err.message, "NUL");
+	proto_request_done(&req);
+}
+
+TEST(a_request_over_the_size_limit_is_too_large_before_anything_else)
+{
+	size_t n = PROTO_MAX_REQUEST + 100;
+	char *line = malloc(n);
+	struct proto_request req;
+	struct proto_error err;
+	int r;
+
+	CHECK(line);
+	memset(line, ' ', n);
+	line[0] = '\0';		/* would be a parse error if looked at */
+	r = proto_request_parse(line, n, &req, &err);
+	free(line);
+	proto_request_done(&req);
+	CHECK_INT(r, -E2BIG);
+	CHECK_INT(err.code, PROTO_ERR_TOO_LARGE);
+}
+
+TEST(a_request_of_exactly_the_limit_including_its_newline_is_accepted)
+{
+	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\",\"pad\":\"";
+	size_t len = PROTO_MAX_REQUEST - 1;	/* + '\n' = the limit */
+	char *line = malloc(len + 1);
+	struct proto_request req;
+	struct proto_error err;
+	int r;
+
+	CHECK(line);
+	memset(line, 'x', len);
+	memcpy(line, head, sizeof(head) - 1);
+	memcpy(line + len - 2, "\"}", 2);
+	line[len] = '\0';
+	r = proto_request_parse(line, len, &req, &err);
+	proto_request_done(&req);
+	CHECK_INT(r, 0);
+	r = proto_request_parse(line, len + 1, &req, &err);	/* one more byte */
+	proto_request_done(&req);
+	free(line);
+	CHECK_INT(err.code, PROTO_ERR_TOO_LARGE);
+}
+
+TEST(json_that_is_not_an_object_is_an_invalid_request)
+{
+	CHECK_INT(code_of("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}]"),
+		  PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("\"status\""), PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("42"), PROTO_ERR_INVALID_REQUEST);
+}
+
+TEST(a_missing_or_non_string_method_is_an_invalid_request)
+{
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1}"), PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}"), PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":null}"), PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"}"), PROTO_ERR_INVALID_REQUEST);
+}
+
+TEST(an_id_that_is_missing_or_neither_number_nor_string_is_an_invalid_request)
+{
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"method\":\"status\"}"), PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+}
+
+TEST(a_missing_or_wrong_jsonrpc_member_is_an_invalid_request)
+{
+	CHECK_INT(code_of("{\"id\":1,\"method\":\"status\"}"), PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":2,\"id\":1,\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+}
+
+TEST(params_that_are_not_an_object_are_invalid_params_with_the_request_known)
+{
+	struct proto_request req;
+	struct proto_error err;
+	int code = parse_code("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"status\",\"params\":[1,2]}",
+			      &req, &err);
+
+	CHECK_INT(code, PROTO_ERR_INVALID_PARAMS);
+	/* The server still needs these to check the method and the caller. */
+	CHECK_STR(req.method, "status");
+	CHECK(req.id && req.id->valueint == 3);
+	proto_request_done(&req);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"status\",\"params\":\"x\"}"),
+		  PROTO_ERR_INVALID_PARAMS);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"status\",\"params\":null}"),
+		  PROTO_ERR_INVALID_PARAMS);
+}
+
+TEST(a_proto_newer_than_the_daemon_is_an_unsupported_version)
+{
+	struct proto_request req;
+	struct proto_error err;
+	static const char line[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"proto\":2,\"method\":\"status\"}";
+	int r = proto_request_parse(line, strlen(line), &req, &err);
+
+	CHECK_INT(r, -EPROTONOSUPPORT);
+	CHECK_INT(err.code, PROTO_ERR_VERSION);
+	CHECK(req.id != NULL);
+	proto_request_done(&req);
+}
+
+TEST(a_proto_that_is_not_a_positive_integer_is_an_invalid_request)
+{
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"proto\":0,\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"proto\":1.5,\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+	CHECK_INT(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"proto\":\"1\",\"method\":\"status\"}"),
+		  PROTO_ERR_INVALID_REQUEST);
+}
+
+TEST(an_error_after_the_id_was_read_keeps_the_id_for_the_reply)
+{
+	struct proto_request req;
+	struct proto_error err;
+	char *line;
+	int code = parse_code("{\"jsonrpc\":\"2.0\",\"id\":\"q9\"}", &req, &err);
+
+	CHECK_INT(code, PROTO_ERR_INVALID_REQUEST);
+	line = proto_response_error(req.id, err.code, err.message);
+	proto_request_done(&req);
+	CHECK(line);
+	CHECK_CONTAINS(line, "\"id\":\"q9\"");
+	CHECK_CONTAINS(line, "\"code\":-32600");
+	free(line);
+}
+
+TEST(a_built_request_parses_back_with_the_current_version)
+{
+	cJSON *params = cJSON_CreateObject();
+	struct proto_request req;
+	struct proto_error err;
+	char *line;
+	size_t n;
+	int r;
+
+	cJSON_AddStringToObject(params, "layer", "batch");
+	line = proto_request_build(42, "status", params);
+	CHECK(line);
+	n = strlen(line);
+	CHECK(n > 0 && line[n - 1] == '\n');
+	CHECK(memchr(line, '\n', n - 1) == NULL);
+	r = proto_request_parse(line, n - 1, &req, &err);
+	free(line);
+	CHECK_INT(r, 0);
+	CHECK_STR(req.method, "status");
+	CHECK_INT(req.id->valueint, 42);
+	CHECK_INT(req.proto, SCXD_PROTO_VERSION);
+	CHECK_STR(cJSON_GetObjectItem(req.params, "layer")->valuestring, "batch");
+	proto_request_done(&req);
+}
+
+TEST(a_result_response_round_trips_with_its_id)
+{
+	cJSON *id = cJSON_CreateNumber(5), *res = cJSON_CreateObject(), *got = NULL;
+	struct proto_error err;
+	char *line;
+	int r;
+
+	cJSON_AddNumberToObject(res, "answer", 42);
+	line = proto_response_result(id, res);
+	cJSON_Delete(id);
+	CHECK(line);
+	CHECK(line[strlen(line) - 1] == '\n');
+	CHECK_CONTAINS(line, "\"id\":5");
+	r = proto_response_parse(line, &got, &err);
+	free(line);
+	CHECK_INT(r, 0);
+	CHECK(cJSON_IsObject(got));
+	CHECK_INT(cJSON_GetObjectItem(got, "answer")->valueint, 42);
+	cJSON_Delete(got);
+}
+
+TEST(a_null_result_is_sent_as_an_empty_object)
+{
+	cJSON *got = NULL;
+	struct proto_error err;
+	char *line = proto_response_result(NULL, NULL);
+	int r;
+
+	CHECK(line);
+	CHECK_CONTAINS(line, "\"id\":null");
+	r = proto_response_parse(line, &got, &err);
+	free(line);
+	CHECK_INT(r, 0);
+	CHECK(cJSON_IsObject(got) && got->child == NULL);
+	cJSON_Delete(got);
+}
+
+TEST(an_error_response_round_trips_code_fixed_message_and_detail)
+{
+	cJSON *got = NULL;
+	struct proto_error err;
+	char *line = proto_response_error(NULL, PROTO_ERR_PERMISSION, "\"reload\" needs root");
+	int r;
+
+	CHECK(line);
+	CHECK_CONTAINS(line, "\"message\":\"permission denied\"");
+	r = proto_response_parse(line, &got, &err);
+	free(line);
+	CHECK_INT(r, -EREMOTEIO);
+	CHECK(got == NULL);
+	CHECK_INT(err.code, PROTO_ERR_PERMISSION);
+	CHECK_STR(err.message, "\"reload\" needs root");
+}
+
+TEST(an_error_response_without_detail_has_an_empty_detail)
+{
+	cJSON *got = NULL;
+	struct proto_error err;
+	char *line = proto_response_error(NULL, PROTO_ERR_BUSY, NULL);
+	int r;
+
+	CHECK(line);
+	CHECK(strstr(line, "\"data\"") == NULL);
+	r = proto_response_parse(line, &got, &err);
+	free(line);
+	CHECK_INT(r, -EREMOTEIO);
+	CHECK_INT(err.code, PROTO_ERR_BUSY);
+	CHECK_STR(err.message, "");
+}
+
+TEST(an_unknown_error_code_from_a_newer_daemon_keeps_its_message)
+{
+	cJSON *got = NULL;
+	struct proto_error err;
+	int r = proto_response_parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":"
+				     "{\"code\":99,\"message\":\"frobnicated\"}}", &got, &err);
+
+	CHECK_INT(r, -EREMOTEIO);
+	CHECK_INT(err.code, 99);
+	CHECK_STR(err.message, "frobnicated");
+	CHECK_STR(proto_error_message(99), "unknown error");
+}
+
+TEST(a_malformed_response_is_a_parse_error)
+{
+	static const char *const bad[] = {
+		"garbage",
+		"[]",
+		"{\"id\":1,\"result\":{}}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{\"code\":1}}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":\"1\"}}",
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":5}",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cJSON *got = NULL;
+		struct proto_error err;
+		int r = proto_response_parse(bad[i], &got, &err);
+
+		if (r != -EBADMSG || err.code != PROTO_ERR_PARSE || got)
+			printf("  accepted: %s\n", bad[i]);
+		cJSON_Delete(got);
+		CHECK_INT(r, -EBADMSG);
+		CHECK_INT(err.code, PROTO_ERR_PARSE);
+	}
+}
+
+TEST(every_error_code_has_its_own_fixed_message)
+{
+	static const int codes[] = {
+		PROTO_ERR_PARSE, PROTO_ERR_INVALID_REQUEST, PROTO_ERR_METHOD_NOT_FOUND,
+		PROTO_ERR_INVALID_PARAMS, PROTO_ERR_INTERNAL, PROTO_ERR_PERMISSION,
+		PROTO_ERR_NOT_FOUND, PROTO_ERR_TOO_LARGE, PROTO_ERR_VERSION,
+		PROTO_ERR_INVALID_CONFIG, PROTO_ERR_BUSY,
+	};
+	size_t n = sizeof(codes) / sizeof(codes[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		CHECK(strcmp(proto_error_message(codes[i]), "unknown error"));
+		for (size_t k = 0; k < i; k++)
+			CHECK(strcmp(proto_error_message(codes[i]), proto_error_message(codes[k])));
+	}
+}
+
+TEST(handler_errnos_map_to_the_documented_codes)
+{
+	CHECK_INT(proto_code_from_errno(-EPERM), PROTO_ERR_PERMISSION);
+	CHECK_INT(proto_code_from_errno(-ENOENT), PROTO_ERR_NOT_FOUND);
+	CHECK_INT(proto_code_from_errno(-EINVAL), PROTO_ERR_INVALID_PARAMS);
+	CHECK_INT(proto_code_from_errno(-EBUSY), PROTO_ERR_BUSY);
+	CHECK_INT(proto_code_from_errno(-EBADMSG), PROTO_ERR_INVALID_CONFIG);
+	CHECK_INT(proto_code_from_errno(-EIO), PROTO_ERR_INTERNAL);
+	CHECK_INT(proto_code_from_errno(-ENOMEM), PROTO_ERR_INTERNAL);
+}
+
+TEST(status_and_version_are_declared_read_only)
+{
+	CHECK(proto_method_find("status") && !proto_method_find("status")->mutating);
+	CHECK(proto_method_find("version") && !proto_method_find("version")->mutating);
+	CHECK(proto_method_find("frobnicate") == NULL);
+}
+
+/* A status with every field set, layers using rules in order. */
+static void sample_status(struct proto_status *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->proto = SCXD_PROTO_VERSION;
+	strcpy(s->version, "0.1.0");
+	strcpy(s->state, "enabled");
+	strcpy(s->ops, "scxd");
+	s->attached = true;
+	strcpy(s->config, "/etc/scxd/roles/desktop.ini");
+	strcpy(s->role, "desktop");
+	s->uptime_s = 3723;
+	strcpy(s->socket, SCXD_SOCKET_PATH);
+	strcpy(s->exit.kind, "error");
+	s->exit.code = -22;
+	strcpy(s->exit.reason, "scx_bpf_error");
+	strcpy(s->exit.msg, "runnable task stall (kworker/0:1[42] failed to run for 30.1s)");
+	s->nr_layers = 3;
+	for (uint32_t i = 0, rule = 0; i < s->nr_layers; i++) {
+		struct proto_status_layer *l = &s->layers[i];
+
+		snprintf(l->name, sizeof(l->name), "layer%u", i);
+		l->index = i;
+		strcpy(l->policy, i ? "throughput" : "latency");
+		l->weight = 100 * (i + 1);
+		l->slice_us = 3000 + i;
+		l->tasks = 10 + i;
+		l->first_rule = rule;
+		l->nr_rules = i;	/* 0, 1, 2 rules */
+		for (uint32_t k = 0; k < l->nr_rules; k++, rule++)
+			snprintf(s->rules[rule], PROTO_RULE_LEN, "comm == \"job%u.%u\" && uid >= 1000", i, k);
+		l->enqueues = 1234567890123ULL + i;
+		l->dispatches = 9007199254740992ULL;	/* 2^53, the exact limit */
+		l->direct = i;
+	}
+}
+
+TEST(a_status_survives_encode_and_decode_byte_for_byte)
+{
+	static struct proto_status in, out;
+	struct proto_error err;
+	cJSON *j;
+	int r;
+
+	sample_status(&in);
+	j = proto_status_encode(&in);
+	CHECK(j);
+	memset(&out, 0xa5, sizeof(out));	/* decode must zero it */
+	r = proto_status_decode(j, &out, &err);
+	cJSON_Delete(j);
+	if (r < 0)
+		printf("  %s\n", err.message);
+	CHECK_INT(r, 0);
+	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
+}
+
+TEST(a_status_without_exit_or_layers_round_trips_with_exit_null)
+{
+	static struct proto_status in, out;
+	struct proto_error err;
+	char *text;
+	cJSON *j;
+	int r;
+
+	memset(&in, 0, sizeof(in));
+	strcpy(in.state, "disabled");
+	j = proto_status_encode(&in);
+	CHECK(j);
+	CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, "exit")));
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "layers")), 0);
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	CHECK(text);
+	/* Through text, as the client sees it. */
+	j = cJSON_Parse(text);
+	cJSON_free(text);
+	r = proto_status_decode(j, &out, &err);
+	cJSON_Delete(j);
+	CHECK_INT(r, 0);
+	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
+}
+
+/* Encode the sample, let edit() break one field, and return decode's error. */
+static int decode_broken(void (*edit)(cJSON *j), struct proto_error *err)
+{
+	static struct proto_status s;
+	cJSON *j;
+	int r;
+
+	sample_status(&s);
+	j = proto_status_encode(&s);
+	if (!j)
+		return -ENOMEM;
+	edit(j);
+	r = proto_status_decode(j, &s, err);
+	cJSON_Delete(j);
+	return r;
+}
+
+static void weight_as_string(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
+
+	cJSON_ReplaceItemInObject(l, "weight", cJSON_CreateString("100"));
+}
+
+static void enqueues_missing(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 2);
+
+	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(l, "counters"), "enqueues");
+}
+
+static void attached_as_number(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(j, "attached", cJSON_CreateNumber(1));
+}
+
+static void uptime_negative(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(j, "uptime_s", cJSON_CreateNumber(-1));
+}
+
+static void role_too_long(cJSON *j)
+{
+	char big[PROTO_STR_LEN + 1];
+
+	memset(big, 'r', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	cJSON_ReplaceItemInObject(j, "role", cJSON_CreateString(big));
+}
+
+static void rule_as_number(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 2);
+
+	cJSON_ReplaceItemInArray(cJSON_GetObjectItem(l, "rules"), 1, cJSON_CreateNumber(7));
+}
+
+static void nr_rules_disagrees(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
+
+	cJSON_ReplaceItemInObject(l, "nr_rules", cJSON_CreateNumber(5));
+}
+
+static void exit_code_fraction(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(j, "exit"), "code", cJSON_CreateNumber(1.5));
+}
+
+TEST(a_status_field_of_the_wrong_type_is_named_in_the_error)
+{
+	struct proto_error err;
+
+	CHECK_INT(decode_broken(weight_as_string, &err), -EBADMSG);
+	CHECK_INT(err.code, PROTO_ERR_PARSE);
+	CHECK_CONTAINS(err.message, "layers[1].weight");
+	CHECK_INT(decode_broken(attached_as_number, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "attached");
+	CHECK_INT(decode_broken(rule_as_number, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[2].rules[1]");
+	CHECK_INT(decode_broken(exit_code_fraction, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "exit.code");
+}
+
+TEST(a_missing_status_field_is_named_in_the_error)
+{
+	struct proto_error err;
+
+	CHECK_INT(decode_broken(enqueues_missing, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[2].counters.enqueues");
+	CHECK_CONTAINS(err.message, "missing");
+}
+
+TEST(a_status_value_out_of_range_or_too_long_is_named_in_the_error)
+{
+	struct proto_error err;
+
+	CHECK_INT(decode_broken(uptime_negative, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "uptime_s");
+	CHECK_INT(decode_broken(role_too_long, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "role: too long");
+	CHECK_INT(decode_broken(nr_rules_disagrees, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[1].nr_rules");
+}
+
+TEST(a_status_with_more_layers_than_the_limit_is_rejected)
+{
+	static struct proto_status s;
+	struct proto_error err;
+	cJSON *j, *layers;
+	int r;
+
+	sample_status(&s);
+	j = proto_status_encode(&s);
+	CHECK(j);
+	layers = cJSON_GetObjectItem(j, "layers");
+	while (cJSON_GetArraySize(layers) <= SCXD_MAX_LAYERS)
+		cJSON_AddItemToArray(layers, cJSON_Duplicate(cJSON_GetArrayItem(layers, 0), true));
+	r = proto_status_decode(j, &s, &err);
+	cJSON_Delete(j);
+	CHECK_INT(r, -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers");
+}
+
+TEST(encoding_cuts_an_unterminated_string_instead_of_overrunning_it)
+{
+	static struct proto_status in, out;
+	struct proto_error err;
+	cJSON *j;
+	int r;
+
+	sample_status(&in);
+	memset(in.role, 'x', sizeof(in.role));	/* no NUL */
+	j = proto_status_encode(&in);
+	CHECK(j);
+	r = proto_status_decode(j, &out, &err);
+	cJSON_Delete(j);
+	CHECK_INT(r, 0);
+	CHECK_INT(strlen(out.role), sizeof(out.role) - 1);
+}
+
+TEST(the_version_result_round_trips)
+{
+	struct proto_version v;
+	struct proto_error err;
+	cJSON *j = proto_version_encode();
+	int r;
+
+	CHECK(j);
+	r = proto_version_decode(j, &v, &err);
+	cJSON_Delete(j);
+	CHECK_INT(r, 0);
+	CHECK_INT(v.proto, SCXD_PROTO_VERSION);
+	CHECK_STR(v.version, SCXD_VERSION);
+}
+
+TEST_MAIN
