@@ -29,7 +29,15 @@
  * fairly; all layers use vtime ordering, so a live policy change never
  * mixes FIFO and vtime tasks in one DSQ (the kernel would eject us).
  * A CPU that needs work serves latency layers first, then throughput
- * layers, each in configuration order.
+ * layers. Within a class, layers share by weight: each layer has a
+ * virtual time that advances by the CPU time its tasks use divided by the
+ * layer's weight, and the layer furthest behind is served. A layer that
+ * was idle may bank at most LAYER_CREDIT_NS of that virtual time, so it
+ * cannot monopolise the CPUs when it wakes up. Priority alone would let a
+ * busy early layer starve every later one (kthreads in the catch-all
+ * layer included, until the kernel's RCU or stall watchdog ejects us), so
+ * a layer with queued tasks that has not been served for STARVE_NS is
+ * served first, whatever its class: no layer starves, by construction.
  *
  * Placement. ops.select_cpu uses the kernel's default idle-CPU selection
  * (which already prefers the waker's LLC and idle SMT cores) and, when
@@ -102,6 +110,15 @@ struct scxd_exit_rec exit_rec;
 /* Largest vtime handed out so far; new and waking tasks start near it. */
 static u64 vtime_now;
 
+/* See the essay: sharing between layers, and the starvation deadline. */
+#define LAYER_CREDIT_NS		(20ULL * 1000 * 1000)
+#define STARVE_NS		(100ULL * 1000 * 1000)
+/* Globals, not statics: clang has emitted a wrong BTF size for a static
+ * array here, which the kernel rejects at load. */
+u64 layer_vtime[SCXD_MAX_LAYERS];
+u64 layer_served_at[SCXD_MAX_LAYERS];
+u64 class_vtime[SCXD_NR_POLICIES];
+
 struct layer_counters {
 	u64 cnt[SCXD_MAX_LAYERS][SCXD_NR_LSTATS];
 };
@@ -162,9 +179,11 @@ static void layer_stat_inc(u32 layer, u32 stat)
 	struct layer_counters *c;
 	u32 zero = 0;
 
+	/* Masked as well as checked: an index reloaded from the stack can
+	 * reach the verifier without the bounds the check gave it. */
 	c = bpf_map_lookup_elem(&layer_stats, &zero);
 	if (c && layer < SCXD_MAX_LAYERS && stat < SCXD_NR_LSTATS)
-		c->cnt[layer][stat]++;
+		c->cnt[layer & (SCXD_MAX_LAYERS - 1)][stat & 7]++;
 }
 
 static void stat_inc(u32 stat)
@@ -388,31 +407,114 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	scx_bpf_dsq_insert_vtime(p, tctx->layer, slice, vtime, enq_flags);
 }
 
-static bool dispatch_policy(u32 policy)
+static bool dispatch_layer(u32 idx, u64 now)
 {
-	u32 i, n = nr_layers;
+	if (!scx_bpf_dsq_move_to_local(idx))
+		return false;
+	layer_served_at[idx & (SCXD_MAX_LAYERS - 1)] = now;
+	layer_stat_inc(idx, SCXD_LSTAT_DISPATCH);
+	return true;
+}
 
-	for (i = 0; i < SCXD_MAX_LAYERS; i++) {
-		struct scxd_layer *layer;
+/* A layer's virtual time, with at most LAYER_CREDIT_NS of idle credit. */
+static u64 layer_eff_vtime(u32 idx, u32 policy)
+{
+	u64 floor = class_vtime[policy & 1];
+	u64 lv = layer_vtime[idx & (SCXD_MAX_LAYERS - 1)];
 
-		if (i >= n)
-			break;
-		layer = bpf_map_lookup_elem(&layers, &i);
-		if (!layer || layer->policy != policy)
-			continue;
-		if (scx_bpf_dsq_move_to_local(i)) {
-			layer_stat_inc(i, SCXD_LSTAT_DISPATCH);
-			return true;
-		}
+	floor = floor > LAYER_CREDIT_NS ? floor - LAYER_CREDIT_NS : 0;
+	return lv > floor ? lv : floor;
+}
+
+/* The layer of @policy furthest behind in virtual time, if any has work. */
+struct pick {
+	u32	layer;
+	u64	vtime;
+};
+
+static void pick_consider(struct pick *pk, u32 idx, u64 vt)
+{
+	if (vt < pk->vtime) {
+		pk->vtime = vt;
+		pk->layer = idx;
 	}
-	return false;
+}
+
+static bool pick_dispatch(struct pick *pk, u32 policy, u64 now)
+{
+	if (pk->layer >= SCXD_MAX_LAYERS)
+		return false;
+	/* The class's clock follows the layer it serves. */
+	if (pk->vtime > class_vtime[policy & 1])
+		class_vtime[policy & 1] = pk->vtime;
+	layer_vtime[pk->layer & (SCXD_MAX_LAYERS - 1)] = pk->vtime;
+	return dispatch_layer(pk->layer, now);
+}
+
+struct dispatch_scan {
+	u64		now;
+	u64		oldest;		/* served_at of the most starved layer */
+	u32		starved;
+	struct pick	lat, tput;
+};
+
+/*
+ * One layer of the dispatch scan. A bpf_loop() callback is verified once;
+ * an unrolled 16-layer scan whose iterations differ in what they found
+ * so far exceeded the verifier's 1M-instruction budget.
+ */
+static long scan_layer(u64 idx, void *data)
+{
+	struct dispatch_scan *ds = data;
+	struct scxd_layer *layer;
+	u32 i = idx;
+	u64 served;
+
+	if (i >= SCXD_MAX_LAYERS)
+		return 1;
+	layer = bpf_map_lookup_elem(&layers, &i);
+	if (!layer || scx_bpf_dsq_nr_queued(i) <= 0)
+		return 0;
+	/* i is spilled to the stack for the lookup and comes back unbounded. */
+	served = layer_served_at[i & (SCXD_MAX_LAYERS - 1)];
+	if (ds->now - served > STARVE_NS && served < ds->oldest) {
+		ds->oldest = served;
+		ds->starved = i;
+	}
+	if (layer->policy == SCXD_POLICY_LATENCY)
+		pick_consider(&ds->lat, i, layer_eff_vtime(i, SCXD_POLICY_LATENCY));
+	else
+		pick_consider(&ds->tput, i, layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT));
+	return 0;
 }
 
 void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 {
-	if (dispatch_policy(SCXD_POLICY_LATENCY))
+	struct dispatch_scan ds = {
+		.now = scx_bpf_now(), .oldest = ~0ULL, .starved = ~0U,
+		.lat = { ~0U, ~0ULL }, .tput = { ~0U, ~0ULL },
+	};
+	u32 i, n = nr_layers;
+
+	bpf_loop(n < SCXD_MAX_LAYERS ? n : SCXD_MAX_LAYERS, scan_layer, &ds, 0);
+
+	if (ds.starved < SCXD_MAX_LAYERS && dispatch_layer(ds.starved, ds.now)) {
+		layer_stat_inc(ds.starved, SCXD_LSTAT_RESCUE);
 		return;
-	dispatch_policy(SCXD_POLICY_THROUGHPUT);
+	}
+	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.now) ||
+	    pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.now))
+		return;
+	/*
+	 * The chosen layers had nothing this CPU may run (affinity): take
+	 * whatever any layer has for it.
+	 */
+	for (i = 0; i < SCXD_MAX_LAYERS; i++) {
+		if (i >= n)
+			break;
+		if (dispatch_layer(i, ds.now))
+			return;
+	}
 }
 
 void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
@@ -424,14 +526,20 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct scxd_layer *layer;
 	u64 slice, used;
 
 	if (!tctx)
 		return;
 	slice = layer_slice(tctx->layer);
 	used = slice > p->scx.slice ? slice - p->scx.slice : 0;
-	/* Charge the time used, scaled inversely by the task's weight. */
+	/* Charge the time used, scaled inversely by the task's weight, and
+	 * the task's layer by the layer's weight. */
 	p->scx.dsq_vtime += used * 100 / (p->scx.weight ? p->scx.weight : 100);
+	layer = bpf_map_lookup_elem(&layers, &tctx->layer);
+	if (layer && tctx->layer < SCXD_MAX_LAYERS)
+		__sync_fetch_and_add(&layer_vtime[tctx->layer],
+				     used * 100 / (layer->weight ? layer->weight : 100));
 	/* A runnable task is re-checked by the enqueue that follows. */
 	if (!runnable)
 		refresh_layer(p, tctx);

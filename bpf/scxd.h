@@ -98,8 +98,10 @@ enum scxd_layer_stat {
 	SCXD_LSTAT_DISPATCH,		/* tasks the layer handed to a CPU */
 	SCXD_LSTAT_DIRECT,		/* went straight to an idle CPU */
 	SCXD_LSTAT_RECLASSIFY,		/* classification ran for a task */
+	SCXD_LSTAT_RESCUE,		/* served first: waited past STARVE_NS */
 	SCXD_NR_LSTATS,
 };
+_Static_assert(SCXD_NR_LSTATS <= 8, "layer_stat_inc() masks stat with 7");
 
 /* Global counters, per CPU. */
 enum scxd_stat {

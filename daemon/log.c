@@ -47,7 +47,7 @@ int log_internal(int level, int err, const char *fmt, ...)
 	static const char *const names[] = {
 		"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
 	};
-	char buf[2048];
+	char buf[8192];
 	int saved = errno;
 	va_list ap;
 

@@ -34,18 +34,29 @@ struct manager {
 	uint64_t start_usec;
 };
 
+/*
+ * libbpf's messages, through our log. A failed load prints the verifier's
+ * whole log as one message; its verdict is at the end, so a message too
+ * long for one log entry keeps its tail.
+ */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char buf[4096];
-	size_t n;
+	const size_t keep = 6000;
+	char *buf = NULL;
+	const char *p;
+	int n;
 
 	if (level == LIBBPF_DEBUG && log_get_max_level() < LOG_DEBUG)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
+	n = vasprintf(&buf, fmt, ap);
+	if (n < 0)
+		return 0;
 	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	log_internal(level == LIBBPF_WARN ? LOG_WARNING : LOG_DEBUG, 0, "libbpf: %s", buf);
+		buf[--n] = '\0';
+	p = (size_t)n > keep ? buf + n - keep : buf;
+	log_internal(level == LIBBPF_WARN ? LOG_WARNING : LOG_DEBUG, 0, "%s%s",
+		     p != buf ? "[...] " : "", p);
+	free(buf);
 	return 0;
 }
 
@@ -105,8 +116,11 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
 
-	if (!loader_exited(m->loader))
-		return sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
+	if (!loader_exited(m->loader)) {
+		int r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
+
+		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	}
 	log_exit(loader_exit_rec(m->loader), false);
 	sd_notifyf(0, "STATUS=Scheduler ejected by the kernel: %s",
 		   loader_exit_rec(m->loader)->reason);
@@ -284,7 +298,11 @@ int manager_run(struct manager *m)
 out:
 	sd_notify(0, "STOPPING=1");
 	m->control = control_free(m->control);
-	if (!loader_exited(m->loader)) {
+	if (loader_exited(m->loader) && status == EXIT_SUCCESS) {
+		/* Ejected between the last poll and the signal. */
+		log_exit(loader_exit_rec(m->loader), false);
+		status = EXIT_FAILURE;
+	} else if (!loader_exited(m->loader)) {
 		loader_detach(m->loader);
 		if (loader_exited(m->loader))
 			log_exit(loader_exit_rec(m->loader), true);

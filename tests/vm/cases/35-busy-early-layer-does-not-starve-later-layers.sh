@@ -1,0 +1,36 @@
+#!/bin/sh
+# A throughput layer earlier in the file, saturated with more hogs than
+# CPUs, must not starve the layers after it: a task of the catch-all
+# layer keeps completing work while the hogs run. (Strict layer priority
+# failed this: the catch-all layer, kthreads included, never ran until
+# the kernel ejected the scheduler for an RCU stall.)
+# timeout: 90
+. /tests/lib.sh
+
+cat >/tmp/early.ini <<'INI'
+[layer.hogs]
+policy = throughput
+match = comm=stress-ng*
+
+[layer.default]
+policy = throughput
+match = *
+INI
+
+start_scxd --config /tmp/early.ini
+new_cgroup /starve
+hogs=$(run_in_cgroup /starve stress-ng --cpu 16 --timeout 25s --quiet)
+sleep 3
+# The probe: a catch-all task that needs the CPU many times per iteration.
+rm -f /tmp/progress
+(i=0; while :; do sleep 0.1; i=$((i + 1)); echo $i >/tmp/progress; done) &
+probe=$!
+sleep 10
+kill -0 "$hogs" 2>/dev/null || fail "hogs ended early: the check would prove nothing"
+done_iters=$(cat /tmp/progress 2>/dev/null || echo 0)
+kill "$probe"
+echo "probe iterations while 16 hogs ran: $done_iters"
+[ "$done_iters" -ge 3 ] || fail "catch-all layer starved: $done_iters iterations in 10 s"
+scxctl status
+assert_eq "$(sched_state)" enabled "sched_ext after the run"
+stop_scxd || fail "scxd exited $?"

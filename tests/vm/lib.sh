@@ -1,0 +1,169 @@
+# Helpers for the VM test cases (busybox sh). A case starts with
+#   . /tests/lib.sh
+# The rig runs each case in its own shell with cwd $CASE_TMP (empty,
+# per case), $CASE_NAME and $SCXD_VM_SHAPE (functional: 8 CPUs in 2 LLCs
+# of 4; bench: 2 CPUs in 2 LLCs of 1) set; see tests/vm/README.md.
+
+SCXD_BIN=${SCXD_BIN:-/usr/bin/scxd}
+SCXCTL_BIN=${SCXCTL_BIN:-/usr/bin/scxctl}
+SCXD_LOG=${SCXD_LOG:-/tmp/scxd.log}
+SCXD_SOCK=${SCXD_SOCK:-/run/scxd/control.sock}
+# Output of commands started by run_in_cgroup (they outlive the $(...)
+# that starts them, so they cannot write to the case's stdout).
+BG_LOG=${BG_LOG:-/tmp/bg.log}
+
+# fail MSG...: report and end the case with exit code 1.
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# assert_eq ACTUAL EXPECTED [MSG]
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-assert_eq}: got '$1', want '$2'"
+}
+
+# wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds; returns 1
+# if it never did within SECONDS (whole seconds). The caller decides
+# whether that fails the case: wait_for 5 test -S "$SCXD_SOCK" || fail ...
+# Arguments are expanded once, by the caller, so `wait_for 10 test
+# "$(sched_state)" = disabled` tests one old value 100 times. To re-read
+# on each try, call a function (wait_for 10 state_is disabled) or pass ONE
+# string, which is eval'ed each time:
+#   wait_for 10 '[ "$(scxctl status | wc -l)" -gt 3 ]' || fail ...
+wait_for() {
+	_n=$(($1 * 10))
+	shift
+	while [ $_n -gt 0 ]; do
+		_try "$@" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	_try "$@"
+}
+_try() {
+	if [ $# -eq 1 ]; then eval "$1"; else "$@"; fi
+}
+
+# state_is STATE: true when sched_ext's state is STATE; a predicate for
+# wait_for, which calls it afresh on each try:
+#   wait_for 10 state_is disabled || fail ...
+state_is() {
+	[ "$(sched_state)" = "$1" ]
+}
+
+# wait_state STATE [SECONDS]: wait (default 10 s) until sched_ext's state
+# is STATE; fails the case otherwise.
+wait_state() {
+	wait_for "${2:-10}" state_is "$1" ||
+		fail "sched_ext state is '$(sched_state)', want '$1' within ${2:-10} s"
+}
+
+# sched_state: enabled, disabled, enabling or disabling.
+sched_state() {
+	cat /sys/kernel/sched_ext/state
+}
+
+# sched_ops: name of the attached BPF scheduler; empty when none.
+sched_ops() {
+	cat /sys/kernel/sched_ext/root/ops 2>/dev/null
+}
+
+# start_scxd [ARGS...]: start scxd in the background (log in $SCXD_LOG),
+# wait until sched_ext is enabled and the control socket exists (30 s at
+# most), and set SCXD_PID. Fails the case, showing the log, otherwise.
+start_scxd() {
+	[ -x "$SCXD_BIN" ] || fail "$SCXD_BIN is not in the initramfs (run make, then the VM tests)"
+	mkdir -p "${SCXD_SOCK%/*}"
+	"$SCXD_BIN" "$@" >"$SCXD_LOG" 2>&1 &
+	SCXD_PID=$!
+	wait_for 30 _scxd_ready && return 0
+	echo "--- $SCXD_LOG:" >&2
+	cat "$SCXD_LOG" >&2
+	fail "scxd not ready after 30 s (sched_ext state: $(sched_state), socket: $(ls "$SCXD_SOCK" 2>&1))"
+}
+_scxd_ready() {
+	if ! kill -0 "$SCXD_PID" 2>/dev/null; then
+		wait "$SCXD_PID"
+		_rc=$?
+		echo "--- $SCXD_LOG:" >&2
+		cat "$SCXD_LOG" >&2
+		fail "scxd exited with code $_rc while starting"
+	fi
+	[ "$(sched_state)" = enabled ] && [ -S "$SCXD_SOCK" ]
+}
+
+# stop_scxd: SIGTERM scxd and return its exit code (SIGKILL after 20 s,
+# which returns 137). Under set -e, call it as: stop_scxd || rc=$?
+stop_scxd() {
+	[ -n "$SCXD_PID" ] || fail "stop_scxd: scxd was not started by start_scxd"
+	kill -TERM "$SCXD_PID" 2>/dev/null
+	if ! wait_for 20 _gone "$SCXD_PID"; then
+		echo "stop_scxd: no exit 20 s after SIGTERM; sending SIGKILL" >&2
+		kill -KILL "$SCXD_PID" 2>/dev/null
+	fi
+	wait "$SCXD_PID"
+	_rc=$?
+	SCXD_PID=
+	return $_rc
+}
+# A child that exited is a zombie until waited for: kill -0 still works.
+_gone() {
+	! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# scxctl ARGS...: the CLI installed in the VM.
+scxctl() {
+	[ -x "$SCXCTL_BIN" ] || fail "$SCXCTL_BIN is not in the initramfs"
+	"$SCXCTL_BIN" "$@"
+}
+
+# new_cgroup PATH: create /sys/fs/cgroup/PATH (parents too, with every
+# controller enabled down to it) and print its full path. The rig removes
+# all cgroups, and kills their processes, after each case.
+new_cgroup() {
+	_cg=/sys/fs/cgroup
+	for _part in $(echo "${1#/}" | tr / ' '); do
+		sed 's/[^ ]*/+&/g' "$_cg/cgroup.controllers" >"$_cg/cgroup.subtree_control" 2>/dev/null
+		_cg=$_cg/$_part
+		mkdir -p "$_cg" || fail "new_cgroup: cannot create $_cg"
+	done
+	echo "$_cg"
+}
+
+# run_in_cgroup PATH CMD...: start CMD in cgroup PATH (relative to
+# /sys/fs/cgroup, created if needed) in the background and print its PID:
+#   pid=$(run_in_cgroup hogs stress-ng --cpu 2)
+# CMD is forked from a subshell that first moved itself into the cgroup,
+# so it is there from its first instruction (it may not have exec'd CMD
+# yet when the PID is printed). Its output goes to $BG_LOG. It is not the
+# caller's child (the rig reaps it): check it with kill -0, not wait.
+run_in_cgroup() {
+	_cg=$(new_cgroup "$1") || exit 1
+	shift
+	(
+		echo 0 >"$_cg/cgroup.procs" || fail "run_in_cgroup: cannot enter $_cg"
+		"$@" </dev/null >>"$BG_LOG" 2>&1 &
+		echo $!
+	)
+}
+
+# cpu_of PID: the CPU the task last ran on (field 39 of /proc/PID/stat).
+# comm (field 2) may hold spaces and ')', so count from after the last ')'.
+cpu_of() {
+	read -r _stat <"/proc/$1/stat" || return 1
+	# shellcheck disable=SC2086 # split on purpose: field 3 becomes $1
+	set -- ${_stat##*)}
+	echo "${37}"
+}
+
+# cgroup_of PID: the task's cgroup path relative to /sys/fs/cgroup.
+cgroup_of() {
+	sed -n 's/^0::\///p' "/proc/$1/cgroup"
+}
+
+# as_tester CMD...: run CMD as the unprivileged user tester (uid 1000,
+# not in group scxd).
+as_tester() {
+	su -s /bin/sh tester -c 'exec "$0" "$@"' "$@"
+}
