@@ -3,10 +3,11 @@
  * scxd - a layered sched_ext scheduler.
  *
  * Every task belongs to exactly one *layer*. A layer is a named group of
- * tasks with one policy: *latency* (short slices, served first) or
- * *throughput* (long slices, served after the latency layers). The
- * daemon writes the layers and the match rules that sort tasks into them
- * into two array maps, `layers` and `rules`, and then bumps `cfg_gen`.
+ * tasks with one policy: *latency* (short slices, served first, may
+ * preempt) or *throughput* (long slices, kept on one last-level cache,
+ * never preempts). The daemon writes the layers and the match rules that
+ * sort tasks into them into the `layers` and `rules` maps and then bumps
+ * `cfg_gen`; it writes where each layer may run into `layer_cpus`.
  *
  * Classification. A rule is an AND of conditions over facts of a task
  * (comm, leader comm, cgroup path, ids, nice, kthread, leader); rules are
@@ -21,35 +22,49 @@
  * hook per event. The same check runs where a task can change without
  * enqueueing again soon: when it blocks (a task that execs and sleeps at
  * once), when another task moves it to another cgroup (ops.cgroup_move)
- * or renices it (ops.set_weight). A task that never blocks is re-checked
- * each time its slice expires.
+ * or renices it (ops.set_weight). Tasks asleep when the rule set changes
+ * are reached by `scxd_reclassify`, a task iterator the daemon runs after
+ * each change. A task's layer changes by atomic exchange, so per-layer
+ * task counts stay exact even when two CPUs re-check one task at once.
  *
- * Queues. Each layer has one dispatch queue (DSQ id = layer index),
- * ordered by virtual time so that tasks of equal weight share a layer
- * fairly; all layers use vtime ordering, so a live policy change never
- * mixes FIFO and vtime tasks in one DSQ (the kernel would eject us).
- * A CPU that needs work serves latency layers first, then throughput
- * layers. Within a class, layers share by weight: each layer has a
- * virtual time that advances by the CPU time its tasks use divided by the
- * layer's weight, and the layer furthest behind is served. A layer that
- * was idle may bank at most LAYER_CREDIT_NS of that virtual time, so it
- * cannot monopolise the CPUs when it wakes up. Priority alone would let a
- * busy early layer starve every later one (kthreads in the catch-all
- * layer included, until the kernel's RCU or stall watchdog ejects us), so
- * a layer with queued tasks that has not been served for STARVE_NS is
- * served first, whatever its class: no layer starves, by construction.
+ * Topology. The CPU -> LLC map is the kernel's own: ops.init reads the
+ * per-CPU scheduler-domain variables sd_llc_id and sd_llc_size (the
+ * first CPU of a CPU's LLC, and the LLC's size) and turns LLC ids into
+ * dense indexes. A kernel without those symbols keeps the table the
+ * daemon derived from sysfs before attaching. The daemon reads this map
+ * back: BPF and userspace share one topology.
  *
- * Placement. ops.select_cpu uses the kernel's default idle-CPU selection
- * (which already prefers the waker's LLC and idle SMT cores) and, when
- * it finds an idle CPU, inserts the task straight into its local DSQ.
- * Tasks that may run on one CPU only (per-CPU kthreads, taskset pins) go
- * to that CPU's local DSQ directly: a shared queue could hold them behind
- * tasks that CPU will never pick, which is how peers stalled.
+ * Queues. Each (layer, LLC) pair has its own dispatch queue, ordered by
+ * virtual time. A task is queued on the LLC of the CPU it last ran on (or
+ * was placed on), so a throughput task stays cache-warm; a CPU serves its
+ * own LLC's queues and takes work from another LLC only when it would
+ * otherwise go idle and that work has waited longer than STEAL_NS.
  *
- * Accounting. Per-layer task counts are kept exactly (enable/disable and
- * every re-classification move one count), per-layer event counters are
- * per-CPU. ops.exit records why the scheduler stopped so the daemon can
- * log the kernel's reason.
+ * Order. A CPU that needs work serves, in this order: a layer with queued
+ * tasks that has not been served for STARVE_NS (no layer starves, by
+ * construction); the latency layers; the throughput layer that owns the
+ * CPU; the other throughput layers. Within a class, layers share by
+ * weight: each layer has a virtual time advanced by the CPU time its
+ * tasks use divided by its weight, and the layer furthest behind is
+ * served; a layer that was idle banks at most LAYER_CREDIT_NS of it.
+ *
+ * Placement. The daemon's allocator gives each layer CPUs (`owned`) from
+ * measured utilization, LLC by LLC, and a `span` it may run on: its
+ * owned CPUs when confined, every CPU of its LLCs otherwise. A waking
+ * task goes to an idle CPU of its span (a wholly idle core first); the
+ * kernel's default idle selection is used when the span is every CPU. A
+ * waking latency task that finds no idle CPU preempts a CPU of its span
+ * that runs a throughput task: it is inserted at the head of that CPU's
+ * local queue with SCX_ENQ_PREEMPT, so it runs at the next scheduling
+ * decision there. Tasks that may run on one CPU only (per-CPU kthreads,
+ * taskset pins) go straight to that CPU's local queue: a shared queue
+ * could hold them behind tasks that CPU will never pick, which is how
+ * peers stalled. Their affinity wins over confinement.
+ *
+ * Accounting. Per-layer counters and a log2 wakeup-latency histogram are
+ * per-CPU; the daemon sums them. ops.exit records why the scheduler
+ * stopped so the daemon can log the kernel's reason and, for restartable
+ * exits such as CPU hotplug, attach again.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -69,6 +84,15 @@ char _license[] SEC("license") = "GPL";
 #define NICE_0_PRIO		120
 #define ENOMEM			12
 
+#define MSEC			(1000ULL * 1000)
+#define LAYER_CREDIT_NS		(20 * MSEC)
+#define STARVE_NS		(100 * MSEC)
+#define STEAL_NS		(2 * MSEC)
+
+#define LAYER_MASK		(SCXD_MAX_LAYERS - 1)
+#define CPU_MASK		(SCXD_MAX_CPUS - 1)
+#define LLC_MASK		(SCXD_MAX_LLCS - 1)
+
 /* scx_bpf_error() with printf-style arguments (at least one). */
 #define scxd_error(fmt, args...)						\
 	({									\
@@ -77,6 +101,10 @@ char _license[] SEC("license") = "GPL";
 		___bpf_fill(___param, args);					\
 		scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));	\
 	})
+
+/* The kernel's per-CPU topology (kernel/sched/topology.c). */
+extern const int sd_llc_id __ksym __weak;
+extern const int sd_llc_size __ksym __weak;
 
 /*
  * Live configuration, written by the daemon. The daemon fills the maps
@@ -97,9 +125,37 @@ struct {
 	__type(value, struct scxd_rule);
 } rules SEC(".maps");
 
+/* Where each layer may run; written by the daemon's allocator. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXD_MAX_LAYERS);
+	__type(key, u32);
+	__type(value, struct scxd_layer_cpus);
+} layer_cpus SEC(".maps");
+
+/* CPU -> layer that owns it (SCXD_NO_LAYER: none); written with layer_cpus. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXD_MAX_CPUS);
+	__type(key, u32);
+	__type(value, u32);
+} cpu_owner SEC(".maps");
+
+/* The topology; see the essay. Pre-filled from sysfs by the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXD_MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct scxd_cpu_topo);
+} cpu_topo SEC(".maps");
+
 u32 nr_layers;
 u32 nr_rules;
 u64 cfg_gen;
+u32 nr_cpus;			/* scx_bpf_nr_cpu_ids(), capped at SCXD_MAX_CPUS */
+u32 nr_llcs;
+u32 nr_online;			/* CPUs online at init */
+u32 topo_source;		/* enum scxd_topo_source */
 
 /* Tasks currently in each layer; read by the daemon. */
 s64 layer_nr_tasks[SCXD_MAX_LAYERS];
@@ -107,12 +163,9 @@ s64 layer_nr_tasks[SCXD_MAX_LAYERS];
 /* Why the scheduler stopped; read by the daemon after detach. */
 struct scxd_exit_rec exit_rec;
 
-/* Largest vtime handed out so far; new and waking tasks start near it. */
+/* Largest task vtime handed out so far; new and waking tasks start near it. */
 static u64 vtime_now;
 
-/* See the essay: sharing between layers, and the starvation deadline. */
-#define LAYER_CREDIT_NS		(20ULL * 1000 * 1000)
-#define STARVE_NS		(100ULL * 1000 * 1000)
 /* Globals, not statics: clang has emitted a wrong BTF size for a static
  * array here, which the kernel rejects at load. */
 u64 layer_vtime[SCXD_MAX_LAYERS];
@@ -132,10 +185,30 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct scxd_lat_hist);
+} lat_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SCXD_NR_STATS);
 	__type(key, u32);
 	__type(value, u64);
 } stats SEC(".maps");
+
+/* What each CPU is running, for latency tasks looking for a victim. */
+struct cpu_ctx {
+	u32	layer;			/* SCXD_NO_LAYER when idle */
+	u32	policy;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXD_MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct cpu_ctx);
+} cpu_ctxs SEC(".maps");
 
 /* What a task's classification was computed from. */
 struct task_fp {
@@ -150,8 +223,10 @@ struct task_fp {
 
 struct task_ctx {
 	struct task_fp fp;
-	u32	layer;
-	bool	counted;	/* included in layer_nr_tasks[layer] */
+	u32	layer;		/* SCXD_NO_LAYER until enabled; changed by xchg */
+	s32	last_cpu;	/* -1 before the first run */
+	u64	runnable_at;	/* 0 unless waiting to run after a wakeup */
+	u64	running_at;
 };
 
 struct {
@@ -174,7 +249,7 @@ struct {
 	__type(value, struct classify_scratch);
 } scratch SEC(".maps");
 
-static void layer_stat_inc(u32 layer, u32 stat)
+static void layer_stat_add(u32 layer, u32 stat, u64 v)
 {
 	struct layer_counters *c;
 	u32 zero = 0;
@@ -183,7 +258,12 @@ static void layer_stat_inc(u32 layer, u32 stat)
 	 * reach the verifier without the bounds the check gave it. */
 	c = bpf_map_lookup_elem(&layer_stats, &zero);
 	if (c && layer < SCXD_MAX_LAYERS && stat < SCXD_NR_LSTATS)
-		c->cnt[layer & (SCXD_MAX_LAYERS - 1)][stat & 7]++;
+		c->cnt[layer & LAYER_MASK][stat & 15] += v;
+}
+
+static void layer_stat_inc(u32 layer, u32 stat)
+{
+	layer_stat_add(layer, stat, 1);
 }
 
 static void stat_inc(u32 stat)
@@ -212,6 +292,32 @@ static struct scxd_layer *lookup_layer(u32 idx)
 	return layer;
 }
 
+static struct scxd_cpu_topo *cpu_topo_of(s32 cpu)
+{
+	u32 key = (u32)cpu & CPU_MASK;
+
+	return bpf_map_lookup_elem(&cpu_topo, &key);
+}
+
+static u32 llc_of(s32 cpu)
+{
+	struct scxd_cpu_topo *t = cpu_topo_of(cpu);
+
+	return t ? t->llc & LLC_MASK : 0;
+}
+
+static u64 dsq_of(u32 layer, u32 llc)
+{
+	return (u64)(layer & LAYER_MASK) * SCXD_MAX_LLCS + (llc & LLC_MASK);
+}
+
+static bool mask_test(const struct scxd_cpumask *m, s32 cpu)
+{
+	u32 c = (u32)cpu & CPU_MASK;
+
+	return m->bits[(c / 64) & (SCXD_CPUMASK_WORDS - 1)] & (1ULL << (c & 63));
+}
+
 static u64 task_cgroup_id(struct task_struct *p)
 {
 	return BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
@@ -221,7 +327,7 @@ static void read_fp(struct task_struct *p, struct task_fp *fp)
 {
 	bpf_probe_read_kernel(fp->comm, sizeof(fp->comm), p->comm);
 	fp->cgid = task_cgroup_id(p);
-	fp->prio = p->static_prio;
+	fp->prio = BPF_CORE_READ(p, static_prio);
 	fp->uid = BPF_CORE_READ(p, cred, euid.val);
 	fp->gid = BPF_CORE_READ(p, cred, egid.val);
 	fp->pad = 0;
@@ -282,20 +388,20 @@ static void read_cgroup_path(struct task_struct *p, char *buf)
 static void read_facts(struct task_struct *p, struct classify_scratch *s)
 {
 	struct scxd_task_facts *f = &s->facts;
-	struct task_struct *leader = p->group_leader;
+	struct task_struct *leader = BPF_CORE_READ(p, group_leader);
 
 	read_cgroup_path(p, s->path);
 	bpf_probe_read_kernel(f->cgroup, sizeof(f->cgroup), s->path);
 	f->cgroup[SCXD_PATH_LEN - 1] = '\0';
 	bpf_probe_read_kernel(f->comm, sizeof(f->comm), p->comm);
-	bpf_probe_read_kernel(f->pcomm, sizeof(f->pcomm), leader->comm);
+	bpf_probe_read_kernel(f->pcomm, sizeof(f->pcomm), &leader->comm);
 	f->uid = BPF_CORE_READ(p, cred, euid.val);
 	f->gid = BPF_CORE_READ(p, cred, egid.val);
-	f->nice = p->static_prio - NICE_0_PRIO;
-	f->pid = p->pid;
-	f->tgid = p->tgid;
+	f->nice = BPF_CORE_READ(p, static_prio) - NICE_0_PRIO;
+	f->pid = BPF_CORE_READ(p, pid);
+	f->tgid = BPF_CORE_READ(p, tgid);
 	f->ppid = BPF_CORE_READ(p, real_parent, tgid);
-	f->kthread = !!(p->flags & PF_KTHREAD);
+	f->kthread = !!(BPF_CORE_READ(p, flags) & PF_KTHREAD);
 	f->leader = leader == p;
 }
 
@@ -326,75 +432,232 @@ static u32 classify(struct task_struct *p)
 	return fallback;
 }
 
-static void move_count(struct task_ctx *tctx, u32 layer)
+/* Move @tctx to @layer (SCXD_NO_LAYER: out of every layer). The exchange
+ * makes each transition counted exactly once, whoever races. */
+static void set_layer(struct task_ctx *tctx, u32 layer)
 {
-	if (tctx->counted && tctx->layer < SCXD_MAX_LAYERS)
-		__sync_fetch_and_sub(&layer_nr_tasks[tctx->layer], 1);
-	tctx->layer = layer;
-	tctx->counted = layer < SCXD_MAX_LAYERS;
-	if (tctx->counted)
-		__sync_fetch_and_add(&layer_nr_tasks[layer], 1);
+	u32 old = __sync_lock_test_and_set(&tctx->layer, layer);
+
+	if (old == layer)
+		return;
+	if (old < SCXD_MAX_LAYERS)
+		__sync_fetch_and_sub(&layer_nr_tasks[old & LAYER_MASK], 1);
+	if (layer < SCXD_MAX_LAYERS)
+		__sync_fetch_and_add(&layer_nr_tasks[layer & LAYER_MASK], 1);
 }
 
 /* Re-classify @p if any fact its layer was chosen by has changed. */
-static void refresh_layer(struct task_struct *p, struct task_ctx *tctx)
+static void refresh_layer(struct task_struct *p, struct task_ctx *tctx, bool force)
 {
 	struct task_fp fp;
 
 	read_fp(p, &fp);
-	if (tctx->counted && fp_equal(&fp, &tctx->fp))
+	if (!force && tctx->layer < SCXD_MAX_LAYERS && fp_equal(&fp, &tctx->fp))
 		return;
 	tctx->fp = fp;
-	move_count(tctx, classify(p));
+	set_layer(tctx, classify(p));
 	layer_stat_inc(tctx->layer, SCXD_LSTAT_RECLASSIFY);
 }
 
-static u64 layer_slice(u32 idx)
+static u64 layer_slice(struct scxd_layer *layer)
 {
-	struct scxd_layer *layer = lookup_layer(idx);
+	return layer->slice_ns ? layer->slice_ns : SCX_SLICE_DFL;
+}
 
-	return layer && layer->slice_ns ? layer->slice_ns : SCX_SLICE_DFL;
+/* An empty span means the daemon has not placed the layer: run anywhere,
+ * never nowhere. */
+static bool span_is_all(const struct scxd_layer_cpus *lc)
+{
+	return lc->nr_span == 0 || lc->nr_span >= nr_online;
+}
+
+/* May layer @i run on @cpu? */
+static bool cpu_in_span(u32 i, s32 cpu)
+{
+	struct scxd_layer_cpus *lc = bpf_map_lookup_elem(&layer_cpus, &i);
+
+	return lc && (lc->nr_span == 0 || mask_test(&lc->span, cpu));
+}
+
+/* --- placement --- */
+
+struct idle_scan {
+	struct task_struct	*p;
+	const struct scxd_cpumask *span;
+	const struct cpumask	*smt;	/* idle SMT mask: whole idle cores */
+	u32			llc;	/* LLC to search; ~0: any */
+	bool			core;	/* only CPUs whose core is wholly idle */
+	s32			found;
+};
+
+static long idle_scan_cpu(u64 idx, void *data)
+{
+	struct idle_scan *sc = data;
+	s32 cpu = idx;
+
+	if (!mask_test(sc->span, cpu) || !bpf_cpumask_test_cpu(cpu, sc->p->cpus_ptr))
+		return 0;
+	if (sc->llc != ~0U && llc_of(cpu) != sc->llc)
+		return 0;
+	if (sc->core && !bpf_cpumask_test_cpu(cpu, sc->smt))
+		return 0;
+	if (!scx_bpf_test_and_clear_cpu_idle(cpu))
+		return 0;
+	sc->found = cpu;
+	return 1;
+}
+
+/*
+ * An idle CPU of @span for @p: a wholly idle core in @prev_cpu's LLC, a
+ * wholly idle core anywhere, any idle CPU in the LLC, any idle CPU.
+ * Claims the CPU (clears its idle bit). -1 if none.
+ */
+static s32 pick_idle_in_span(struct task_struct *p, s32 prev_cpu,
+			     const struct scxd_cpumask *span)
+{
+	struct idle_scan sc = { .p = p, .span = span, .found = -1 };
+	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
+	u32 pass;
+
+	if (mask_test(span, prev_cpu) && bpf_cpumask_test_cpu(prev_cpu, p->cpus_ptr) &&
+	    scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+		return prev_cpu;
+
+	sc.smt = scx_bpf_get_idle_smtmask();
+	for (pass = 0; pass < 4 && sc.found < 0; pass++) {
+		sc.core = pass < 2;
+		sc.llc = (pass & 1) ? ~0U : llc_of(prev_cpu);
+		bpf_loop(n, idle_scan_cpu, &sc, 0);
+	}
+	scx_bpf_put_idle_cpumask(sc.smt);
+	return sc.found;
 }
 
 s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
+	struct scxd_layer_cpus *lc;
+	struct scxd_layer *layer;
 	struct task_ctx *tctx;
 	bool is_idle = false;
+	u32 lidx;
 	s32 cpu;
 
-	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (!is_idle)
-		return cpu;
 	tctx = lookup_task_ctx(p);
 	if (!tctx)
-		return cpu;
-	refresh_layer(p, tctx);
-	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, layer_slice(tctx->layer), 0);
-	layer_stat_inc(tctx->layer, SCXD_LSTAT_DIRECT);
+		return prev_cpu;
+	refresh_layer(p, tctx, false);
+	lidx = tctx->layer;
+	layer = lookup_layer(lidx);
+	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
+	if (!layer || !lc)
+		return prev_cpu;
+
+	if (span_is_all(lc)) {
+		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	} else {
+		cpu = pick_idle_in_span(p, prev_cpu, &lc->span);
+		is_idle = cpu >= 0;
+		if (!is_idle)
+			cpu = prev_cpu;
+	}
+	if (is_idle) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, layer_slice(layer), 0);
+		layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
+	}
 	return cpu;
+}
+
+struct victim_scan {
+	struct task_struct	*p;
+	const struct scxd_cpumask *span;
+	u32			llc;	/* ~0: any */
+	s32			found;
+};
+
+static long victim_scan_cpu(u64 idx, void *data)
+{
+	struct victim_scan *vs = data;
+	struct cpu_ctx *cc;
+	u32 cpu = idx;
+
+	if ((vs->span && !mask_test(vs->span, cpu)) ||
+	    !bpf_cpumask_test_cpu(cpu, vs->p->cpus_ptr))
+		return 0;
+	if (vs->llc != ~0U && llc_of(cpu) != vs->llc)
+		return 0;
+	cc = bpf_map_lookup_elem(&cpu_ctxs, &cpu);
+	if (!cc || cc->policy != SCXD_POLICY_THROUGHPUT || cc->layer >= SCXD_MAX_LAYERS)
+		return 0;
+	/* Claim it, so that two waking tasks do not pick one victim. */
+	if (!__sync_bool_compare_and_swap(&cc->policy, SCXD_POLICY_THROUGHPUT,
+					  SCXD_POLICY_LATENCY))
+		return 0;
+	vs->found = cpu;
+	return 1;
+}
+
+/* A CPU of @span running a throughput task, in @cpu's LLC first; -1 if none. */
+static s32 find_victim(struct task_struct *p, s32 cpu, const struct scxd_cpumask *span)
+{
+	struct victim_scan vs = { .p = p, .span = span, .llc = llc_of(cpu), .found = -1 };
+	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
+
+	bpf_loop(n, victim_scan_cpu, &vs, 0);
+	if (vs.found < 0) {
+		vs.llc = ~0U;
+		bpf_loop(n, victim_scan_cpu, &vs, 0);
+	}
+	return vs.found;
+}
+
+/* The LLC to queue on: @cpu's if the layer may run there, else its first. */
+static u32 queue_llc(s32 cpu, const struct scxd_layer_cpus *lc)
+{
+	u32 llc = llc_of(cpu);
+
+	if (!lc->span_llcs || (lc->span_llcs & (1ULL << llc)))
+		return llc;
+	return __builtin_ctzll(lc->span_llcs) & LLC_MASK;
 }
 
 void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
+	struct scxd_layer_cpus *lc;
 	struct scxd_layer *layer;
 	u64 vtime, slice;
+	u32 lidx;
+	s32 cpu;
 
 	if (!tctx)
 		return;
-	refresh_layer(p, tctx);
-	layer = lookup_layer(tctx->layer);
-	if (!layer)
+	refresh_layer(p, tctx, false);
+	lidx = tctx->layer;
+	layer = lookup_layer(lidx);
+	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
+	if (!layer || !lc)
 		return;
-	slice = layer->slice_ns ? layer->slice_ns : SCX_SLICE_DFL;
-	layer_stat_inc(tctx->layer, SCXD_LSTAT_ENQ);
+	slice = layer_slice(layer);
+	cpu = scx_bpf_task_cpu(p);
+	layer_stat_inc(lidx, SCXD_LSTAT_ENQ);
 
 	if (p->nr_cpus_allowed == 1) {
-		s32 cpu = scx_bpf_task_cpu(p);
-
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
+	}
+
+	if (layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
+	    (enq_flags & SCX_ENQ_WAKEUP)) {
+		s32 victim = find_victim(p, cpu, span_is_all(lc) ? NULL : &lc->span);
+
+		if (victim >= 0) {
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | victim, slice,
+					   enq_flags | SCX_ENQ_PREEMPT);
+			scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
+			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
+			return;
+		}
 	}
 
 	/*
@@ -404,15 +667,18 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	vtime = p->scx.dsq_vtime;
 	if (vtime_now > slice && (s64)(vtime - (vtime_now - slice)) < 0)
 		vtime = vtime_now - slice;
-	scx_bpf_dsq_insert_vtime(p, tctx->layer, slice, vtime, enq_flags);
+	scx_bpf_dsq_insert_vtime(p, dsq_of(lidx, queue_llc(cpu, lc)), slice, vtime, enq_flags);
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
-static bool dispatch_layer(u32 idx, u64 now)
+/* --- dispatch --- */
+
+static bool dispatch_from(u32 layer, u32 llc, u64 now)
 {
-	if (!scx_bpf_dsq_move_to_local(idx))
+	if (!scx_bpf_dsq_move_to_local(dsq_of(layer, llc)))
 		return false;
-	layer_served_at[idx & (SCXD_MAX_LAYERS - 1)] = now;
-	layer_stat_inc(idx, SCXD_LSTAT_DISPATCH);
+	layer_served_at[layer & LAYER_MASK] = now;
+	layer_stat_inc(layer, SCXD_LSTAT_DISPATCH);
 	return true;
 }
 
@@ -420,13 +686,12 @@ static bool dispatch_layer(u32 idx, u64 now)
 static u64 layer_eff_vtime(u32 idx, u32 policy)
 {
 	u64 floor = class_vtime[policy & 1];
-	u64 lv = layer_vtime[idx & (SCXD_MAX_LAYERS - 1)];
+	u64 lv = layer_vtime[idx & LAYER_MASK];
 
 	floor = floor > LAYER_CREDIT_NS ? floor - LAYER_CREDIT_NS : 0;
 	return lv > floor ? lv : floor;
 }
 
-/* The layer of @policy furthest behind in virtual time, if any has work. */
 struct pick {
 	u32	layer;
 	u64	vtime;
@@ -440,23 +705,29 @@ static void pick_consider(struct pick *pk, u32 idx, u64 vt)
 	}
 }
 
-static bool pick_dispatch(struct pick *pk, u32 policy, u64 now)
+static bool pick_dispatch(struct pick *pk, u32 policy, u32 llc, u64 now)
 {
 	if (pk->layer >= SCXD_MAX_LAYERS)
 		return false;
 	/* The class's clock follows the layer it serves. */
 	if (pk->vtime > class_vtime[policy & 1])
 		class_vtime[policy & 1] = pk->vtime;
-	layer_vtime[pk->layer & (SCXD_MAX_LAYERS - 1)] = pk->vtime;
-	return dispatch_layer(pk->layer, now);
+	layer_vtime[pk->layer & LAYER_MASK] = pk->vtime;
+	return dispatch_from(pk->layer, llc, now);
 }
 
 struct dispatch_scan {
+	s32		cpu;
+	u32		llc;
+	u32		owner;		/* layer owning this CPU, or SCXD_NO_LAYER */
 	u64		now;
 	u64		oldest;		/* served_at of the most starved layer */
 	u32		starved;
+	bool		owner_queued;
 	struct pick	lat, tput;
 };
+
+
 
 /*
  * One layer of the dispatch scan. A bpf_loop() callback is verified once;
@@ -467,16 +738,15 @@ static long scan_layer(u64 idx, void *data)
 {
 	struct dispatch_scan *ds = data;
 	struct scxd_layer *layer;
-	u32 i = idx;
+	u32 i = idx & LAYER_MASK;
 	u64 served;
 
-	if (i >= SCXD_MAX_LAYERS)
-		return 1;
 	layer = bpf_map_lookup_elem(&layers, &i);
-	if (!layer || scx_bpf_dsq_nr_queued(i) <= 0)
+	if (!layer || !cpu_in_span(i, ds->cpu) ||
+	    scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) <= 0)
 		return 0;
-	/* i is spilled to the stack for the lookup and comes back unbounded. */
-	served = layer_served_at[i & (SCXD_MAX_LAYERS - 1)];
+	/* i is spilled to the stack for the calls above and comes back unbounded. */
+	served = layer_served_at[i & LAYER_MASK];
 	if (ds->now - served > STARVE_NS && served < ds->oldest) {
 		ds->oldest = served;
 		ds->starved = i;
@@ -485,72 +755,177 @@ static long scan_layer(u64 idx, void *data)
 		pick_consider(&ds->lat, i, layer_eff_vtime(i, SCXD_POLICY_LATENCY));
 	else
 		pick_consider(&ds->tput, i, layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT));
+	if (i == ds->owner)
+		ds->owner_queued = true;
 	return 0;
+}
+
+struct steal_scan {
+	s32	cpu;
+	u32	llc;
+	u64	now;
+	bool	done;
+};
+
+/* Take a task of another LLC that has waited past STEAL_NS (idx: layer * LLCs + llc). */
+static long steal_one(u64 idx, void *data)
+{
+	struct steal_scan *ss = data;
+	u32 n = nr_llcs ? nr_llcs : 1;
+	u32 layer = (idx / n) & LAYER_MASK, llc = (idx % n) & LLC_MASK;
+	struct task_struct *head;
+	struct task_ctx *tctx;
+
+	if (llc == ss->llc || !cpu_in_span(layer, ss->cpu))
+		return 0;
+	/* Kernels before scx_bpf_dsq_peek() steal without the threshold. */
+	if (bpf_ksym_exists(scx_bpf_dsq_peek)) {
+		head = scx_bpf_dsq_peek(dsq_of(layer, llc));
+		if (!head)
+			return 0;
+		tctx = bpf_task_storage_get(&task_ctxs, head, 0, 0);
+		if (!tctx || !tctx->runnable_at || ss->now - tctx->runnable_at < STEAL_NS)
+			return 0;
+	}
+	if (!dispatch_from(layer, llc, ss->now))
+		return 0;
+	layer_stat_inc(layer, SCXD_LSTAT_STEAL);
+	ss->done = true;
+	return 1;
 }
 
 void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct dispatch_scan ds = {
-		.now = scx_bpf_now(), .oldest = ~0ULL, .starved = ~0U,
+		.cpu = cpu, .llc = llc_of(cpu), .now = scx_bpf_now(),
+		.oldest = ~0ULL, .starved = ~0U, .owner = SCXD_NO_LAYER,
 		.lat = { ~0U, ~0ULL }, .tput = { ~0U, ~0ULL },
 	};
-	u32 i, n = nr_layers;
+	struct steal_scan ss = { .cpu = cpu, .llc = ds.llc, .now = ds.now };
+	u32 key = (u32)cpu & CPU_MASK, n = nr_layers;
+	u32 *owner;
 
-	bpf_loop(n < SCXD_MAX_LAYERS ? n : SCXD_MAX_LAYERS, scan_layer, &ds, 0);
+	if (n > SCXD_MAX_LAYERS)
+		n = SCXD_MAX_LAYERS;
+	owner = bpf_map_lookup_elem(&cpu_owner, &key);
+	if (owner)
+		ds.owner = *owner;
+	bpf_loop(n, scan_layer, &ds, 0);
 
-	if (ds.starved < SCXD_MAX_LAYERS && dispatch_layer(ds.starved, ds.now)) {
+	if (ds.starved < SCXD_MAX_LAYERS && dispatch_from(ds.starved, ds.llc, ds.now)) {
 		layer_stat_inc(ds.starved, SCXD_LSTAT_RESCUE);
 		return;
 	}
-	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.now) ||
-	    pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.now))
+	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.llc, ds.now))
 		return;
-	/*
-	 * The chosen layers had nothing this CPU may run (affinity): take
-	 * whatever any layer has for it.
-	 */
-	for (i = 0; i < SCXD_MAX_LAYERS; i++) {
-		if (i >= n)
-			break;
-		if (dispatch_layer(i, ds.now))
-			return;
-	}
+	/* A throughput layer is served first on the CPUs it owns. */
+	if (ds.owner_queued && ds.owner < SCXD_MAX_LAYERS &&
+	    ds.owner != ds.lat.layer && dispatch_from(ds.owner, ds.llc, ds.now))
+		return;
+	if (pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.llc, ds.now))
+		return;
+	/* About to idle: work of other LLCs that waited long enough. */
+	if (nr_llcs > 1)
+		bpf_loop(n * nr_llcs, steal_one, &ss, 0);
+}
+
+/* --- accounting --- */
+
+static u32 lat_bucket(u64 ns)
+{
+	u32 b = 63 - __builtin_clzll(ns | 1);
+
+	return b < SCXD_LAT_BUCKETS ? b : SCXD_LAT_BUCKETS - 1;
+}
+
+void BPF_STRUCT_OPS(scxd_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+
+	if (tctx)
+		tctx->runnable_at = scx_bpf_now();
 }
 
 void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 {
+	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	s32 cpu = scx_bpf_task_cpu(p);
+	u32 key = (u32)cpu & CPU_MASK, zero = 0, layer;
+	struct scxd_lat_hist *h;
+	struct scxd_layer *l;
+	struct cpu_ctx *cc;
+	u64 now = scx_bpf_now();
+
 	if ((s64)(p->scx.dsq_vtime - vtime_now) > 0)
 		vtime_now = p->scx.dsq_vtime;
+	if (!tctx)
+		return;
+	layer = tctx->layer & LAYER_MASK;
+	tctx->running_at = now;
+
+	cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
+	l = bpf_map_lookup_elem(&layers, &layer);
+	if (cc && l) {
+		cc->layer = layer;
+		cc->policy = l->policy;
+	}
+
+	if (tctx->runnable_at) {
+		u64 lat = now > tctx->runnable_at ? now - tctx->runnable_at : 0;
+
+		tctx->runnable_at = 0;
+		h = bpf_map_lookup_elem(&lat_hist, &zero);
+		if (h)
+			h->bucket[layer][lat_bucket(lat) & (SCXD_LAT_BUCKETS - 1)]++;
+		layer_stat_add(layer, SCXD_LSTAT_LAT_NS, lat);
+		layer_stat_inc(layer, SCXD_LSTAT_LAT_CNT);
+	}
+
+	if (tctx->last_cpu >= 0 && tctx->last_cpu != cpu) {
+		layer_stat_inc(layer, SCXD_LSTAT_MIGRATE);
+		if (llc_of(tctx->last_cpu) != llc_of(cpu))
+			layer_stat_inc(layer, SCXD_LSTAT_XLLC);
+	}
+	tctx->last_cpu = cpu;
 }
 
 void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	u32 key = (u32)scx_bpf_task_cpu(p) & CPU_MASK, lidx;
 	struct scxd_layer *layer;
-	u64 slice, used;
+	struct cpu_ctx *cc;
+	u64 used, now = scx_bpf_now();
 
+	cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
+	if (cc) {
+		cc->layer = SCXD_NO_LAYER;
+		cc->policy = SCXD_NR_POLICIES;
+	}
 	if (!tctx)
 		return;
-	slice = layer_slice(tctx->layer);
-	used = slice > p->scx.slice ? slice - p->scx.slice : 0;
+	lidx = tctx->layer;
+	layer = bpf_map_lookup_elem(&layers, &lidx);
+	if (!layer)
+		return;
+	used = tctx->running_at && now > tctx->running_at ? now - tctx->running_at : 0;
+	layer_stat_add(lidx, SCXD_LSTAT_CPU_NS, used);
 	/* Charge the time used, scaled inversely by the task's weight, and
 	 * the task's layer by the layer's weight. */
 	p->scx.dsq_vtime += used * 100 / (p->scx.weight ? p->scx.weight : 100);
-	layer = bpf_map_lookup_elem(&layers, &tctx->layer);
-	if (layer && tctx->layer < SCXD_MAX_LAYERS)
-		__sync_fetch_and_add(&layer_vtime[tctx->layer],
-				     used * 100 / (layer->weight ? layer->weight : 100));
+	__sync_fetch_and_add(&layer_vtime[lidx & LAYER_MASK],
+			     used * 100 / (layer->weight ? layer->weight : 100));
 	/* A runnable task is re-checked by the enqueue that follows. */
 	if (!runnable)
-		refresh_layer(p, tctx);
+		refresh_layer(p, tctx, false);
 }
 
 void BPF_STRUCT_OPS(scxd_set_weight, struct task_struct *p, u32 weight)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 
-	if (tctx && tctx->counted)
-		refresh_layer(p, tctx);
+	if (tctx && tctx->layer < SCXD_MAX_LAYERS)
+		refresh_layer(p, tctx, false);
 }
 
 void BPF_STRUCT_OPS(scxd_cgroup_move, struct task_struct *p, struct cgroup *from,
@@ -558,14 +933,19 @@ void BPF_STRUCT_OPS(scxd_cgroup_move, struct task_struct *p, struct cgroup *from
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 
-	if (tctx && tctx->counted)
-		refresh_layer(p, tctx);
+	if (tctx && tctx->layer < SCXD_MAX_LAYERS)
+		refresh_layer(p, tctx, false);
 }
 
 s32 BPF_STRUCT_OPS(scxd_init_task, struct task_struct *p, struct scx_init_task_args *args)
 {
-	if (!bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+	struct task_ctx *tctx;
+
+	tctx = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!tctx)
 		return -ENOMEM;
+	tctx->layer = SCXD_NO_LAYER;
+	tctx->last_cpu = -1;
 	return 0;
 }
 
@@ -575,28 +955,140 @@ void BPF_STRUCT_OPS(scxd_enable, struct task_struct *p)
 
 	p->scx.dsq_vtime = vtime_now;
 	if (tctx)
-		refresh_layer(p, tctx);
+		refresh_layer(p, tctx, true);
 }
 
 void BPF_STRUCT_OPS(scxd_disable, struct task_struct *p)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 
-	if (tctx && tctx->counted)
-		move_count(tctx, SCXD_MAX_LAYERS);
+	if (tctx)
+		set_layer(tctx, SCXD_NO_LAYER);
+}
+
+/*
+ * Re-check every task after the daemon changed the rules: tasks asleep
+ * would otherwise keep their old layer until they next run. The daemon
+ * runs this iterator (reads its fd) after each configuration change.
+ */
+SEC("iter/task")
+int scxd_reclassify(struct bpf_iter__task *ctx)
+{
+	struct task_struct *p = ctx->task;
+	struct task_ctx *tctx;
+
+	if (!p)
+		return 0;
+	tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	if (tctx && tctx->layer < SCXD_MAX_LAYERS)
+		refresh_layer(p, tctx, false);
+	return 0;
+}
+
+/* --- topology and setup --- */
+
+struct topo_walk {
+	const struct cpumask *online;
+	u32 nr_llcs;
+	u32 nr_online;
+};
+
+/*
+ * sd_llc_id is the first CPU of a CPU's LLC, so CPUs are visited in
+ * order and an LLC's dense index is assigned at its first CPU.
+ */
+static long topo_cpu(u64 idx, void *data)
+{
+	struct topo_walk *ts = data;
+	struct scxd_cpu_topo *t, *lead;
+	u32 cpu = idx & CPU_MASK, lead_cpu;
+	const int *id, *size;
+
+	t = bpf_map_lookup_elem(&cpu_topo, &cpu);
+	if (!t)
+		return 1;
+	t->online = bpf_cpumask_test_cpu(cpu, ts->online);
+	ts->nr_online += t->online;
+	id = bpf_per_cpu_ptr(&sd_llc_id, cpu);
+	size = bpf_per_cpu_ptr(&sd_llc_size, cpu);
+	if (!id || !size)
+		return 0;
+	t->llc_id = *id;
+	t->llc_size = *size;
+	t->node = bpf_ksym_exists(scx_bpf_cpu_node) ? scx_bpf_cpu_node(cpu) : 0;
+	lead_cpu = (u32)t->llc_id & CPU_MASK;
+	if (lead_cpu >= cpu) {
+		t->llc = ts->nr_llcs < SCXD_MAX_LLCS ? ts->nr_llcs : SCXD_MAX_LLCS - 1;
+		ts->nr_llcs++;
+		return 0;
+	}
+	lead = bpf_map_lookup_elem(&cpu_topo, &lead_cpu);
+	t->llc = lead ? lead->llc : 0;
+	return 0;
+}
+
+/* Fill cpu_topo from the kernel; keep the daemon's sysfs table without it. */
+static void read_topology(void)
+{
+	struct topo_walk ts = {};
+	struct scxd_cpu_topo *t;
+	u32 cpu;
+
+	ts.online = scx_bpf_get_online_cpumask();
+	if (bpf_ksym_exists(&sd_llc_id) && bpf_ksym_exists(&sd_llc_size)) {
+		bpf_loop(nr_cpus, topo_cpu, &ts, 0);
+		nr_llcs = ts.nr_llcs < SCXD_MAX_LLCS ? ts.nr_llcs : SCXD_MAX_LLCS;
+		topo_source = SCXD_TOPO_KERNEL;
+	} else {
+		for (cpu = 0; cpu < SCXD_MAX_CPUS && cpu < nr_cpus; cpu++) {
+			u32 key = cpu;
+
+			t = bpf_map_lookup_elem(&cpu_topo, &key);
+			if (!t)
+				break;
+			t->online = bpf_cpumask_test_cpu(cpu, ts.online);
+			ts.nr_online += t->online;
+		}
+		topo_source = SCXD_TOPO_SYSFS;
+	}
+	nr_online = ts.nr_online;
+	scx_bpf_put_cpumask(ts.online);
 }
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(scxd_init)
 {
-	u32 i;
+	u32 layer, llc, cpu;
 	s32 ret;
 
-	/* All of them, so that layers added at runtime find their queue. */
-	for (i = 0; i < SCXD_MAX_LAYERS; i++) {
-		ret = scx_bpf_create_dsq(i, -1);
-		if (ret) {
-			scxd_error("failed to create DSQ %u: %d", i, ret);
-			return ret;
+	nr_cpus = scx_bpf_nr_cpu_ids();
+	if (nr_cpus > SCXD_MAX_CPUS)
+		nr_cpus = SCXD_MAX_CPUS;
+	read_topology();
+	if (!nr_llcs)
+		nr_llcs = 1;
+
+	/* The map key is a copy: a loop counter whose address is taken lives on
+	 * the stack, where the verifier cannot see it advance. */
+	for (cpu = 0; cpu < SCXD_MAX_CPUS; cpu++) {
+		u32 key = cpu;
+		struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
+
+		if (!cc)
+			break;
+		cc->layer = SCXD_NO_LAYER;
+		cc->policy = SCXD_NR_POLICIES;
+	}
+
+	/* All layers, so that layers added at runtime find their queues. */
+	for (layer = 0; layer < SCXD_MAX_LAYERS; layer++) {
+		for (llc = 0; llc < SCXD_MAX_LLCS; llc++) {
+			if (llc >= nr_llcs)
+				break;
+			ret = scx_bpf_create_dsq(dsq_of(layer, llc), -1);
+			if (ret) {
+				scxd_error("failed to create DSQ %u/%u", layer, llc);
+				return ret;
+			}
 		}
 	}
 	return 0;
@@ -616,6 +1108,7 @@ struct sched_ext_ops scxd_ops = {
 	.select_cpu	= (void *)scxd_select_cpu,
 	.enqueue	= (void *)scxd_enqueue,
 	.dispatch	= (void *)scxd_dispatch,
+	.runnable	= (void *)scxd_runnable,
 	.running	= (void *)scxd_running,
 	.stopping	= (void *)scxd_stopping,
 	.set_weight	= (void *)scxd_set_weight,

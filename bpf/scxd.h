@@ -32,6 +32,11 @@ enum scxd_limits {
 	SCXD_COMM_LEN		= 16,	/* TASK_COMM_LEN */
 	SCXD_PATH_LEN		= 128,	/* cgroup path, NUL included */
 	SCXD_CGROUP_DEPTH	= 16,	/* deepest cgroup level matched */
+	SCXD_MAX_CPUS		= 512,
+	SCXD_MAX_LLCS		= 64,	/* dense LLC indexes 0..63 */
+	SCXD_CPUMASK_WORDS	= SCXD_MAX_CPUS / 64,
+	SCXD_NO_LAYER		= 0xffffffff,
+	SCXD_LAT_BUCKETS	= 32,	/* wakeup latency: log2(ns) buckets */
 };
 
 enum scxd_policy {
@@ -84,12 +89,56 @@ struct scxd_rule {
 	struct scxd_cond conds[SCXD_MAX_CONDS];
 };
 
+enum scxd_kind {
+	SCXD_KIND_OPEN		= 0,	/* may use any idle CPU of its LLCs */
+	SCXD_KIND_CONFINED	= 1,	/* runs only on the CPUs allocated to it */
+};
+
 /* One layer's parameters, as the scheduler reads them. */
 struct scxd_layer {
 	char	name[SCXD_NAME_LEN];
 	u32	policy;			/* enum scxd_policy */
 	u32	weight;			/* 1..10000 */
 	u64	slice_ns;
+	u32	kind;			/* enum scxd_kind */
+	u32	preempt;		/* 1: may preempt throughput tasks (latency only) */
+	u32	cpus_min;		/* CPU allocation bounds, in CPUs */
+	u32	cpus_max;		/* 0: no upper bound */
+	u64	llcs;			/* dense LLC indexes it may use; 0: auto (all) */
+};
+
+/*
+ * Where a layer may run right now, written by the daemon's allocator
+ * (daemon/alloc.c): `span` is every CPU of the layer's LLCs for an open
+ * layer and exactly its allocated CPUs for a confined one; `owned` are
+ * the CPUs allocated to it, which serve it before any other layer.
+ */
+struct scxd_cpumask {
+	u64	bits[SCXD_CPUMASK_WORDS];
+};
+
+struct scxd_layer_cpus {
+	struct scxd_cpumask span;
+	struct scxd_cpumask owned;
+	u64	span_llcs;		/* LLCs that have a CPU in span */
+	u32	nr_span;		/* CPUs in span */
+	u32	nr_owned;
+};
+
+/* One CPU as the kernel sees it (filled by BPF from sd_llc_id & co). */
+struct scxd_cpu_topo {
+	s32	llc_id;			/* kernel id: first CPU of the LLC */
+	u32	llc;			/* dense index, 0..SCXD_MAX_LLCS-1 */
+	s32	node;
+	u32	llc_size;
+	u32	online;			/* 1 if the CPU exists and is online */
+	u32	pad;
+};
+
+enum scxd_topo_source {
+	SCXD_TOPO_NONE		= 0,
+	SCXD_TOPO_KERNEL	= 1,	/* sd_llc_id/sd_llc_size per-CPU ksyms */
+	SCXD_TOPO_SYSFS		= 2,	/* daemon's table from cache/index3 */
 };
 
 /* Per-layer counters, per CPU; the daemon sums over CPUs. */
@@ -99,9 +148,24 @@ enum scxd_layer_stat {
 	SCXD_LSTAT_DIRECT,		/* went straight to an idle CPU */
 	SCXD_LSTAT_RECLASSIFY,		/* classification ran for a task */
 	SCXD_LSTAT_RESCUE,		/* served first: waited past STARVE_NS */
+	SCXD_LSTAT_CPU_NS,		/* CPU time used, ns */
+	SCXD_LSTAT_PREEMPT,		/* preempted a throughput task for a latency one */
+	SCXD_LSTAT_MIGRATE,		/* ran on another CPU than last time */
+	SCXD_LSTAT_XLLC,		/* ... on another LLC */
+	SCXD_LSTAT_STEAL,		/* taken from another LLC's queue */
+	SCXD_LSTAT_LAT_NS,		/* sum of wakeup latencies, ns */
+	SCXD_LSTAT_LAT_CNT,		/* number of wakeup latencies */
 	SCXD_NR_LSTATS,
 };
-_Static_assert(SCXD_NR_LSTATS <= 8, "layer_stat_inc() masks stat with 7");
+_Static_assert(SCXD_NR_LSTATS <= 16, "layer_stat_inc() masks stat with 15");
+
+/*
+ * Wakeup latency (runnable -> running) per layer, per CPU: bucket b counts
+ * latencies in [2^b, 2^(b+1)) ns; the last bucket also holds all longer.
+ */
+struct scxd_lat_hist {
+	u64	bucket[SCXD_MAX_LAYERS][SCXD_LAT_BUCKETS];
+};
 
 /* Global counters, per CPU. */
 enum scxd_stat {
@@ -129,6 +193,7 @@ struct scxd_task_facts {
 
 _Static_assert(sizeof(struct scxd_cond) == 136, "scxd_cond layout");
 _Static_assert(sizeof(struct scxd_rule) == 8 + 8 * 136, "scxd_rule layout");
-_Static_assert(sizeof(struct scxd_layer) == 48, "scxd_layer layout");
+_Static_assert(sizeof(struct scxd_layer) == 72, "scxd_layer layout");
+_Static_assert(sizeof(struct scxd_cpu_topo) == 24, "scxd_cpu_topo layout");
 
 #endif /* __SCXD_H */
