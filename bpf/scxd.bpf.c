@@ -987,78 +987,131 @@ int scxd_reclassify(struct bpf_iter__task *ctx)
 
 /* --- topology and setup --- */
 
-struct topo_walk {
-	const struct cpumask *online;
-	u32 nr_llcs;
-	u32 nr_online;
-};
+/*
+ * Topology walk state lives in globals, not on the stack: the verifier
+ * checks a bpf_loop() callback until its state converges, and a stack
+ * counter that also bounds a loop never does (it blew the 1M budget).
+ */
+s32 llc_ids[SCXD_MAX_LLCS];		/* kernel LLC id of each dense index */
+
+/* The dense index of kernel LLC id @id: its rank of first appearance. */
+static u32 dense_llc(s32 id)
+{
+	u32 i, n = nr_llcs;
+
+	for (i = 0; i < SCXD_MAX_LLCS; i++) {
+		if (i >= n)
+			break;
+		if (llc_ids[i] == id)
+			return i;
+	}
+	if (n >= SCXD_MAX_LLCS)
+		return SCXD_MAX_LLCS - 1;
+	llc_ids[n & LLC_MASK] = id;
+	nr_llcs = n + 1;
+	return n;
+}
 
 /*
- * sd_llc_id is the first CPU of a CPU's LLC, so CPUs are visited in
- * order and an LLC's dense index is assigned at its first CPU.
+ * Kernels differ in what sd_llc_id holds (the first CPU of the LLC, or
+ * on 7.x a dense id): either way CPUs share an LLC exactly when they
+ * share the id, so ids are numbered densely in order of first appearance.
  */
+/* bpf_loop()'s context must be stack memory: the mask travels in this. */
+struct topo_walk {
+	const struct cpumask *online;
+};
+
 static long topo_cpu(u64 idx, void *data)
 {
-	struct topo_walk *ts = data;
-	struct scxd_cpu_topo *t, *lead;
-	u32 cpu = idx & CPU_MASK, lead_cpu;
+	const struct cpumask *online = ((struct topo_walk *)data)->online;
+	struct scxd_cpu_topo *t;
+	u32 cpu = idx & CPU_MASK;
 	const int *id, *size;
 
 	t = bpf_map_lookup_elem(&cpu_topo, &cpu);
 	if (!t)
 		return 1;
-	t->online = bpf_cpumask_test_cpu(cpu, ts->online);
-	ts->nr_online += t->online;
+	t->online = bpf_cpumask_test_cpu(cpu, online);
+	nr_online += t->online;
 	id = bpf_per_cpu_ptr(&sd_llc_id, cpu);
 	size = bpf_per_cpu_ptr(&sd_llc_size, cpu);
-	if (!id || !size)
+	if (!id || !size || !t->online)
 		return 0;
 	t->llc_id = *id;
 	t->llc_size = *size;
 	t->node = bpf_ksym_exists(scx_bpf_cpu_node) ? scx_bpf_cpu_node(cpu) : 0;
-	lead_cpu = (u32)t->llc_id & CPU_MASK;
-	if (lead_cpu >= cpu) {
-		t->llc = ts->nr_llcs < SCXD_MAX_LLCS ? ts->nr_llcs : SCXD_MAX_LLCS - 1;
-		ts->nr_llcs++;
-		return 0;
-	}
-	lead = bpf_map_lookup_elem(&cpu_topo, &lead_cpu);
-	t->llc = lead ? lead->llc : 0;
+	t->llc = dense_llc(t->llc_id);
+	return 0;
+}
+
+/* Without the kernel's variables: only mark the daemon's entries online. */
+static long topo_online(u64 idx, void *data)
+{
+	const struct cpumask *online = ((struct topo_walk *)data)->online;
+	u32 cpu = idx & CPU_MASK;
+	struct scxd_cpu_topo *t = bpf_map_lookup_elem(&cpu_topo, &cpu);
+
+	if (!t)
+		return 1;
+	t->online = bpf_cpumask_test_cpu(cpu, online);
+	nr_online += t->online;
+	if (t->online && t->llc < SCXD_MAX_LLCS && t->llc >= nr_llcs)
+		nr_llcs = t->llc + 1;
 	return 0;
 }
 
 /* Fill cpu_topo from the kernel; keep the daemon's sysfs table without it. */
 static void read_topology(void)
 {
-	struct topo_walk ts = {};
-	struct scxd_cpu_topo *t;
-	u32 cpu;
+	struct topo_walk tw = { .online = scx_bpf_get_online_cpumask() };
 
-	ts.online = scx_bpf_get_online_cpumask();
+	nr_online = 0;
+	nr_llcs = 0;
 	if (bpf_ksym_exists(&sd_llc_id) && bpf_ksym_exists(&sd_llc_size)) {
-		bpf_loop(nr_cpus, topo_cpu, &ts, 0);
-		nr_llcs = ts.nr_llcs < SCXD_MAX_LLCS ? ts.nr_llcs : SCXD_MAX_LLCS;
+		bpf_loop(nr_cpus, topo_cpu, &tw, 0);
 		topo_source = SCXD_TOPO_KERNEL;
 	} else {
-		for (cpu = 0; cpu < SCXD_MAX_CPUS && cpu < nr_cpus; cpu++) {
-			u32 key = cpu;
-
-			t = bpf_map_lookup_elem(&cpu_topo, &key);
-			if (!t)
-				break;
-			t->online = bpf_cpumask_test_cpu(cpu, ts.online);
-			ts.nr_online += t->online;
-		}
+		bpf_loop(nr_cpus, topo_online, &tw, 0);
 		topo_source = SCXD_TOPO_SYSFS;
 	}
-	nr_online = ts.nr_online;
-	scx_bpf_put_cpumask(ts.online);
+	scx_bpf_put_cpumask(tw.online);
 }
 
+static long init_cpu_ctx(u64 idx, void *data)
+{
+	u32 cpu = idx & CPU_MASK;
+	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &cpu);
+
+	if (cc) {
+		cc->layer = SCXD_NO_LAYER;
+		cc->policy = SCXD_NR_POLICIES;
+	}
+	return 0;
+}
+
+/* idx: layer * nr_llcs + llc. Stops the loop on the first failure. */
+static long create_dsq(u64 idx, void *data)
+{
+	s32 *ret = data;
+	u32 layer = idx / nr_llcs, llc = idx % nr_llcs;
+
+	*ret = scx_bpf_create_dsq(dsq_of(layer, llc), -1);
+	if (*ret) {
+		scxd_error("failed to create DSQ %u/%u", layer, llc);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every loop here is a bpf_loop(): bounded loops in this sleepable program
+ * are unrolled by the verifier, whose budget the nested DSQ loop alone
+ * exhausted.
+ */
 s32 BPF_STRUCT_OPS_SLEEPABLE(scxd_init)
 {
-	u32 layer, llc, cpu;
-	s32 ret;
+	s32 ret = 0;
 
 	nr_cpus = scx_bpf_nr_cpu_ids();
 	if (nr_cpus > SCXD_MAX_CPUS)
@@ -1066,32 +1119,10 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(scxd_init)
 	read_topology();
 	if (!nr_llcs)
 		nr_llcs = 1;
-
-	/* The map key is a copy: a loop counter whose address is taken lives on
-	 * the stack, where the verifier cannot see it advance. */
-	for (cpu = 0; cpu < SCXD_MAX_CPUS; cpu++) {
-		u32 key = cpu;
-		struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
-
-		if (!cc)
-			break;
-		cc->layer = SCXD_NO_LAYER;
-		cc->policy = SCXD_NR_POLICIES;
-	}
-
+	bpf_loop(nr_cpus, init_cpu_ctx, NULL, 0);
 	/* All layers, so that layers added at runtime find their queues. */
-	for (layer = 0; layer < SCXD_MAX_LAYERS; layer++) {
-		for (llc = 0; llc < SCXD_MAX_LLCS; llc++) {
-			if (llc >= nr_llcs)
-				break;
-			ret = scx_bpf_create_dsq(dsq_of(layer, llc), -1);
-			if (ret) {
-				scxd_error("failed to create DSQ %u/%u", layer, llc);
-				return ret;
-			}
-		}
-	}
-	return 0;
+	bpf_loop(SCXD_MAX_LAYERS * nr_llcs, create_dsq, &ret, 0);
+	return ret;
 }
 
 void BPF_STRUCT_OPS(scxd_exit, struct scx_exit_info *ei)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "protocol.h"
+#include "stats.h"
 
 enum {
 	EXIT_OK		= 0,
@@ -282,7 +283,109 @@ static int print_json(const cJSON *j)
 	return EXIT_OK;
 }
 
-/* ---- status ------------------------------------------------------------ */
+/* ---- tables ------------------------------------------------------------ */
+
+/*
+ * Text tables: a title row, columns two spaces apart, numbers aligned on
+ * the right, the last column not padded. Column 1 is always the object's
+ * name and columns keep their order across releases, so that
+ * `awk '$1 == "batch" {print $5}'` keeps working; new columns go last.
+ */
+struct column {
+	const char	*title;
+	bool		right;		/* numbers line up on the right */
+};
+
+struct table {
+	const struct column *cols;
+	size_t		nr_cols;
+	size_t		nr_rows;	/* the title row included */
+	size_t		max_rows;
+	char		**cells;	/* nr_rows x nr_cols, each malloc()ed */
+	bool		oom;
+};
+
+static int table_init(struct table *t, const struct column *cols, size_t nr_cols,
+		      size_t max_rows)
+{
+	*t = (struct table){ .cols = cols, .nr_cols = nr_cols, .max_rows = max_rows + 1 };
+	t->cells = calloc(t->max_rows * nr_cols, sizeof(*t->cells));
+	if (!t->cells)
+		return -ENOMEM;
+	for (size_t c = 0; c < nr_cols; c++)
+		if (!(t->cells[c] = strdup(cols[c].title)))
+			t->oom = true;
+	t->nr_rows = 1;
+	return 0;
+}
+
+static void table_done(struct table *t)
+{
+	if (t->cells)
+		for (size_t i = 0; i < t->nr_rows * t->nr_cols; i++)
+			free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+}
+
+/* Start a new row; NULL when the table is full (a caller bug). */
+static char **table_row(struct table *t)
+{
+	if (t->nr_rows >= t->max_rows)
+		return NULL;
+	return &t->cells[t->nr_rows++ * t->nr_cols];
+}
+
+__attribute__((format(printf, 4, 5)))
+static void table_set(struct table *t, char **row, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (!row || col >= t->nr_cols)
+		return;
+	free(row[col]);
+	va_start(ap, fmt);
+	r = vasprintf(&row[col], fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		row[col] = NULL;
+		t->oom = true;
+	}
+}
+
+static int table_print(const struct table *t)
+{
+	size_t width[32] = { 0 };
+
+	if (t->oom || t->nr_cols > sizeof(width) / sizeof(width[0]))
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nr_rows; i++)
+		for (size_t c = 0; c < t->nr_cols; c++) {
+			const char *s = t->cells[i * t->nr_cols + c];
+			size_t n = s ? strlen(s) : 0;
+
+			if (n > width[c])
+				width[c] = n;
+		}
+	for (size_t i = 0; i < t->nr_rows; i++) {
+		for (size_t c = 0; c < t->nr_cols; c++) {
+			const char *s = t->cells[i * t->nr_cols + c] ?: "";
+			const char *sep = c ? "  " : "";
+
+			if (t->cols[c].right)
+				printf("%s%*s", sep, (int)width[c], s);
+			else if (c == t->nr_cols - 1)
+				printf("%s%s", sep, s);
+			else
+				printf("%s%-*s", sep, (int)width[c], s);
+		}
+		putchar('\n');
+	}
+	return 0;
+}
+
+/* ---- status and stats -------------------------------------------------- */
 
 static void format_uptime(char *buf, size_t size, uint64_t s)
 {
@@ -309,43 +412,60 @@ static void format_slice(char *buf, size_t size, uint64_t us)
 		snprintf(buf, size, "%lluus", (unsigned long long)us);
 }
 
-enum { COL_LAYER, COL_POLICY, COL_WEIGHT, COL_SLICE, COL_TASKS, COL_ENQ, COL_DISPATCH, NR_COLS };
-
-static const struct {
-	const char	*title;
-	bool		right;		/* numbers line up on the right */
-} columns[NR_COLS] = {
-	[COL_LAYER]	= { "LAYER",	false },
-	[COL_POLICY]	= { "POLICY",	false },
-	[COL_WEIGHT]	= { "WEIGHT",	true },
-	[COL_SLICE]	= { "SLICE",	true },
-	[COL_TASKS]	= { "TASKS",	true },
-	[COL_ENQ]	= { "ENQ",	true },
-	[COL_DISPATCH]	= { "DISPATCH",	true },
-};
-
-#define CELL_LEN 40
-
-static void print_row(char cells[NR_COLS][CELL_LEN], const int width[NR_COLS])
+/* A 0.1 daemon sends none of the fields added in 0.2; "kind" is one that
+ * a 0.2 daemon always fills. Their columns then show "-", not zeroes. */
+static bool has_0_2_fields(const struct proto_status_layer *l)
 {
-	for (int c = 0; c < NR_COLS; c++) {
-		const char *sep = c ? "  " : "";
-
-		if (columns[c].right)
-			printf("%s%*s", sep, width[c], cells[c]);
-		else if (c == NR_COLS - 1)
-			printf("%s%s", sep, cells[c]);
-		else
-			printf("%s%-*s", sep, width[c], cells[c]);
-	}
-	putchar('\n');
+	return l->kind[0] != '\0';
 }
 
-static void print_status(const struct proto_status *s)
+/* Cells over the last sampling interval: util, p50, p99 ("-" without one). */
+static void interval_cells(struct table *t, char **row, size_t c_util, size_t c_p50,
+			   size_t c_p99, const struct proto_status *s,
+			   const struct proto_status_layer *l)
 {
-	static char cells[SCXD_MAX_LAYERS + 1][NR_COLS][CELL_LEN];
-	int width[NR_COLS] = { 0 };
-	char up[64];
+	char buf[32];
+
+	table_set(t, row, c_util, "-");
+	table_set(t, row, c_p50, "-");
+	table_set(t, row, c_p99, "-");
+	if (!has_0_2_fields(l) || !s->stats_interval_ms)
+		return;
+	table_set(t, row, c_util, "%.2f", l->util);
+	if (!l->lat_samples)
+		return;
+	stats_format_us(buf, sizeof(buf), l->lat_p50_us);
+	table_set(t, row, c_p50, "%s", buf);
+	stats_format_us(buf, sizeof(buf), l->lat_p99_us);
+	table_set(t, row, c_p99, "%s", buf);
+}
+
+enum {
+	ST_LAYER, ST_POLICY, ST_WEIGHT, ST_SLICE, ST_TASKS,
+	ST_KIND, ST_CPUS, ST_UTIL, ST_P50, ST_P99, ST_OWNED, NR_ST,
+};
+
+static const struct column status_cols[NR_ST] = {
+	[ST_LAYER]	= { "LAYER",	false },
+	[ST_POLICY]	= { "POLICY",	false },
+	[ST_WEIGHT]	= { "WEIGHT",	true },
+	[ST_SLICE]	= { "SLICE",	true },
+	[ST_TASKS]	= { "TASKS",	true },
+	[ST_KIND]	= { "KIND",	false },
+	[ST_CPUS]	= { "CPUS",	true },
+	[ST_UTIL]	= { "UTIL",	true },
+	[ST_P50]	= { "P50",	true },
+	[ST_P99]	= { "P99",	true },
+	[ST_OWNED]	= { "OWNED",	false },
+};
+
+static int print_status(const struct proto_status *s)
+{
+	uint32_t nr = s->nr_layers < SCXD_MAX_LAYERS ? s->nr_layers : SCXD_MAX_LAYERS;
+	static char list[PROTO_CPULIST_LEN];
+	struct table t;
+	char buf[32], up[64];
+	int r;
 
 	format_uptime(up, sizeof(up), s->uptime_s);
 	/* key: value pairs, so that the line reads and greps the same. */
@@ -354,31 +474,36 @@ static void print_status(const struct proto_status *s)
 	       s->attached ? "yes" : "no", s->role[0] ? s->role : "-",
 	       s->config[0] ? s->config : "-", up);
 
-	for (int c = 0; c < NR_COLS; c++)
-		snprintf(cells[0][c], CELL_LEN, "%s", columns[c].title);
-	for (uint32_t i = 0; i < s->nr_layers && i < SCXD_MAX_LAYERS; i++) {
+	if (table_init(&t, status_cols, NR_ST, nr) < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nr; i++) {
 		const struct proto_status_layer *l = &s->layers[i];
-		char (*row)[CELL_LEN] = cells[i + 1];
+		char **row = table_row(&t);
 
-		snprintf(row[COL_LAYER], CELL_LEN, "%s", l->name);
-		snprintf(row[COL_POLICY], CELL_LEN, "%s", l->policy);
-		snprintf(row[COL_WEIGHT], CELL_LEN, "%u", l->weight);
-		format_slice(row[COL_SLICE], CELL_LEN, l->slice_us);
-		snprintf(row[COL_TASKS], CELL_LEN, "%llu", (unsigned long long)l->tasks);
-		snprintf(row[COL_ENQ], CELL_LEN, "%llu", (unsigned long long)l->enqueues);
-		snprintf(row[COL_DISPATCH], CELL_LEN, "%llu", (unsigned long long)l->dispatches);
-	}
-	for (uint32_t i = 0; i <= s->nr_layers && i <= SCXD_MAX_LAYERS; i++)
-		for (int c = 0; c < NR_COLS; c++) {
-			int n = strlen(cells[i][c]);
-
-			if (n > width[c])
-				width[c] = n;
+		table_set(&t, row, ST_LAYER, "%s", l->name);
+		table_set(&t, row, ST_POLICY, "%s", l->policy);
+		table_set(&t, row, ST_WEIGHT, "%u", l->weight);
+		format_slice(buf, sizeof(buf), l->slice_us);
+		table_set(&t, row, ST_SLICE, "%s", buf);
+		table_set(&t, row, ST_TASKS, "%llu", (unsigned long long)l->tasks);
+		interval_cells(&t, row, ST_UTIL, ST_P50, ST_P99, s, l);
+		if (!has_0_2_fields(l)) {
+			table_set(&t, row, ST_KIND, "-");
+			table_set(&t, row, ST_CPUS, "-");
+			table_set(&t, row, ST_OWNED, "-");
+			continue;
 		}
+		table_set(&t, row, ST_KIND, "%s", l->kind);
+		table_set(&t, row, ST_CPUS, "%u/%u", l->nr_owned, l->nr_span);
+		proto_cpulist_format(l->owned.bits, SCXD_MAX_CPUS, list, sizeof(list));
+		table_set(&t, row, ST_OWNED, "%s", list[0] ? list : "-");
+	}
 	putchar('\n');
-	for (uint32_t i = 0; i <= s->nr_layers && i <= SCXD_MAX_LAYERS; i++)
-		print_row(cells[i], width);
-	if (!s->nr_layers)
+	r = table_print(&t);
+	table_done(&t);
+	if (r < 0)
+		return r;
+	if (!nr)
 		printf("(no layers)\n");
 
 	if (s->exit.kind[0]) {
@@ -389,18 +514,236 @@ static void print_status(const struct proto_status *s)
 			printf(": %s", s->exit.msg);
 		putchar('\n');
 	}
+	return 0;
+}
+
+enum {
+	SS_LAYER, SS_ENQ, SS_DISPATCH, SS_DIRECT, SS_PREEMPT, SS_MIGRATE, SS_XLLC,
+	SS_STEAL, SS_RESCUE, SS_CPU_TIME, SS_UTIL, SS_P50, SS_P99, NR_SS,
+};
+
+static const struct column stats_cols[NR_SS] = {
+	[SS_LAYER]	= { "LAYER",	false },
+	[SS_ENQ]	= { "ENQ",	true },
+	[SS_DISPATCH]	= { "DISPATCH",	true },
+	[SS_DIRECT]	= { "DIRECT",	true },
+	[SS_PREEMPT]	= { "PREEMPT",	true },
+	[SS_MIGRATE]	= { "MIGRATE",	true },
+	[SS_XLLC]	= { "XLLC",	true },
+	[SS_STEAL]	= { "STEAL",	true },
+	[SS_RESCUE]	= { "RESCUE",	true },
+	[SS_CPU_TIME]	= { "CPU_TIME",	true },
+	[SS_UTIL]	= { "UTIL",	true },
+	[SS_P50]	= { "P50",	true },
+	[SS_P99]	= { "P99",	true },
+};
+
+static int print_stats(const struct proto_status *s)
+{
+	uint32_t nr = s->nr_layers < SCXD_MAX_LAYERS ? s->nr_layers : SCXD_MAX_LAYERS;
+	struct table t;
+	char buf[32];
+	int r;
+
+	if (s->stats_interval_ms) {
+		stats_format_us(buf, sizeof(buf), s->stats_interval_ms * 1000.0);
+		printf("counters since attach; util, p50 and p99 over the last %s\n", buf);
+	} else {
+		printf("counters since attach; util, p50 and p99: no sampling interval yet\n");
+	}
+
+	if (table_init(&t, stats_cols, NR_SS, nr) < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct proto_status_layer *l = &s->layers[i];
+		const struct {
+			size_t		col;
+			uint64_t	v;
+		} cnt[] = {
+			{ SS_PREEMPT, l->preemptions }, { SS_MIGRATE, l->migrations },
+			{ SS_XLLC, l->xllc_migrations }, { SS_STEAL, l->steals },
+			{ SS_RESCUE, l->rescues },
+		};
+		char **row = table_row(&t);
+
+		table_set(&t, row, SS_LAYER, "%s", l->name);
+		table_set(&t, row, SS_ENQ, "%llu", (unsigned long long)l->enqueues);
+		table_set(&t, row, SS_DISPATCH, "%llu", (unsigned long long)l->dispatches);
+		table_set(&t, row, SS_DIRECT, "%llu", (unsigned long long)l->direct);
+		for (size_t k = 0; k < sizeof(cnt) / sizeof(cnt[0]); k++) {
+			if (has_0_2_fields(l))
+				table_set(&t, row, cnt[k].col, "%llu", (unsigned long long)cnt[k].v);
+			else
+				table_set(&t, row, cnt[k].col, "-");
+		}
+		if (has_0_2_fields(l))
+			stats_format_us(buf, sizeof(buf), l->cpu_ns / 1000.0);
+		table_set(&t, row, SS_CPU_TIME, "%s", has_0_2_fields(l) ? buf : "-");
+		interval_cells(&t, row, SS_UTIL, SS_P50, SS_P99, s, l);
+	}
+	putchar('\n');
+	r = table_print(&t);
+	table_done(&t);
+	if (r < 0)
+		return r;
+	if (!nr)
+		printf("(no layers)\n");
+	return 0;
+}
+
+/* The status result, decoded; with --json printed as received instead
+ * (then *printed is set and s is untouched). */
+static int get_status(const struct opts *o, struct proto_status *s, bool *printed)
+{
+	struct proto_error err;
+	cJSON *result;
+	int status, r;
+
+	*printed = false;
+	status = rpc(o, PROTO_METHOD_STATUS, NULL, &result);
+	if (status != EXIT_OK)
+		return status;
+	if (o->json) {
+		*printed = true;
+		status = print_json(result);
+		cJSON_Delete(result);
+		return status;
+	}
+	r = proto_status_decode(result, s, &err);
+	cJSON_Delete(result);
+	if (r < 0)
+		return fail(EXIT_ERROR, MSG_RESPONSE, "%s", err.message);
+	return EXIT_OK;
 }
 
 static int verb_status(const struct opts *o, int argc, char **argv)
 {
 	static struct proto_status s;
+	bool printed;
+	int status;
+
+	if (argc > 1)
+		return usage_error("status takes no arguments");
+	status = get_status(o, &s, &printed);
+	if (status != EXIT_OK || printed)
+		return status;
+	if (print_status(&s) < 0)
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	return EXIT_OK;
+}
+
+static int verb_stats(const struct opts *o, int argc, char **argv)
+{
+	static struct proto_status s;
+	bool printed;
+	int status;
+
+	if (argc > 1)
+		return usage_error("stats takes no arguments");
+	status = get_status(o, &s, &printed);
+	if (status != EXIT_OK || printed)
+		return status;
+	if (print_stats(&s) < 0)
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	return EXIT_OK;
+}
+
+/* ---- topology ---------------------------------------------------------- */
+
+static const char *topo_source_detail(const char *source)
+{
+	if (!strcmp(source, "kernel"))
+		return " (sd_llc_id)";
+	if (!strcmp(source, "sysfs"))
+		return " (cache/index3)";
+	return "";
+}
+
+enum { TC_CPU, TC_LLC, TC_LLC_ID, TC_NODE, TC_ONLINE, NR_TC };
+
+static const struct column topo_cpu_cols[NR_TC] = {
+	[TC_CPU]	= { "CPU",	true },
+	[TC_LLC]	= { "LLC",	true },
+	[TC_LLC_ID]	= { "LLC_ID",	true },
+	[TC_NODE]	= { "NODE",	true },
+	[TC_ONLINE]	= { "ONLINE",	false },
+};
+
+enum { TL_LLC, TL_ID, TL_NR, TL_CPUS, NR_TL };
+
+static const struct column topo_llc_cols[NR_TL] = {
+	[TL_LLC]	= { "LLC",	true },
+	[TL_ID]		= { "ID",	true },
+	[TL_NR]		= { "NR_CPUS",	true },
+	[TL_CPUS]	= { "CPUS",	false },
+};
+
+static int print_topology(const struct proto_topology *tp)
+{
+	uint32_t nr_cpus = tp->nr_cpus < SCXD_MAX_CPUS ? tp->nr_cpus : SCXD_MAX_CPUS;
+	uint32_t nr_llcs = tp->nr_llcs < SCXD_MAX_LLCS ? tp->nr_llcs : SCXD_MAX_LLCS;
+	static char list[PROTO_CPULIST_LEN];
+	uint32_t online = 0;
+	struct table t;
+	int r;
+
+	for (uint32_t i = 0; i < nr_cpus; i++)
+		online += tp->cpus[i].online;
+	printf("source: %s%s, %u CPU%s", tp->source[0] ? tp->source : "-",
+	       topo_source_detail(tp->source), nr_cpus, nr_cpus == 1 ? "" : "s");
+	if (online != nr_cpus)
+		printf(" (%u online)", online);
+	printf(", %u LLC%s\n", nr_llcs, nr_llcs == 1 ? "" : "s");
+
+	if (table_init(&t, topo_cpu_cols, NR_TC, nr_cpus) < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nr_cpus; i++) {
+		const struct proto_topology_cpu *c = &tp->cpus[i];
+		char **row = table_row(&t);
+
+		table_set(&t, row, TC_CPU, "%u", c->cpu);
+		table_set(&t, row, TC_LLC, "%u", c->llc);
+		table_set(&t, row, TC_LLC_ID, "%d", c->llc_id);
+		table_set(&t, row, TC_NODE, "%d", c->node);
+		table_set(&t, row, TC_ONLINE, "%s", c->online ? "yes" : "no");
+	}
+	putchar('\n');
+	r = table_print(&t);
+	table_done(&t);
+	if (r < 0)
+		return r;
+
+	if (table_init(&t, topo_llc_cols, NR_TL, nr_llcs) < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nr_llcs; i++) {
+		const struct proto_topology_llc *l = &tp->llcs[i];
+		char **row = table_row(&t);
+		unsigned n = 0;
+
+		for (unsigned w = 0; w < SCXD_CPUMASK_WORDS; w++)
+			n += __builtin_popcountll(l->cpus.bits[w]);
+		proto_cpulist_format(l->cpus.bits, SCXD_MAX_CPUS, list, sizeof(list));
+		table_set(&t, row, TL_LLC, "%u", l->index);
+		table_set(&t, row, TL_ID, "%d", l->id);
+		table_set(&t, row, TL_NR, "%u", n);
+		table_set(&t, row, TL_CPUS, "%s", list[0] ? list : "-");
+	}
+	putchar('\n');
+	r = table_print(&t);
+	table_done(&t);
+	return r;
+}
+
+static int verb_topology(const struct opts *o, int argc, char **argv)
+{
+	static struct proto_topology tp;
 	struct proto_error err;
 	cJSON *result;
 	int status, r;
 
 	if (argc > 1)
-		return usage_error("status takes no arguments");
-	status = rpc(o, PROTO_METHOD_STATUS, NULL, &result);
+		return usage_error("topology takes no arguments");
+	status = rpc(o, PROTO_METHOD_TOPOLOGY, NULL, &result);
 	if (status != EXIT_OK)
 		return status;
 	if (o->json) {
@@ -408,11 +751,12 @@ static int verb_status(const struct opts *o, int argc, char **argv)
 		cJSON_Delete(result);
 		return status;
 	}
-	r = proto_status_decode(result, &s, &err);
+	r = proto_topology_decode(result, &tp, &err);
 	cJSON_Delete(result);
 	if (r < 0)
 		return fail(EXIT_ERROR, MSG_RESPONSE, "%s", err.message);
-	print_status(&s);
+	if (print_topology(&tp) < 0)
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
 	return EXIT_OK;
 }
 
@@ -457,15 +801,56 @@ static const struct verb {
 	const char	*help;
 	int		(*run)(const struct opts *o, int argc, char **argv);
 } verbs[] = {
-	{ "status", "show the scheduler state, layers and counters",
+	{ "status", "show the scheduler state and its layers",
 	  "Usage: scxctl [--json] status\n"
 	  "\n"
 	  "Show whether the scheduler is attached, the config it runs, and one\n"
-	  "row per layer: policy, weight, time slice, tasks in the layer now,\n"
-	  "enqueues and dispatches since attach. Ends with the last scheduler\n"
-	  "exit, if there was one. With --json, print the daemon's status\n"
-	  "document as received (schema: docs/protocol.md). Read-only: any user.\n",
+	  "row per layer:\n"
+	  "  LAYER POLICY WEIGHT SLICE  the layer's configuration\n"
+	  "  TASKS     tasks in the layer now\n"
+	  "  KIND      open (may use idle CPUs of its LLCs) or confined (only its own)\n"
+	  "  CPUS      CPUs allocated to the layer / CPUs it may run on now\n"
+	  "  UTIL      busy CPUs over the last sampling interval (1.50 = one and a half)\n"
+	  "  P50 P99   wakeup latency percentiles over the last sampling interval\n"
+	  "  OWNED     the CPUs allocated to the layer, as a list (0-3,6)\n"
+	  "Ends with the last scheduler exit, if there was one. \"-\" marks a value\n"
+	  "that is not known: no sample yet, or a daemon older than scxctl. The\n"
+	  "first five columns keep their place in later releases.\n"
+	  "With --json, print the daemon's status document as received (schema:\n"
+	  "docs/protocol.md). Read-only: any user.\n",
 	  verb_status },
+	{ "stats", "show the per-layer scheduling counters",
+	  "Usage: scxctl [--json] stats\n"
+	  "\n"
+	  "One row per layer; counters since the scheduler attached:\n"
+	  "  ENQ       tasks enqueued into the layer\n"
+	  "  DISPATCH  tasks the layer handed to a CPU\n"
+	  "  DIRECT    tasks placed straight on an idle CPU\n"
+	  "  PREEMPT   throughput tasks preempted for a latency task\n"
+	  "  MIGRATE   runs on another CPU than the last one\n"
+	  "  XLLC      ... on another LLC\n"
+	  "  STEAL     tasks taken from another LLC's queue\n"
+	  "  RESCUE    tasks served first after waiting too long (anti-stall)\n"
+	  "  CPU_TIME  CPU time used\n"
+	  "and over the last sampling interval (the first line says how long):\n"
+	  "  UTIL      busy CPUs\n"
+	  "  P50 P99   wakeup latency percentiles\n"
+	  "One snapshot of the daemon's status; with --json, the status document\n"
+	  "as received. Read-only: any user.\n",
+	  verb_stats },
+	{ "topology", "show the CPUs and last-level caches the scheduler sees",
+	  "Usage: scxctl [--json] topology\n"
+	  "\n"
+	  "A summary line (where the topology comes from: the kernel's sd_llc_id,\n"
+	  "or sysfs cache/index3; how many CPUs and LLCs), then one row per CPU:\n"
+	  "  CPU LLC   the CPU and the dense LLC index layers' llcs= refer to\n"
+	  "  LLC_ID    the kernel's id of that LLC (its first CPU)\n"
+	  "  NODE      NUMA node\n"
+	  "  ONLINE    yes or no\n"
+	  "then one row per LLC: index, kernel id, number of CPUs, CPU list.\n"
+	  "With --json, print the daemon's topology result as received (schema:\n"
+	  "docs/protocol.md). Read-only: any user.\n",
+	  verb_topology },
 	{ "version", "show the versions of scxctl, scxd and the protocol",
 	  "Usage: scxctl [--json] version\n"
 	  "\n"

@@ -120,6 +120,9 @@ struct layer_state {
 	bool catch_all;		/* has "match = *" */
 	bool has_policy;
 	bool has_slice;
+	unsigned cpus_line;	/* of its "cpus =", 0 if none */
+	unsigned preempt_line;	/* of its "preempt =", 0 if none */
+	char cpus_text[200];	/* the value of "cpus =", for errors */
 };
 
 struct parser {
@@ -318,6 +321,118 @@ static int set_slice(struct parser *p, const char *v)
 	return 1;
 }
 
+static int set_kind(struct parser *p, const char *v)
+{
+	if (!strcmp(v, "open"))
+		cur_layer(p)->kind = SCXD_KIND_OPEN;
+	else if (!strcmp(v, "confined"))
+		cur_layer(p)->kind = SCXD_KIND_CONFINED;
+	else
+		return fail(p, "unknown kind '%s' (open or confined)", v);
+	return 1;
+}
+
+/* Checked against the policy when the section ends: it may come first. */
+static int set_preempt(struct parser *p, const char *v)
+{
+	if (!strcmp(v, "yes"))
+		cur_layer(p)->preempt = 1;
+	else if (!strcmp(v, "no"))
+		cur_layer(p)->preempt = 0;
+	else
+		return fail(p, "preempt takes yes or no, not '%s'", v);
+	cur_state(p)->preempt_line = p->line;
+	return 1;
+}
+
+static const char *skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/*
+ * A strict decimal at *s, blanks around it skipped; *s moves past it.
+ * False for no digits or a value over max.
+ */
+static bool take_u32(const char **s, u32 max, u32 *out)
+{
+	const char *c = skip_blanks(*s);
+	unsigned long long n = 0;
+
+	if (!isdigit((unsigned char)*c))
+		return false;
+	for (; isdigit((unsigned char)*c); c++) {
+		n = n * 10 + (*c - '0');
+		if (n > max)
+			return false;
+	}
+	*s = skip_blanks(c);
+	*out = n;
+	return true;
+}
+
+/* "auto", or LLC indexes and ranges: "0", "0,2", "0-3,6". */
+static int set_llcs(struct parser *p, const char *v)
+{
+	const char *s = v;
+	u64 llcs = 0;
+	u32 lo, hi;
+
+	if (!strcmp(v, "auto")) {
+		cur_layer(p)->llcs = 0;
+		return 1;
+	}
+	for (;;) {
+		if (!take_u32(&s, SCXD_MAX_LLCS - 1, &lo))
+			break;
+		hi = lo;
+		if (*s == '-') {
+			s++;
+			if (!take_u32(&s, SCXD_MAX_LLCS - 1, &hi) || hi < lo)
+				break;
+		}
+		for (; lo <= hi; lo++)
+			llcs |= 1ULL << lo;
+		if (!*s) {
+			cur_layer(p)->llcs = llcs;
+			return 1;
+		}
+		if (*s++ != ',')
+			break;
+	}
+	return fail(p, "llcs must be auto or LLC indexes in 0..%d such as 0,2-3, not '%s'",
+		    SCXD_MAX_LLCS - 1, v);
+}
+
+/* "MIN-MAX" or "N" (MIN = MAX = N). A maximum of 0 would read "no bound". */
+static int set_cpus(struct parser *p, const char *v)
+{
+	struct layer_state *ls = cur_state(p);
+	const char *s = v;
+	u32 lo, hi;
+
+	if (!take_u32(&s, SCXD_MAX_CPUS, &lo))
+		goto bad;
+	hi = lo;
+	if (*s == '-') {
+		s++;
+		if (!take_u32(&s, SCXD_MAX_CPUS, &hi))
+			goto bad;
+	}
+	if (*s || hi < lo || !hi)
+		goto bad;
+	cur_layer(p)->cpus_min = lo;
+	cur_layer(p)->cpus_max = hi;
+	ls->cpus_line = p->line;
+	snprintf(ls->cpus_text, sizeof(ls->cpus_text), "%s", v);
+	return 1;
+bad:
+	return fail(p, "cpus must be N or MIN-MAX with MIN <= MAX and MAX in 1..%d, not '%s'",
+		    SCXD_MAX_CPUS, v);
+}
+
 static int add_match(struct parser *p, const char *v)
 {
 	struct scxd_config *c = p->c;
@@ -352,6 +467,10 @@ static const struct key {
 	{ "policy",		SEC_LAYER,	false,	set_policy },
 	{ "weight",		SEC_LAYER,	false,	set_weight },
 	{ "slice_us",		SEC_LAYER,	false,	set_slice },
+	{ "kind",		SEC_LAYER,	false,	set_kind },
+	{ "llcs",		SEC_LAYER,	false,	set_llcs },
+	{ "cpus",		SEC_LAYER,	false,	set_cpus },
+	{ "preempt",		SEC_LAYER,	false,	set_preempt },
 	{ "match",		SEC_LAYER,	true,	add_match },
 };
 
@@ -374,6 +493,42 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		return fail(p, "'%s' set twice in %s", name, p->sec_label);
 	p->seen |= 1u << i;
 	return keys[i].set(p, value);
+}
+
+/*
+ * Defaults and checks that depend on several keys of a section, which may
+ * come in any order: run when the section ends, at the next section header
+ * or at the end of the file. Without a policy there is nothing to resolve
+ * against; finish() reports that at the section header.
+ */
+static int close_layer(struct parser *p)
+{
+	struct scxd_layer *l = cur_layer(p);
+	struct layer_state *ls = cur_state(p);
+	bool latency = l->policy == SCXD_POLICY_LATENCY;
+	unsigned bad_cpus = 0, bad_preempt = 0;
+
+	if (!ls->has_policy)
+		return 1;
+	if (!ls->has_slice)
+		l->slice_ns = default_slice_us[l->policy] * 1000ULL;
+	if (!ls->preempt_line)
+		l->preempt = latency;
+	else if (l->preempt && !latency)
+		bad_preempt = ls->preempt_line;
+	/* A confined layer runs nowhere else: without a CPU it would stall. */
+	if (!ls->cpus_line)
+		l->cpus_min = l->kind == SCXD_KIND_CONFINED ? 1 : 0;
+	else if (l->kind == SCXD_KIND_CONFINED && !l->cpus_min)
+		bad_cpus = ls->cpus_line;
+
+	if (bad_cpus && (!bad_preempt || bad_cpus < bad_preempt))
+		return fail_at(p, bad_cpus,
+			       "cpus minimum must be at least 1 for a confined layer, not '%s'",
+			       ls->cpus_text);
+	if (bad_preempt)
+		return fail_at(p, bad_preempt, "preempt is only for latency layers");
+	return 1;
 }
 
 static int open_global(struct parser *p)
@@ -427,6 +582,9 @@ static int open_section(struct parser *p, const char *line)
 	const char *end = strchr(line, ']'), *rest, *name = line + 1;
 	size_t n, plen = strlen(LAYER_PREFIX);
 
+	/* The previous section's mistakes come first in the file. */
+	if (p->sec == SEC_LAYER && !close_layer(p))
+		return 0;
 	if (!end)
 		return fail(p, "missing ']' in section header");
 	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
@@ -485,6 +643,8 @@ static int finish(struct parser *p)
 
 	if (!c->nr_layers)
 		return fail_at(p, 0, "no layers: at least one [" LAYER_PREFIX "NAME] section is needed");
+	if (p->sec == SEC_LAYER && !close_layer(p))
+		return 0;
 	last = c->nr_layers - 1;
 	for (i = 0; i < c->nr_layers; i++) {
 		l = &c->layers[i];
@@ -493,8 +653,6 @@ static int finish(struct parser *p)
 			return fail_at(p, ls->line, "layer '%s' has no policy", l->name);
 		if (!ls->nr_rules && i != last)
 			return fail_at(p, ls->line, "layer '%s' has no match line", l->name);
-		if (!ls->has_slice)
-			l->slice_ns = default_slice_us[l->policy] * 1000ULL;
 	}
 	/* Otherwise some task would belong to no layer at all. */
 	if (!p->layers[last].catch_all)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -10,19 +11,62 @@
 #include "loader.h"
 #include "scxd.h"
 #include "scxd.skel.h"
+#include "stats.h"
+
+/* SCX_ECODE_ACT_RESTART of enum scx_exit_code: the kernel's ABI. */
+#define SCX_ECODE_ACT_RESTART	(1ULL << 48)
 
 struct loader {
 	struct scxd *skel;
 	/* Owned here, not by the skeleton: libbpf < 1.5 skeletons have no
 	 * slot for a struct_ops link (see the Makefile). */
 	struct bpf_link *link;
+	struct bpf_link *iter_link;
 	int nr_cpus;
+	char *stats;		/* verifier summaries, or NULL */
 };
 
-int loader_new(struct loader **ret)
+/* Each program's verifier log at BPF_LOG_STATS (4): just its summary. */
+#define STATS_LOG_SIZE	4096
+
+static int collect_verifier_stats(struct loader *l, char **bufs)
 {
+	struct bpf_program *prog;
+	size_t len = 0, cap = 4096;
+	int i = 0;
+
+	l->stats = calloc(1, cap);
+	if (!l->stats)
+		return -ENOMEM;
+	bpf_object__for_each_program(prog, l->skel->obj) {
+		const char *p = strstr(bufs[i++], "processed ");
+		char line[256];
+		int n;
+
+		if (!p)
+			continue;
+		n = snprintf(line, sizeof(line), "%s: %.*s\n", bpf_program__name(prog),
+			     (int)strcspn(p, "\n"), p);
+		if (len + n + 1 > cap) {
+			char *bigger = realloc(l->stats, cap * 2);
+
+			if (!bigger)
+				return -ENOMEM;
+			l->stats = bigger;
+			cap *= 2;
+		}
+		memcpy(l->stats + len, line, n + 1);
+		len += n;
+	}
+	return 0;
+}
+
+int loader_new(struct loader **ret, bool verifier_stats)
+{
+	char *bufs[64] = {0};
+	struct bpf_program *prog;
 	struct loader *l;
-	int r;
+	int r, i = 0;
 
 	l = calloc(1, sizeof(*l));
 	if (!l)
@@ -37,14 +81,43 @@ int loader_new(struct loader **ret)
 		r = -errno;
 		goto fail;
 	}
+	if (verifier_stats) {
+		bpf_object__for_each_program(prog, l->skel->obj) {
+			if (i >= 64 || !(bufs[i] = calloc(1, STATS_LOG_SIZE))) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			bpf_program__set_log_level(prog, 4);
+			bpf_program__set_log_buf(prog, bufs[i++], STATS_LOG_SIZE);
+		}
+	}
 	r = scxd__load(l->skel);
 	if (r)
 		goto fail;
+	if (verifier_stats) {
+		r = collect_verifier_stats(l, bufs);
+		if (r)
+			goto fail;
+	}
+	l->iter_link = bpf_program__attach_iter(l->skel->progs.scxd_reclassify, NULL);
+	if (!l->iter_link) {
+		r = -errno;
+		goto fail;
+	}
+	for (i = 0; i < 64; i++)
+		free(bufs[i]);
 	*ret = l;
 	return 0;
 fail:
+	for (i = 0; i < 64; i++)
+		free(bufs[i]);
 	loader_free(l);
 	return r;
+}
+
+const char *loader_verifier_stats(const struct loader *l)
+{
+	return l->stats ? l->stats : "";
 }
 
 struct loader *loader_free(struct loader *l)
@@ -52,7 +125,9 @@ struct loader *loader_free(struct loader *l)
 	if (!l)
 		return NULL;
 	loader_detach(l);
+	bpf_link__destroy(l->iter_link);
 	scxd__destroy(l->skel);
+	free(l->stats);
 	free(l);
 	return NULL;
 }
@@ -76,6 +151,74 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c)
 	l->skel->bss->nr_layers = c->nr_layers;
 	l->skel->bss->nr_rules = c->nr_rules;
 	__atomic_add_fetch(&l->skel->bss->cfg_gen, 1, __ATOMIC_RELEASE);
+	return loader_attached(l) ? loader_reclassify(l) : 0;
+}
+
+int loader_reclassify(struct loader *l)
+{
+	char buf[64];
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = bpf_iter_create(bpf_link__fd(l->iter_link));
+	if (fd < 0)
+		return -errno;
+	/* The program prints nothing; reading drives it over every task. */
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int loader_write_topology(struct loader *l, const struct scxd_cpu_topo *t, u32 nr_cpus)
+{
+	int fd = bpf_map__fd(l->skel->maps.cpu_topo);
+	u32 cpu;
+
+	for (cpu = 0; cpu < nr_cpus && cpu < SCXD_MAX_CPUS; cpu++)
+		if (bpf_map_update_elem(fd, &cpu, &t[cpu], BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus,
+			 u32 *nr_cpus, u32 *nr_llcs, u32 *source)
+{
+	int fd = bpf_map__fd(l->skel->maps.cpu_topo);
+	u32 cpu, n = l->skel->bss->nr_cpus;
+
+	if (n > max_cpus)
+		n = max_cpus;
+	for (cpu = 0; cpu < n; cpu++)
+		if (bpf_map_lookup_elem(fd, &cpu, &t[cpu]))
+			return -errno;
+	*nr_cpus = n;
+	*nr_llcs = l->skel->bss->nr_llcs;
+	*source = l->skel->bss->topo_source;
+	return 0;
+}
+
+int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
+			   u32 nr_cpus)
+{
+	int lfd = bpf_map__fd(l->skel->maps.layer_cpus);
+	int ofd = bpf_map__fd(l->skel->maps.cpu_owner);
+	u32 i, cpu;
+
+	for (cpu = 0; cpu < nr_cpus && cpu < SCXD_MAX_CPUS; cpu++) {
+		u32 owner = SCXD_NO_LAYER;
+
+		for (i = 0; i < nr_layers; i++)
+			if (lc[i].owned.bits[cpu / 64] & (1ULL << (cpu % 64)))
+				owner = i;
+		if (bpf_map_update_elem(ofd, &cpu, &owner, BPF_ANY))
+			return -errno;
+	}
+	for (i = 0; i < nr_layers && i < SCXD_MAX_LAYERS; i++)
+		if (bpf_map_update_elem(lfd, &i, &lc[i], BPF_ANY))
+			return -errno;
 	return 0;
 }
 
@@ -116,6 +259,11 @@ const struct scxd_exit_rec *loader_exit_rec(const struct loader *l)
 	return &l->skel->bss->exit_rec;
 }
 
+bool loader_exit_restartable(const struct scxd_exit_rec *e)
+{
+	return (u64)e->exit_code & SCX_ECODE_ACT_RESTART;
+}
+
 const char *loader_exit_kind_name(s32 kind)
 {
 	/* enum scx_exit_kind; values are ABI. */
@@ -135,33 +283,42 @@ const char *loader_exit_kind_name(s32 kind)
 	return "unknown";
 }
 
-int loader_read_layers(struct loader *l, struct layer_counters_sum *out, unsigned n)
+int loader_read_samples(struct loader *l, struct layer_sample *out, unsigned n)
 {
-	size_t one = sizeof(u64) * SCXD_MAX_LAYERS * SCXD_NR_LSTATS;
-	u64 (*vals)[SCXD_MAX_LAYERS][SCXD_NR_LSTATS];
-	u32 zero = 0;
+	size_t cnt_size = sizeof(u64) * SCXD_MAX_LAYERS * SCXD_NR_LSTATS;
+	u64 (*cnt)[SCXD_MAX_LAYERS][SCXD_NR_LSTATS] = NULL;
+	struct scxd_lat_hist *hist = NULL;
 	unsigned i, s;
-	int cpu;
+	u32 zero = 0;
+	int cpu, r = 0;
 
 	if (n > SCXD_MAX_LAYERS)
 		n = SCXD_MAX_LAYERS;
-	vals = calloc(l->nr_cpus, one);
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.layer_stats), &zero, vals)) {
-		int r = -errno;
-		free(vals);
-		return r;
+	cnt = calloc(l->nr_cpus, cnt_size);
+	hist = calloc(l->nr_cpus, sizeof(*hist));
+	if (!cnt || !hist) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.layer_stats), &zero, cnt) ||
+	    bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.lat_hist), &zero, hist)) {
+		r = -errno;
+		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].tasks = __atomic_load_n(&l->skel->bss->layer_nr_tasks[i], __ATOMIC_RELAXED);
-		for (cpu = 0; cpu < l->nr_cpus; cpu++)
+		for (cpu = 0; cpu < l->nr_cpus; cpu++) {
 			for (s = 0; s < SCXD_NR_LSTATS; s++)
-				out[i].cnt[s] += vals[cpu][i][s];
+				out[i].cnt[s] += cnt[cpu][i][s];
+			for (s = 0; s < SCXD_LAT_BUCKETS; s++)
+				out[i].hist[s] += hist[cpu].bucket[i][s];
+		}
 	}
-	free(vals);
-	return 0;
+out:
+	free(cnt);
+	free(hist);
+	return r;
 }
 
 static int read_line(const char *path, char *buf, size_t len)

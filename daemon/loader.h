@@ -9,16 +9,32 @@
 struct loader;
 struct scxd_config;
 
-struct layer_counters_sum {
-	s64 tasks;
-	u64 cnt[SCXD_NR_LSTATS];
-};
+struct layer_sample;
 
-int loader_new(struct loader **ret);
+/* Load (verify) the scheduler; nothing runs until loader_attach(). With
+ * @verifier_stats, each program's verifier summary ("processed N insns
+ * ...") is kept for loader_verifier_stats(). */
+int loader_new(struct loader **ret, bool verifier_stats);
 struct loader *loader_free(struct loader *l);
+/* "name: processed N insns ..." lines, one per program; "" without stats. */
+const char *loader_verifier_stats(const struct loader *l);
+
 /* Write layers and rules into the BPF maps, then bump the generation so
- * that every task is re-classified on its next enqueue. */
+ * that every task is re-classified on its next enqueue; when attached,
+ * also re-check sleeping tasks at once (loader_reclassify). */
 int loader_apply_config(struct loader *l, const struct scxd_config *c);
+/* Run the iter/task program that re-checks every task's layer. */
+int loader_reclassify(struct loader *l);
+
+/* Before attach: the sysfs table, kept by BPF if the kernel lacks
+ * sd_llc_id. After attach: the table BPF settled on. */
+int loader_write_topology(struct loader *l, const struct scxd_cpu_topo *t, u32 nr_cpus);
+int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus,
+			 u32 *nr_cpus, u32 *nr_llcs, u32 *source);
+/* Where each layer may run, and which layer owns each CPU. */
+int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
+			   u32 nr_cpus);
+
 int loader_attach(struct loader *l);
 int loader_detach(struct loader *l);
 bool loader_attached(const struct loader *l);
@@ -26,7 +42,10 @@ bool loader_attached(const struct loader *l);
 bool loader_exited(const struct loader *l);
 const struct scxd_exit_rec *loader_exit_rec(const struct loader *l);
 const char *loader_exit_kind_name(s32 kind);
-int loader_read_layers(struct loader *l, struct layer_counters_sum *out, unsigned n);
+/* The kernel asks for a restart (e.g. after CPU hotplug). */
+bool loader_exit_restartable(const struct scxd_exit_rec *e);
+/* Counters, latency histogram and task count of layers 0..n-1, summed over CPUs. */
+int loader_read_samples(struct loader *l, struct layer_sample *out, unsigned n);
 
 /* /sys/kernel/sched_ext/state and root/ops, "" when unreadable. */
 int sched_ext_state(char *buf, size_t len);

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "log.h"
 #include "manager.h"
+#include "protocol.h"
 
 #ifndef SCXD_VERSION
 #define SCXD_VERSION "0.1.0"
@@ -21,6 +22,8 @@ static void usage(FILE *f)
 		"  -s, --socket PATH   control socket (default: from the config, %s)\n"
 		"      --check         validate the configuration, print its layers, exit\n"
 		"                      (0 valid, 78 invalid)\n"
+		"      --verifier-stats  load the scheduler (no attach) with the configuration\n"
+		"                      and print each BPF program's verifier statistics\n"
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
@@ -47,9 +50,22 @@ static int check_config(const char *path)
 	}
 	printf("%s: %u layers, %u rules\n", c->source, c->nr_layers, c->nr_rules);
 	for (u32 i = 0; i < c->nr_layers; i++) {
-		printf("  %-16s %-10s weight=%u slice_us=%llu\n", c->layers[i].name,
-		       policy_name(c->layers[i].policy), c->layers[i].weight,
-		       (unsigned long long)c->layers[i].slice_ns / 1000);
+		const struct scxd_layer *l = &c->layers[i];
+		char llcs[200], cpus[32];
+
+		if (!l->llcs)
+			snprintf(llcs, sizeof(llcs), "auto");
+		else
+			proto_cpulist_format(&l->llcs, 64, llcs, sizeof(llcs));
+		if (l->cpus_max)
+			snprintf(cpus, sizeof(cpus), "%u-%u", l->cpus_min, l->cpus_max);
+		else
+			snprintf(cpus, sizeof(cpus), "%u-all", l->cpus_min);
+		printf("  %-16s %-10s weight=%u slice_us=%llu kind=%s preempt=%s cpus=%s llcs=%s\n",
+		       l->name, policy_name(l->policy), l->weight,
+		       (unsigned long long)l->slice_ns / 1000,
+		       l->kind == SCXD_KIND_CONFINED ? "confined" : "open",
+		       l->preempt ? "yes" : "no", cpus, llcs);
 		for (u32 j = 0; j < c->nr_rules; j++)
 			if (c->rules[j].layer == i)
 				printf("      match = %s\n", c->rule_text[j]);
@@ -64,6 +80,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "verifier-stats", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -71,13 +88,14 @@ int main(int argc, char **argv)
 	};
 	struct manager_options opts = {0};
 	struct manager *m = NULL;
-	int c, r, check = 0, verbose = 0;
+	int c, r, check = 0, verbose = 0, vstats = 0;
 
 	while ((c = getopt_long(argc, argv, "c:s:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opts.config_path = optarg; break;
 		case 's': opts.socket_path = optarg; break;
 		case 'C': check = 1; break;
+		case 'S': vstats = 1; break;
 		case 'v': verbose = 1; break;
 		case 'V': printf("scxd %s\n", SCXD_VERSION); return EXIT_SUCCESS;
 		case 'h': usage(stdout); return EXIT_SUCCESS;
@@ -98,7 +116,7 @@ int main(int argc, char **argv)
 		return r == -EINVAL ? EXIT_CONFIG : EXIT_FAILURE;
 	if (verbose)
 		log_set_max_level(LOG_DEBUG);
-	r = manager_run(m);
+	r = vstats ? manager_verifier_stats(m) : manager_run(m);
 	manager_free(m);
 	return r;
 }

@@ -1,5 +1,6 @@
 /* manager.c - see manager.h. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,28 +11,53 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "control.h"
 #include "loader.h"
 #include "log.h"
 #include "manager.h"
 #include "protocol.h"
+#include "stats.h"
+#include "topology.h"
 
 #ifndef SCXD_VERSION
 #define SCXD_VERSION "0.1.0"
 #endif
 
 /* How often the loop looks whether the kernel has ejected the scheduler. */
-#define EXIT_POLL_USEC	(250 * 1000ULL)
+#define EXIT_POLL_USEC		(250 * 1000ULL)
+/* Sampling interval: utilization, latency percentiles, CPU allocation. */
+#define TICK_USEC		(1000 * 1000ULL)
+/* Restartable exits (CPU hotplug): attach again after 0.5, 1, 2, 4, 8 s;
+ * give up after that many failures in a row. */
+#define RESTART_FIRST_USEC	(500 * 1000ULL)
+#define RESTART_MAX		5
 
 struct manager {
 	sd_event *event;
 	struct scxd_config *config;
+	char config_path[PATH_MAX];	/* "" for the built-in configuration */
 	char socket_path[108];
 	struct loader *loader;
 	struct control *control;
 	sd_event_source *exit_poll;
+	sd_event_source *tick;
+	sd_event_source *restart;
 	uint64_t start_usec;
+	unsigned restarts;		/* consecutive restart attempts */
+
+	/* The topology the scheduler uses (read back from BPF). */
+	struct scxd_cpu_topo topo[SCXD_MAX_CPUS];
+	u32 nr_cpus, nr_llcs, topo_source;
+
+	struct scxd_layer_cpus placement[SCXD_MAX_LAYERS];
+
+	/* Counters at the last tick, and the last tick's interval. */
+	struct layer_sample last[SCXD_MAX_LAYERS];
+	struct layer_sample window[SCXD_MAX_LAYERS];
+	double util[SCXD_MAX_LAYERS];
+	uint64_t last_usec;
 };
 
 /*
@@ -83,6 +109,8 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 		manager_free(m);
 		return r == -ENOENT ? -ENOENT : -EINVAL;
 	}
+	if (opts->config_path)
+		snprintf(m->config_path, sizeof(m->config_path), "%s", opts->config_path);
 	log_set_max_level(m->config->log_level);
 	snprintf(m->socket_path, sizeof(m->socket_path), "%s",
 		 opts->socket_path ? opts->socket_path : m->config->socket_path);
@@ -97,6 +125,8 @@ struct manager *manager_free(struct manager *m)
 	control_free(m->control);
 	loader_free(m->loader);
 	sd_event_source_unref(m->exit_poll);
+	sd_event_source_unref(m->tick);
+	sd_event_source_unref(m->restart);
 	sd_event_unref(m->event);
 	free(m->config);
 	free(m);
@@ -112,19 +142,220 @@ static void log_exit(const struct scxd_exit_rec *e, bool expected)
 		     e->reason[0] ? ": " : "", e->reason, e->msg[0] ? ": " : "", e->msg);
 }
 
+/* Recompute where layers run from the last interval's utilization. */
+static int place_layers(struct manager *m)
+{
+	struct alloc_input in = {
+		.nr_cpus = m->nr_cpus, .topo = m->topo,
+		.nr_layers = m->config->nr_layers, .layers = m->config->layers,
+		.util = m->util, .prev = m->placement,
+	};
+	struct scxd_layer_cpus next[SCXD_MAX_LAYERS];
+	int r;
+
+	r = alloc_compute(&in, next);
+	if (r < 0)
+		return r;
+	r = loader_write_placement(m->loader, next, m->config->nr_layers, m->nr_cpus);
+	if (r < 0)
+		return r;
+	memcpy(m->placement, next, sizeof(next));
+	return 0;
+}
+
+static int sample_layers(struct manager *m)
+{
+	struct layer_sample now[SCXD_MAX_LAYERS];
+	uint64_t usec = 0;
+	u32 i, n = m->config->nr_layers;
+	int r;
+
+	sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
+	r = loader_read_samples(m->loader, now, n);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		layer_sample_delta(&now[i], &m->last[i], &m->window[i]);
+		m->util[i] = m->last_usec ? layer_util(&m->window[i], (usec - m->last_usec) * 1000) : 0;
+		m->last[i] = now[i];
+	}
+	m->last_usec = usec;
+	return 0;
+}
+
+static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	int r;
+
+	if (m->loader && loader_attached(m->loader)) {
+		r = sample_layers(m);
+		if (r < 0)
+			log_warning_errno(r, "Failed to read scheduler counters: %m");
+		else if ((r = place_layers(m)) < 0)
+			log_warning_errno(r, "Failed to update CPU allocation: %m");
+	}
+	r = sd_event_source_set_time(s, usec + TICK_USEC);
+	return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+/*
+ * Load, configure and attach the scheduler: the sysfs topology first (BPF
+ * keeps it on kernels without sd_llc_id), then the kernel's view read back
+ * once attached, and the layers placed on it.
+ */
+static int scheduler_start(struct manager *m)
+{
+	struct scxd_cpu_topo sysfs[SCXD_MAX_CPUS];
+	u32 nr = 0;
+	int r;
+
+	r = loader_new(&m->loader, false);
+	if (r < 0)
+		return log_error_errno(r, "Failed to load the BPF scheduler: %m");
+	r = topology_read_sysfs("/sys", sysfs, SCXD_MAX_CPUS, &nr);
+	if (r < 0)
+		log_warning_errno(r, "Failed to read CPU topology from sysfs: %m");
+	else if ((r = loader_write_topology(m->loader, sysfs, nr)) < 0)
+		return log_error_errno(r, "Failed to write the topology to BPF: %m");
+	r = loader_apply_config(m->loader, m->config);
+	if (r < 0)
+		return log_error_errno(r, "Failed to write the configuration to BPF: %m");
+	r = loader_attach(m->loader);
+	if (r < 0)
+		return log_error_errno(r, "Failed to attach the scheduler%s: %m",
+				       r == -EBUSY ? " (another sched_ext scheduler is running)" : "");
+	r = loader_read_topology(m->loader, m->topo, SCXD_MAX_CPUS, &m->nr_cpus, &m->nr_llcs,
+				 &m->topo_source);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read the topology back from BPF: %m");
+	memset(m->placement, 0, sizeof(m->placement));
+	memset(m->last, 0, sizeof(m->last));
+	memset(m->util, 0, sizeof(m->util));
+	m->last_usec = 0;
+	r = place_layers(m);
+	if (r < 0)
+		return log_error_errno(r, "Failed to place the layers on CPUs: %m");
+	log_info("Scheduler %s attached: %u layers, %u rules from %s; %u CPUs in %u LLCs (topology from %s)",
+		 SCXD_OPS_NAME, m->config->nr_layers, m->config->nr_rules, m->config->source,
+		 m->nr_cpus, m->nr_llcs, proto_topo_source_name(m->topo_source));
+	return 0;
+}
+
+static int on_restart(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	uint64_t delay;
+	int r;
+
+	m->loader = loader_free(m->loader);
+	r = scheduler_start(m);
+	if (r == 0) {
+		m->restarts = 0;
+		sd_notify(0, "STATUS=Scheduler re-attached");
+		return 0;
+	}
+	m->loader = loader_free(m->loader);
+	if (++m->restarts >= RESTART_MAX) {
+		log_error("Giving up after %u failed attempts to re-attach", m->restarts);
+		return sd_event_exit(m->event, EXIT_FAILURE);
+	}
+	delay = RESTART_FIRST_USEC << m->restarts;
+	log_warning("Re-attach failed, retrying in %llu ms", (unsigned long long)delay / 1000);
+	r = sd_event_source_set_time(s, usec + delay);
+	return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
 static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
+	const struct scxd_exit_rec *e;
+	int r;
 
-	if (!loader_exited(m->loader)) {
-		int r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
-
+	if (!m->loader || !loader_exited(m->loader)) {
+		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
 		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	}
-	log_exit(loader_exit_rec(m->loader), false);
-	sd_notifyf(0, "STATUS=Scheduler ejected by the kernel: %s",
-		   loader_exit_rec(m->loader)->reason);
+	e = loader_exit_rec(m->loader);
+	if (loader_exit_restartable(e)) {
+		log_warning("Scheduler exited: %s (%s%s%s); the kernel asks for a restart, re-attaching",
+			    loader_exit_kind_name(e->kind), e->reason, e->msg[0] ? ": " : "", e->msg);
+		m->loader = loader_free(m->loader);
+		r = sd_event_add_time_relative(m->event, &m->restart, CLOCK_MONOTONIC,
+					       RESTART_FIRST_USEC, 0, on_restart, m);
+		if (r < 0)
+			return sd_event_exit(m->event, EXIT_FAILURE);
+		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
+		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	}
+	log_exit(e, false);
+	sd_notifyf(0, "STATUS=Scheduler ejected by the kernel: %s", e->reason);
 	return sd_event_exit(sd_event_source_get_event(s), EXIT_FAILURE);
+}
+
+/* SIGHUP: re-read the configuration file; an invalid one changes nothing. */
+static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct manager *m = userdata;
+	struct config_error err = {0};
+	struct scxd_config *next;
+	char buf[600];
+	int r;
+
+	if (!m->config_path[0]) {
+		log_notice("Reload requested, but scxd runs its built-in configuration");
+		return 0;
+	}
+	next = calloc(1, sizeof(*next));
+	if (!next)
+		return log_error_errno(-ENOMEM, "Failed to reload: %m"), 0;
+	r = config_load_file(next, m->config_path, &err);
+	if (r < 0) {
+		log_error("Reload rejected, configuration unchanged: %s",
+			  config_error_str(&err, buf, sizeof(buf)));
+		free(next);
+		return 0;
+	}
+	if (m->nr_cpus) {
+		/* A configuration the allocator cannot place (llcs naming no LLC
+		 * of this machine) is rejected like a syntax error. */
+		struct scxd_layer_cpus trial[SCXD_MAX_LAYERS];
+		double util[SCXD_MAX_LAYERS] = {0};
+		struct alloc_input in = {
+			.nr_cpus = m->nr_cpus, .topo = m->topo, .nr_layers = next->nr_layers,
+			.layers = next->layers, .util = util, .prev = NULL,
+		};
+
+		r = alloc_compute(&in, trial);
+		if (r < 0) {
+			log_error("Reload rejected, configuration unchanged: %s: a layer's llcs "
+				  "select no online CPU of this machine", next->source);
+			free(next);
+			return 0;
+		}
+	}
+	if (m->loader && loader_attached(m->loader)) {
+		r = loader_apply_config(m->loader, next);
+		if (r < 0) {
+			log_error_errno(r, "Reload failed writing to BPF: %m");
+			loader_apply_config(m->loader, m->config);
+			free(next);
+			return 0;
+		}
+	}
+	free(m->config);
+	m->config = next;
+	log_set_max_level(m->config->log_level);
+	/* Layer i may be another layer now: no hysteresis from the old one. */
+	memset(m->placement, 0, sizeof(m->placement));
+	memset(m->last, 0, sizeof(m->last));
+	memset(m->util, 0, sizeof(m->util));
+	m->last_usec = 0;
+	if (m->loader && loader_attached(m->loader) && (r = place_layers(m)) < 0)
+		log_warning_errno(r, "Failed to place the reloaded layers: %m");
+	log_notice("Reloaded %s: %u layers, %u rules", m->config->source, m->config->nr_layers,
+		   m->config->nr_rules);
+	return 0;
 }
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
@@ -142,12 +373,14 @@ static int method_version(void *userdata, const struct control_request *req, cJS
 	return *result ? 0 : -ENOMEM;
 }
 
-/* The status document: configuration, kernel state and BPF counters. */
+/* The status document: configuration, kernel state, placement and the
+ * counters of the last sampling interval. */
 static int fill_status(struct manager *m, struct proto_status *st)
 {
-	struct layer_counters_sum sums[SCXD_MAX_LAYERS] = {0};
+	struct layer_sample now[SCXD_MAX_LAYERS] = {0};
 	const struct scxd_config *c = m->config;
-	uint64_t now = 0;
+	bool attached = m->loader && loader_attached(m->loader);
+	uint64_t usec = 0;
 	u32 i, j;
 	int r;
 
@@ -155,14 +388,15 @@ static int fill_status(struct manager *m, struct proto_status *st)
 	snprintf(st->version, sizeof(st->version), "%s", SCXD_VERSION);
 	sched_ext_state(st->state, sizeof(st->state));
 	sched_ext_ops(st->ops, sizeof(st->ops));
-	st->attached = loader_attached(m->loader) && !strcmp(st->ops, SCXD_OPS_NAME);
+	st->attached = attached && !strcmp(st->ops, SCXD_OPS_NAME);
 	snprintf(st->config, sizeof(st->config), "%s", c->source);
 	snprintf(st->role, sizeof(st->role), "%s", c->role);
 	snprintf(st->socket, sizeof(st->socket), "%s", m->socket_path);
-	sd_event_now(m->event, CLOCK_MONOTONIC, &now);
-	st->uptime_s = (now - m->start_usec) / 1000000;
+	sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
+	st->uptime_s = (usec - m->start_usec) / 1000000;
+	st->stats_interval_ms = m->last_usec ? TICK_USEC / 1000 : 0;
 
-	if (loader_exited(m->loader)) {
+	if (m->loader && loader_exited(m->loader)) {
 		const struct scxd_exit_rec *e = loader_exit_rec(m->loader);
 
 		snprintf(st->exit.kind, sizeof(st->exit.kind), "%s", loader_exit_kind_name(e->kind));
@@ -171,22 +405,47 @@ static int fill_status(struct manager *m, struct proto_status *st)
 		snprintf(st->exit.msg, sizeof(st->exit.msg), "%s", e->msg);
 	}
 
-	r = loader_read_layers(m->loader, sums, c->nr_layers);
-	if (r < 0)
-		return r;
+	if (attached) {
+		r = loader_read_samples(m->loader, now, c->nr_layers);
+		if (r < 0)
+			return r;
+	}
 	st->nr_layers = c->nr_layers;
 	for (i = 0; i < c->nr_layers; i++) {
+		const struct scxd_layer *cl = &c->layers[i];
+		const struct layer_sample *w = &m->window[i];
 		struct proto_status_layer *l = &st->layers[i];
 
-		snprintf(l->name, sizeof(l->name), "%s", c->layers[i].name);
+		snprintf(l->name, sizeof(l->name), "%s", cl->name);
 		l->index = i;
-		snprintf(l->policy, sizeof(l->policy), "%s", policy_name(c->layers[i].policy));
-		l->weight = c->layers[i].weight;
-		l->slice_us = c->layers[i].slice_ns / 1000;
-		l->tasks = sums[i].tasks > 0 ? sums[i].tasks : 0;
-		l->enqueues = sums[i].cnt[SCXD_LSTAT_ENQ];
-		l->dispatches = sums[i].cnt[SCXD_LSTAT_DISPATCH];
-		l->direct = sums[i].cnt[SCXD_LSTAT_DIRECT];
+		snprintf(l->policy, sizeof(l->policy), "%s", policy_name(cl->policy));
+		l->weight = cl->weight;
+		l->slice_us = cl->slice_ns / 1000;
+		snprintf(l->kind, sizeof(l->kind), "%s",
+			 cl->kind == SCXD_KIND_CONFINED ? "confined" : "open");
+		l->preempt = cl->preempt;
+		l->cpus_min = cl->cpus_min;
+		l->cpus_max = cl->cpus_max;
+		l->llcs = cl->llcs;
+		l->nr_owned = m->placement[i].nr_owned;
+		l->nr_span = m->placement[i].nr_span;
+		l->owned = m->placement[i].owned;
+
+		l->tasks = now[i].tasks > 0 ? now[i].tasks : 0;
+		l->enqueues = now[i].cnt[SCXD_LSTAT_ENQ];
+		l->dispatches = now[i].cnt[SCXD_LSTAT_DISPATCH];
+		l->direct = now[i].cnt[SCXD_LSTAT_DIRECT];
+		l->cpu_ns = now[i].cnt[SCXD_LSTAT_CPU_NS];
+		l->preemptions = now[i].cnt[SCXD_LSTAT_PREEMPT];
+		l->migrations = now[i].cnt[SCXD_LSTAT_MIGRATE];
+		l->xllc_migrations = now[i].cnt[SCXD_LSTAT_XLLC];
+		l->steals = now[i].cnt[SCXD_LSTAT_STEAL];
+		l->rescues = now[i].cnt[SCXD_LSTAT_RESCUE];
+
+		l->util = m->util[i];
+		l->lat_p50_us = lat_hist_percentile(w->hist, SCXD_LAT_BUCKETS, 0.50) / 1000.0;
+		l->lat_p99_us = lat_hist_percentile(w->hist, SCXD_LAT_BUCKETS, 0.99) / 1000.0;
+		l->lat_samples = lat_hist_samples(w->hist, SCXD_LAT_BUCKETS);
 	}
 	/* Rules are stored grouped by layer, in layer order. */
 	for (j = 0; j < c->nr_rules; j++) {
@@ -198,6 +457,47 @@ static int fill_status(struct manager *m, struct proto_status *st)
 		snprintf(st->rules[j], sizeof(st->rules[j]), "%s", c->rule_text[j]);
 	}
 	return 0;
+}
+
+static int method_topology(void *userdata, const struct control_request *req, cJSON **result,
+			   char *errmsg, size_t errlen)
+{
+	struct manager *m = userdata;
+	struct proto_topology *t;
+	u32 cpu;
+
+	if (!m->nr_cpus) {
+		snprintf(errmsg, errlen, "no scheduler attached");
+		return -EBUSY;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	snprintf(t->source, sizeof(t->source), "%s", proto_topo_source_name(m->topo_source));
+	t->nr_cpus = m->nr_cpus;
+	t->nr_llcs = m->nr_llcs;
+	/* Every LLC index is listed, in order, even one whose CPUs are all
+	 * offline; only online CPUs give an LLC its id and members. */
+	for (u32 i = 0; i < t->nr_llcs && i < SCXD_MAX_LLCS; i++) {
+		t->llcs[i].index = i;
+		t->llcs[i].id = -1;
+	}
+	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+		const struct scxd_cpu_topo *c = &m->topo[cpu];
+		struct proto_topology_llc *llc = &t->llcs[c->llc % SCXD_MAX_LLCS];
+
+		t->cpus[cpu] = (struct proto_topology_cpu){
+			.cpu = cpu, .online = c->online, .llc = c->llc, .llc_id = c->llc_id,
+			.node = c->node, .llc_size = c->llc_size,
+		};
+		if (!c->online || c->llc >= t->nr_llcs)
+			continue;
+		llc->id = c->llc_id;
+		scxd_cpumask_set(&llc->cpus, cpu);
+	}
+	*result = proto_topology_encode(t);
+	free(t);
+	return *result ? 0 : -ENOMEM;
 }
 
 static int method_status(void *userdata, const struct control_request *req, cJSON **result,
@@ -238,6 +538,7 @@ static void on_audit(void *userdata, const struct control_request *req, int r)
 static const struct control_method methods[] = {
 	{ "status", false, method_status },
 	{ "version", false, method_version },
+	{ "topology", false, method_topology },
 };
 
 int manager_run(struct manager *m)
@@ -249,32 +550,22 @@ int manager_run(struct manager *m)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 
 	r = sd_event_default(&m->event);
 	if (r < 0)
 		return log_error_errno(r, "Failed to create event loop: %m"), EXIT_FAILURE;
 	if ((r = sd_event_add_signal(m->event, NULL, SIGTERM, on_signal, m)) < 0 ||
-	    (r = sd_event_add_signal(m->event, NULL, SIGINT, on_signal, m)) < 0)
+	    (r = sd_event_add_signal(m->event, NULL, SIGINT, on_signal, m)) < 0 ||
+	    (r = sd_event_add_signal(m->event, NULL, SIGHUP, on_reload, m)) < 0)
 		return log_error_errno(r, "Failed to watch signals: %m"), EXIT_FAILURE;
 	/* Pings the systemd watchdog when WatchdogSec= is set; no-op otherwise. */
 	sd_event_set_watchdog(m->event, true);
-
-	r = loader_new(&m->loader);
-	if (r < 0)
-		return log_error_errno(r, "Failed to load the BPF scheduler: %m"), EXIT_FAILURE;
-	r = loader_apply_config(m->loader, m->config);
-	if (r < 0)
-		return log_error_errno(r, "Failed to write the configuration to BPF: %m"), EXIT_FAILURE;
-	r = loader_attach(m->loader);
-	if (r < 0)
-		return log_error_errno(r, "Failed to attach the scheduler%s: %m",
-				       r == -EBUSY ? " (another sched_ext scheduler is running)" : ""),
-		       EXIT_FAILURE;
-	m->start_usec = 0;
 	sd_event_now(m->event, CLOCK_MONOTONIC, &m->start_usec);
-	log_info("Scheduler %s attached: %u layers, %u rules from %s", SCXD_OPS_NAME,
-		 m->config->nr_layers, m->config->nr_rules, m->config->source);
+
+	if (scheduler_start(m) < 0)
+		return EXIT_FAILURE;
 
 	r = control_new(&m->control, m->event, m->socket_path, m->config->socket_group,
 			methods, sizeof(methods) / sizeof(methods[0]), m);
@@ -284,10 +575,11 @@ int manager_run(struct manager *m)
 		goto out;
 	}
 	control_set_audit(m->control, on_audit);
-	r = sd_event_add_time_relative(m->event, &m->exit_poll, CLOCK_MONOTONIC, EXIT_POLL_USEC,
-				       0, on_exit_poll, m);
-	if (r < 0) {
-		log_error_errno(r, "Failed to add exit watch: %m");
+	if ((r = sd_event_add_time_relative(m->event, &m->exit_poll, CLOCK_MONOTONIC,
+					    EXIT_POLL_USEC, 0, on_exit_poll, m)) < 0 ||
+	    (r = sd_event_add_time_relative(m->event, &m->tick, CLOCK_MONOTONIC, TICK_USEC, 0,
+					    on_tick, m)) < 0) {
+		log_error_errno(r, "Failed to add timers: %m");
 		status = EXIT_FAILURE;
 		goto out;
 	}
@@ -298,7 +590,9 @@ int manager_run(struct manager *m)
 out:
 	sd_notify(0, "STOPPING=1");
 	m->control = control_free(m->control);
-	if (loader_exited(m->loader) && status == EXIT_SUCCESS) {
+	if (!m->loader) {
+		/* Between a restartable exit and a successful re-attach. */
+	} else if (loader_exited(m->loader) && status == EXIT_SUCCESS) {
 		/* Ejected between the last poll and the signal. */
 		log_exit(loader_exit_rec(m->loader), false);
 		status = EXIT_FAILURE;
@@ -309,4 +603,26 @@ out:
 	}
 	log_info("Detached, exiting with status %d", status);
 	return status;
+}
+
+/* Load the scheduler with the verifier's statistics, print them, exit:
+ * how far each program is from the verifier's limits with this config. */
+int manager_verifier_stats(struct manager *m)
+{
+	struct loader *l = NULL;
+	int r;
+
+	libbpf_set_print(libbpf_print);
+	r = loader_new(&l, true);
+	if (r < 0)
+		return log_error_errno(r, "Failed to load the BPF scheduler: %m"), EXIT_FAILURE;
+	r = loader_apply_config(l, m->config);
+	if (r < 0) {
+		loader_free(l);
+		return log_error_errno(r, "Failed to write the configuration to BPF: %m"), EXIT_FAILURE;
+	}
+	printf("%s: %u layers, %u rules\n%s", m->config->source, m->config->nr_layers,
+	       m->config->nr_rules, loader_verifier_stats(l));
+	loader_free(l);
+	return EXIT_SUCCESS;
 }

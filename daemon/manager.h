@@ -17,4 +17,6 @@ struct manager *manager_free(struct manager *m);
 /* Load + attach the scheduler, open the control socket, READY=1, loop
  * until SIGTERM/SIGINT, detach. Returns the exit status for main(). */
 int manager_run(struct manager *m);
+/* Load without attaching and print each program's verifier statistics. */
+int manager_verifier_stats(struct manager *m);
 #endif

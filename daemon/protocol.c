@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * protocol.c - request/response codec and the status document.
+ * protocol.c - request/response codec, CPU lists, and the status and
+ * topology documents.
  *
- * The status document is described once, by the field tables below, and
- * both proto_status_encode() and proto_status_decode() walk those tables:
- * a field cannot be written under one name and read under another.
+ * Each document is described once, by the field tables below, and both
+ * its encoder and its decoder walk those tables: a field cannot be
+ * written under one name and read under another.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +17,9 @@
 #include "protocol.h"
 
 const struct proto_method proto_methods[] = {
-	{ PROTO_METHOD_STATUS,	false, 1 },
-	{ PROTO_METHOD_VERSION,	false, 1 },
+	{ PROTO_METHOD_STATUS,		false, 1 },
+	{ PROTO_METHOD_VERSION,		false, 1 },
+	{ PROTO_METHOD_TOPOLOGY,	false, 1 },
 };
 const size_t proto_n_methods = sizeof(proto_methods) / sizeof(proto_methods[0]);
 
@@ -103,6 +106,121 @@ static bool number_in(const cJSON *j, double lo, double hi, double *out)
 		return false;
 	*out = d;
 	return true;
+}
+
+/* A JSON number that is an integer in [0, 2^64]. Above 2^53 every double
+ * is an integer, the sender's u64 rounded to one; 2^64 is what the
+ * largest of them round to, and reads back as UINT64_MAX. */
+static bool number_u64(const cJSON *j, uint64_t *out)
+{
+	double d;
+
+	if (!cJSON_IsNumber(j))
+		return false;
+	d = j->valuedouble;
+	if (!(d >= 0 && d <= 18446744073709551616.0))
+		return false;
+	if (d < 9007199254740992.0 && d != (double)(long long)d)
+		return false;
+	*out = d < 18446744073709551616.0 ? (uint64_t)d : UINT64_MAX;
+	return true;
+}
+
+/* ---- CPU lists --------------------------------------------------------- */
+
+static bool bit_test(const u64 *words, unsigned b)
+{
+	return words[b / 64] >> (b % 64) & 1;
+}
+
+int proto_cpulist_format(const u64 *words, unsigned nr_bits, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned b = 0, e;
+	int n;
+
+	if (!size)
+		return -ENOSPC;
+	buf[0] = '\0';
+	while (b < nr_bits) {
+		if (!bit_test(words, b)) {
+			b++;
+			continue;
+		}
+		for (e = b; e + 1 < nr_bits && bit_test(words, e + 1); e++)
+			;
+		if (e > b)
+			n = snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "", b, e);
+		else
+			n = snprintf(buf + len, size - len, "%s%u", len ? "," : "", b);
+		if (n < 0 || (size_t)n >= size - len) {
+			buf[0] = '\0';
+			return -ENOSPC;
+		}
+		len += n;
+		b = e + 1;
+	}
+	return (int)len;
+}
+
+/* Decimal digits at *p, at least one; no sign, no space. */
+static int parse_index(const char **p, const char *end, unsigned *out)
+{
+	unsigned long v = 0;
+	const char *s = *p;
+
+	if (s == end || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > 1000000000UL)
+			return -ERANGE;
+	}
+	*p = s;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int proto_cpulist_parse(const char *s, u64 *words, unsigned nr_bits)
+{
+	size_t len = strlen(s);
+	const char *p = s, *end;
+	int count = 0, r;
+
+	memset(words, 0, (size_t)(nr_bits + 63) / 64 * sizeof(*words));
+	if (len && s[len - 1] == '\n')
+		len--;
+	end = s + len;
+	if (p == end)
+		return 0;
+	for (;;) {
+		unsigned a, b;
+
+		r = parse_index(&p, end, &a);
+		if (r < 0)
+			return r;
+		b = a;
+		if (p < end && *p == '-') {
+			p++;
+			r = parse_index(&p, end, &b);
+			if (r < 0)
+				return r;
+			if (b < a)
+				return -EINVAL;
+		}
+		if (b >= nr_bits)
+			return -ERANGE;
+		for (unsigned i = a; i <= b; i++) {
+			if (!bit_test(words, i))
+				count++;
+			words[i / 64] |= 1ULL << (i % 64);
+		}
+		if (p == end)
+			return count;
+		if (*p != ',')
+			return -EINVAL;
+		p++;
+	}
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -354,7 +472,17 @@ out:
 
 /* ---- the status document ----------------------------------------------- */
 
-enum field_type { F_STR, F_BOOL, F_U32, F_U64, F_S64 };
+enum field_type {
+	F_STR,
+	F_BOOL,
+	F_U32,
+	F_S32,
+	F_U64,
+	F_S64,
+	F_DOUBLE,	/* non-negative, finite */
+	F_CPUS,		/* struct scxd_cpumask as a CPU list */
+	F_LLCS,		/* u64 of LLC indexes as a list; 0 as "auto" */
+};
 
 struct field {
 	const char	*group;		/* sub-object holding the field, or NULL */
@@ -362,10 +490,13 @@ struct field {
 	enum field_type	type;
 	size_t		off;
 	size_t		size;
+	bool		optional;	/* added after 0.1: absent reads as zero */
 };
 
 #define FIELD(st, grp, member, key, t) \
-	{ grp, key, t, offsetof(st, member), sizeof(((st *)0)->member) }
+	{ grp, key, t, offsetof(st, member), sizeof(((st *)0)->member), false }
+#define FIELD_0_2(st, grp, member, key, t) \
+	{ grp, key, t, offsetof(st, member), sizeof(((st *)0)->member), true }
 
 #define S(m, k, t)	FIELD(struct proto_status, NULL, m, k, t)
 static const struct field status_fields[] = {
@@ -378,6 +509,7 @@ static const struct field status_fields[] = {
 	S(role,		"role",		F_STR),
 	S(uptime_s,	"uptime_s",	F_U64),
 	S(socket,	"socket",	F_STR),
+	FIELD_0_2(struct proto_status, NULL, stats_interval_ms, "stats_interval_ms", F_U64),
 };
 #undef S
 
@@ -392,26 +524,44 @@ static const struct field exit_fields[] = {
 };
 #undef E
 
-#define L(grp, m, k, t)	FIELD(struct proto_status_layer, grp, m, k, t)
+#define L(grp, m, k, t)		FIELD(struct proto_status_layer, grp, m, k, t)
+#define L2(grp, m, k, t)	FIELD_0_2(struct proto_status_layer, grp, m, k, t)
 static const struct field layer_fields[] = {
 	L(NULL,		name,		"name",		F_STR),
 	L(NULL,		index,		"index",	F_U32),
 	L(NULL,		policy,		"policy",	F_STR),
+	L2(NULL,	kind,		"kind",		F_STR),
 	L(NULL,		weight,		"weight",	F_U32),
 	L(NULL,		slice_us,	"slice_us",	F_U64),
+	L2(NULL,	preempt,	"preempt",	F_BOOL),
+	L2(NULL,	cpus_min,	"cpus_min",	F_U32),
+	L2(NULL,	cpus_max,	"cpus_max",	F_U32),
+	L2(NULL,	llcs,		"llcs",		F_LLCS),
 	L(NULL,		tasks,		"tasks",	F_U64),
+	L2(NULL,	nr_owned,	"nr_owned",	F_U32),
+	L2(NULL,	nr_span,	"nr_span",	F_U32),
+	L2(NULL,	owned,		"owned",	F_CPUS),
+	L2(NULL,	util,		"util",		F_DOUBLE),
 	L(NULL,		nr_rules,	"nr_rules",	F_U32),
 	L("counters",	enqueues,	"enqueues",	F_U64),
 	L("counters",	dispatches,	"dispatches",	F_U64),
 	L("counters",	direct,		"direct",	F_U64),
+	L2("counters",	cpu_ns,		"cpu_ns",	F_U64),
+	L2("counters",	preemptions,	"preemptions",	F_U64),
+	L2("counters",	migrations,	"migrations",	F_U64),
+	L2("counters",	xllc_migrations, "xllc_migrations", F_U64),
+	L2("counters",	steals,		"steals",	F_U64),
+	L2("counters",	rescues,	"rescues",	F_U64),
+	L2("latency",	lat_p50_us,	"p50_us",	F_DOUBLE),
+	L2("latency",	lat_p99_us,	"p99_us",	F_DOUBLE),
+	L2("latency",	lat_samples,	"samples",	F_U64),
 };
+#undef L2
 #undef L
 
 #define N_FIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
-/* Largest integers a double holds exactly on the way back. */
 #define MAX_U32		4294967295.0
-#define MAX_EXACT	9007199254740992.0	/* 2^53 */
 
 static cJSON *encode_str(const char *buf, size_t size)
 {
@@ -423,11 +573,26 @@ static cJSON *encode_str(const char *buf, size_t size)
 	return cJSON_CreateString(tmp);
 }
 
+/* A CPU list as a JSON string; nr_bits bits at p. */
+static cJSON *encode_cpus(const void *p, unsigned nr_bits)
+{
+	u64 words[SCXD_CPUMASK_WORDS];
+	char buf[PROTO_CPULIST_LEN];
+
+	/* Copied, so that p may be any field, of any alignment. */
+	memcpy(words, p, (nr_bits + 63) / 64 * sizeof(u64));
+	if (proto_cpulist_format(words, nr_bits, buf, sizeof(buf)) < 0)
+		return NULL;
+	return cJSON_CreateString(buf);
+}
+
 static bool encode_fields(cJSON *obj, const void *base, const struct field *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++, f++) {
 		const char *p = (const char *)base + f->off;
 		cJSON *into = obj, *v = NULL;
+		uint64_t u;
+		double d;
 
 		if (f->group) {
 			into = cJSON_GetObjectItemCaseSensitive(obj, f->group);
@@ -444,11 +609,26 @@ static bool encode_fields(cJSON *obj, const void *base, const struct field *f, s
 		case F_U32:
 			v = cJSON_CreateNumber(*(const uint32_t *)p);
 			break;
+		case F_S32:
+			v = cJSON_CreateNumber(*(const int32_t *)p);
+			break;
 		case F_U64:
 			v = cJSON_CreateNumber((double)*(const uint64_t *)p);
 			break;
 		case F_S64:
 			v = cJSON_CreateNumber((double)*(const int64_t *)p);
+			break;
+		case F_DOUBLE:
+			d = *(const double *)p;
+			/* cJSON writes NaN and infinities as null. */
+			v = cJSON_CreateNumber(isfinite(d) && d > 0 ? d : 0);
+			break;
+		case F_CPUS:
+			v = encode_cpus(p, f->size * 8);
+			break;
+		case F_LLCS:
+			memcpy(&u, p, sizeof(u));
+			v = u ? encode_cpus(&u, 64) : cJSON_CreateString("auto");
 			break;
 		}
 		if (!add(into, f->name, v))
@@ -463,23 +643,42 @@ static int field_error(struct proto_error *err, const char *path, const char *na
 	return fail(err, PROTO_ERR_PARSE, "%s%s%s: %s", path, path[0] ? "." : "", name, why);
 }
 
+/* A CPU list string into nr_bits bits at p; NULL, or why not. */
+static const char *decode_cpus(const char *s, void *p, unsigned nr_bits)
+{
+	u64 words[SCXD_CPUMASK_WORDS];
+	int r = proto_cpulist_parse(s, words, nr_bits);
+
+	if (r == -ERANGE)
+		return "index out of range";
+	if (r < 0)
+		return "not a CPU list";
+	memcpy(p, words, (nr_bits + 63) / 64 * sizeof(u64));
+	return NULL;
+}
+
 static int decode_fields(const cJSON *obj, void *base, const struct field *f, size_t n,
 			 const char *path, struct proto_error *err)
 {
 	for (size_t i = 0; i < n; i++, f++) {
 		char *p = (char *)base + f->off;
 		const cJSON *from = obj, *v;
+		const char *why;
 		char name[64];
 		double d;
 
 		snprintf(name, sizeof(name), "%s%s%s", f->group ?: "", f->group ? "." : "", f->name);
 		if (f->group) {
 			from = cJSON_GetObjectItemCaseSensitive(obj, f->group);
+			if (!from && f->optional)
+				continue;
 			if (!cJSON_IsObject(from))
 				return field_error(err, path, f->group,
 						   from ? "not an object" : "missing");
 		}
 		v = cJSON_GetObjectItemCaseSensitive(from, f->name);
+		if (!v && f->optional)
+			continue;
 		if (!v)
 			return field_error(err, path, name, "missing");
 		switch (f->type) {
@@ -500,18 +699,97 @@ static int decode_fields(const cJSON *obj, void *base, const struct field *f, si
 				return field_error(err, path, name, "not an unsigned 32-bit integer");
 			*(uint32_t *)p = (uint32_t)d;
 			break;
+		case F_S32:
+			if (!number_in(v, -2147483648.0, 2147483647.0, &d))
+				return field_error(err, path, name, "not a 32-bit integer");
+			*(int32_t *)p = (int32_t)d;
+			break;
 		case F_U64:
-			if (!number_in(v, 0, MAX_EXACT, &d))
+			if (!number_u64(v, (uint64_t *)p))
 				return field_error(err, path, name, "not an unsigned integer");
-			*(uint64_t *)p = (uint64_t)d;
 			break;
 		case F_S64:
-			if (!number_in(v, -MAX_EXACT, MAX_EXACT, &d))
+			if (!number_in(v, -9007199254740992.0, 9007199254740992.0, &d))
 				return field_error(err, path, name, "not an integer");
 			*(int64_t *)p = (int64_t)d;
 			break;
+		case F_DOUBLE:
+			if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
+				return field_error(err, path, name, "not a number >= 0");
+			*(double *)p = v->valuedouble;
+			break;
+		case F_CPUS:
+			if (!cJSON_IsString(v))
+				return field_error(err, path, name, "not a string");
+			why = decode_cpus(v->valuestring, p, f->size * 8);
+			if (why)
+				return field_error(err, path, name, why);
+			break;
+		case F_LLCS:
+			if (!cJSON_IsString(v))
+				return field_error(err, path, name, "not a string");
+			if (!strcmp(v->valuestring, "auto")) {
+				memset(p, 0, sizeof(uint64_t));
+				break;
+			}
+			/* "" would read as 0, which is "auto": refuse it. */
+			why = v->valuestring[0] ? decode_cpus(v->valuestring, p, 64)
+						: "not \"auto\" or an LLC list";
+			if (why)
+				return field_error(err, path, name, why);
+			break;
 		}
 	}
+	return 0;
+}
+
+/* Append n records of stride bytes at base to a new array obj.key. */
+static bool encode_array(cJSON *obj, const char *key, const void *base, size_t stride,
+			 size_t n, const struct field *f, size_t nf)
+{
+	cJSON *a = cJSON_AddArrayToObject(obj, key);
+
+	if (!a)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		if (!x || !cJSON_AddItemToArray(a, x)) {
+			cJSON_Delete(x);
+			return false;
+		}
+		if (!encode_fields(x, (const char *)base + i * stride, f, nf))
+			return false;
+	}
+	return true;
+}
+
+/* obj.key, an array of at most max objects, into records of stride bytes
+ * at base; *n is the number of entries. */
+static int decode_array(const cJSON *obj, const char *key, void *base, size_t stride,
+			size_t max, const struct field *f, size_t nf, uint32_t *n,
+			struct proto_error *err)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+	int cnt, r;
+
+	if (!cJSON_IsArray(a))
+		return field_error(err, "", key, a ? "not an array" : "missing");
+	cnt = cJSON_GetArraySize(a);
+	if ((size_t)cnt > max)
+		return fail(err, PROTO_ERR_PARSE, "%s: %d entries, the limit is %zu", key, cnt, max);
+	for (int i = 0; i < cnt; i++) {
+		const cJSON *x = cJSON_GetArrayItem(a, i);
+		char path[32];
+
+		snprintf(path, sizeof(path), "%s[%d]", key, i);
+		if (!cJSON_IsObject(x))
+			return fail(err, PROTO_ERR_PARSE, "%s: not an object", path);
+		r = decode_fields(x, (char *)base + i * stride, f, nf, path, err);
+		if (r < 0)
+			return r;
+	}
+	*n = cnt;
 	return 0;
 }
 
@@ -635,6 +913,121 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 				return fail(err, PROTO_ERR_PARSE, "%s.rules[%d]: too long", path, k);
 			strcpy(dst, rj->valuestring);
 		}
+	}
+	return 0;
+}
+
+/* ---- the topology result ----------------------------------------------- */
+
+const char *proto_topo_source_name(uint32_t source)
+{
+	switch (source) {
+	case SCXD_TOPO_KERNEL:	return "kernel";
+	case SCXD_TOPO_SYSFS:	return "sysfs";
+	}
+	return "none";
+}
+
+#define T(m, k, t)	FIELD(struct proto_topology, NULL, m, k, t)
+static const struct field topology_fields[] = {
+	T(source,	"source",	F_STR),
+	T(nr_cpus,	"nr_cpus",	F_U32),
+	T(nr_llcs,	"nr_llcs",	F_U32),
+};
+#undef T
+
+#define C(m, k, t)	FIELD(struct proto_topology_cpu, NULL, m, k, t)
+static const struct field topology_cpu_fields[] = {
+	C(cpu,		"cpu",		F_U32),
+	C(online,	"online",	F_BOOL),
+	C(llc,		"llc",		F_U32),
+	C(llc_id,	"llc_id",	F_S32),
+	C(node,		"node",		F_S32),
+	C(llc_size,	"llc_size",	F_U32),
+};
+#undef C
+
+#define C(m, k, t)	FIELD(struct proto_topology_llc, NULL, m, k, t)
+static const struct field topology_llc_fields[] = {
+	C(index,	"index",	F_U32),
+	C(id,		"id",		F_S32),
+	C(cpus,		"cpus",		F_CPUS),
+};
+#undef C
+
+/* Replace obj.key by n; consumes nothing on failure. */
+static bool set_count(cJSON *obj, const char *key, uint32_t n)
+{
+	cJSON *v = cJSON_CreateNumber(n);
+
+	if (!v || !cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v)) {
+		cJSON_Delete(v);
+		return false;
+	}
+	return true;
+}
+
+cJSON *proto_topology_encode(const struct proto_topology *t)
+{
+	uint32_t nr_cpus = t->nr_cpus < SCXD_MAX_CPUS ? t->nr_cpus : SCXD_MAX_CPUS;
+	uint32_t nr_llcs = t->nr_llcs < SCXD_MAX_LLCS ? t->nr_llcs : SCXD_MAX_LLCS;
+	cJSON *j = cJSON_CreateObject();
+
+	if (!j || !encode_fields(j, t, topology_fields, N_FIELDS(topology_fields)) ||
+	    /* The counts say how many entries follow, so they must match them. */
+	    (nr_cpus != t->nr_cpus && !set_count(j, "nr_cpus", nr_cpus)) ||
+	    (nr_llcs != t->nr_llcs && !set_count(j, "nr_llcs", nr_llcs)) ||
+	    !encode_array(j, "cpus", t->cpus, sizeof(t->cpus[0]), nr_cpus,
+			  topology_cpu_fields, N_FIELDS(topology_cpu_fields)) ||
+	    !encode_array(j, "llcs", t->llcs, sizeof(t->llcs[0]), nr_llcs,
+			  topology_llc_fields, N_FIELDS(topology_llc_fields))) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto_error *err)
+{
+	uint32_t n;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	memset(err, 0, sizeof(*err));
+	if (!cJSON_IsObject(j))
+		return fail(err, PROTO_ERR_PARSE, "topology: not an object");
+	r = decode_fields(j, t, topology_fields, N_FIELDS(topology_fields), "", err);
+	if (r < 0)
+		return r;
+
+	r = decode_array(j, "cpus", t->cpus, sizeof(t->cpus[0]), SCXD_MAX_CPUS,
+			 topology_cpu_fields, N_FIELDS(topology_cpu_fields), &n, err);
+	if (r < 0)
+		return r;
+	if (n != t->nr_cpus)
+		return fail(err, PROTO_ERR_PARSE, "nr_cpus: %u, but %u CPUs follow", t->nr_cpus, n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct proto_topology_cpu *c = &t->cpus[i];
+
+		if (c->cpu >= SCXD_MAX_CPUS || (i && c->cpu <= t->cpus[i - 1].cpu))
+			return fail(err, PROTO_ERR_PARSE, "cpus[%u].cpu: %u %s", i, c->cpu,
+				    c->cpu >= SCXD_MAX_CPUS ? "out of range" : "not ascending");
+		if (c->llc >= SCXD_MAX_LLCS)
+			return fail(err, PROTO_ERR_PARSE, "cpus[%u].llc: %u out of range", i, c->llc);
+	}
+
+	r = decode_array(j, "llcs", t->llcs, sizeof(t->llcs[0]), SCXD_MAX_LLCS,
+			 topology_llc_fields, N_FIELDS(topology_llc_fields), &n, err);
+	if (r < 0)
+		return r;
+	if (n != t->nr_llcs)
+		return fail(err, PROTO_ERR_PARSE, "nr_llcs: %u, but %u LLCs follow", t->nr_llcs, n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t idx = t->llcs[i].index;
+
+		if (idx >= SCXD_MAX_LLCS || (i && idx <= t->llcs[i - 1].index))
+			return fail(err, PROTO_ERR_PARSE, "llcs[%u].index: %u %s", i, idx,
+				    idx >= SCXD_MAX_LLCS ? "out of range" : "not ascending");
 	}
 	return 0;
 }

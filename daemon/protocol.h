@@ -20,6 +20,12 @@
  *
  *   1  scxd 0.1. Framing, error codes, methods "status" and "version"
  *      (both read-only), the status document described below.
+ *      scxd 0.2, same version: method "topology" (read-only); in
+ *      "status", "stats_interval_ms" and per layer "kind", "preempt",
+ *      "cpus_min", "cpus_max", "llcs", "nr_owned", "nr_span", "owned",
+ *      "util", "counters.{cpu_ns,preemptions,migrations,xllc_migrations,
+ *      steals,rescues}" and "latency". A 0.2 reader takes a 0.1 document
+ *      without them as zeroes and empty strings.
  */
 #ifndef SCXD_PROTOCOL_H
 #define SCXD_PROTOCOL_H
@@ -89,6 +95,7 @@ struct proto_method {
 
 #define PROTO_METHOD_STATUS	"status"
 #define PROTO_METHOD_VERSION	"version"
+#define PROTO_METHOD_TOPOLOGY	"topology"
 
 extern const struct proto_method proto_methods[];
 extern const size_t proto_n_methods;
@@ -154,6 +161,30 @@ char *proto_response_error(const cJSON *id, int code, const char *detail);
  */
 int proto_response_parse(const char *line, cJSON **result, struct proto_error *err);
 
+/* ---- CPU lists --------------------------------------------------------- */
+
+/*
+ * A set of CPUs (or LLC indexes) as text, the kernel's cpulist format:
+ * ascending, runs of two or more as "a-b", joined by ',': "0-3,6". The
+ * empty set is "". A bit set of nr_bits bits is words[0..(nr_bits+63)/64),
+ * bit b in words[b / 64] at (b % 64), as in struct scxd_cpumask.
+ */
+
+/* The longest list of SCXD_MAX_CPUS CPUs ("0-1,3-4,...,509-510") is 1293
+ * bytes; with its NUL it fits here with room to spare. */
+#define PROTO_CPULIST_LEN	1536
+
+/* Writes the list to buf (size bytes). Returns its length, or -ENOSPC
+ * with buf "" when it does not fit. */
+int proto_cpulist_format(const u64 *words, unsigned nr_bits, char *buf, size_t size);
+
+/* Zeroes words, then sets the bits the list names; overlapping or
+ * repeated entries are accepted, and one trailing '\n' (sysfs files end
+ * with one). Returns the number of bits set, -EINVAL for text that is not
+ * a list (empty entry, "3-1", sign, space, ...), -ERANGE for a number
+ * >= nr_bits. */
+int proto_cpulist_parse(const char *s, u64 *words, unsigned nr_bits);
+
 /* ---- the "status" document --------------------------------------------- */
 
 #define PROTO_STR_LEN		64	/* short strings: state, role, ... */
@@ -177,6 +208,28 @@ struct proto_status_layer {
 	uint64_t	enqueues;
 	uint64_t	dispatches;
 	uint64_t	direct;			/* placed straight on an idle CPU */
+
+	/* Added in 0.2 (same protocol version); zero when a 0.1 daemon sent
+	 * the document. */
+	char		kind[16];		/* "open", "confined" */
+	bool		preempt;		/* may preempt throughput tasks */
+	uint32_t	cpus_min;		/* allocation bounds, CPUs; */
+	uint32_t	cpus_max;		/* cpus_max 0: no upper bound */
+	uint64_t	llcs;			/* dense LLC indexes; 0: "auto" (all) */
+	uint32_t	nr_owned;		/* CPUs allocated to the layer now */
+	uint32_t	nr_span;		/* CPUs it may run on now */
+	struct scxd_cpumask owned;		/* sent as a CPU list, "0-3,6" */
+	uint64_t	cpu_ns;			/* CPU time used since attach */
+	uint64_t	preemptions;		/* SCXD_LSTAT_PREEMPT */
+	uint64_t	migrations;		/* SCXD_LSTAT_MIGRATE */
+	uint64_t	xllc_migrations;	/* SCXD_LSTAT_XLLC */
+	uint64_t	steals;			/* SCXD_LSTAT_STEAL */
+	uint64_t	rescues;		/* SCXD_LSTAT_RESCUE (anti-stall) */
+	/* Over the last sampling interval (stats_interval_ms): */
+	double		util;			/* busy CPUs: 1.5 = one and a half */
+	double		lat_p50_us;		/* wakeup latency percentiles */
+	double		lat_p99_us;
+	uint64_t	lat_samples;		/* wakeups measured */
 };
 
 /* Plain old data: the daemon fills it in place, without allocating.
@@ -192,6 +245,7 @@ struct proto_status {
 	char		role[PROTO_STR_LEN];
 	uint64_t	uptime_s;		/* of the daemon */
 	char		socket[PROTO_SOCKET_LEN];
+	uint64_t	stats_interval_ms;	/* of layers[].util/latency; 0: none yet (0.2) */
 	struct {				/* the last exit; kind "" if none */
 		char	kind[PROTO_STR_LEN];
 		int64_t	code;
@@ -204,14 +258,58 @@ struct proto_status {
 };
 
 /* NULL on ENOMEM. Layers past SCXD_MAX_LAYERS and rule ranges past
- * SCXD_MAX_RULES are left out. Numbers above 2^53 lose precision. */
+ * SCXD_MAX_RULES are left out. Integers above 2^53 lose precision; a
+ * util or latency that is negative or not finite is sent as 0. */
 cJSON *proto_status_encode(const struct proto_status *s);
 
-/* Zeroes *s, then fills it from j. Unknown fields are ignored; a missing
- * field, a wrong type, a number out of range or a string too long fails
- * with -EBADMSG, err->code PROTO_ERR_PARSE and err->message naming the
- * field as a path ("layers[1].counters.enqueues: not a number"). */
+/* Zeroes *s, then fills it from j. Unknown fields are ignored, and so is
+ * the absence of a field added in 0.2; a missing 0.1 field, a wrong type,
+ * a number out of range, a string too long or a CPU list that is not one
+ * fails with -EBADMSG, err->code PROTO_ERR_PARSE and err->message naming
+ * the field as a path ("layers[1].counters.enqueues: not a number"). */
 int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_error *err);
+
+/* ---- the "topology" result --------------------------------------------- */
+
+/* One possible CPU, from struct scxd_cpu_topo. */
+struct proto_topology_cpu {
+	uint32_t	cpu;
+	bool		online;
+	uint32_t	llc;			/* dense LLC index */
+	int32_t		llc_id;			/* kernel's id: the LLC's first CPU */
+	int32_t		node;			/* NUMA node */
+	uint32_t	llc_size;		/* CPUs sharing the LLC */
+};
+
+struct proto_topology_llc {
+	uint32_t	index;			/* dense, as in struct scxd_layer.llcs */
+	int32_t		id;			/* kernel's id */
+	struct scxd_cpumask cpus;		/* sent as a CPU list */
+};
+
+/* Plain old data, like struct proto_status (about 17 KiB: keep it off
+ * small stacks). cpus[] are the possible CPUs in ascending order, llcs[]
+ * the LLCs in index order. */
+struct proto_topology {
+	char		source[16];		/* proto_topo_source_name() */
+	uint32_t	nr_cpus;		/* = entries of cpus[] */
+	uint32_t	nr_llcs;		/* = entries of llcs[] */
+	struct proto_topology_cpu cpus[SCXD_MAX_CPUS];
+	struct proto_topology_llc llcs[SCXD_MAX_LLCS];
+};
+
+/* "kernel", "sysfs", or "none" (not known yet) for enum scxd_topo_source. */
+const char *proto_topo_source_name(uint32_t source);
+
+/* NULL on ENOMEM. Entries past nr_cpus/nr_llcs, or past the arrays, are
+ * left out; nr_cpus/nr_llcs are sent as the number of entries sent. */
+cJSON *proto_topology_encode(const struct proto_topology *t);
+
+/* Like proto_status_decode(): zeroes *t, fills it, names a bad field
+ * ("cpus[3].llc: not an unsigned 32-bit integer"). Also rejected: more
+ * entries than the arrays hold, nr_cpus/nr_llcs other than the number of
+ * entries, a cpu or llc index out of range. */
+int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto_error *err);
 
 /* ---- the "version" result ---------------------------------------------- */
 

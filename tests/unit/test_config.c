@@ -202,6 +202,249 @@ TEST(line_numbers_count_comments_blank_lines_crlf_and_a_bom)
 			 "[layer.a]\r\n  policy = fast\r\n", 5, "unknown policy 'fast' (latency or throughput)"));
 }
 
+/* Placement: kind, llcs, cpus, preempt. */
+
+TEST(placement_keys_fill_the_layer)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c,
+		"[layer.game]\n"
+		"policy = latency\n"
+		"kind = confined\n"
+		"llcs = 0,2-3\n"
+		"cpus = 2-8\n"
+		"preempt = no\n"
+		"match = comm=game\n"
+		"[layer.rest]\n"
+		"policy = throughput\n"
+		"kind = open\n"
+		"llcs = auto\n"
+		"cpus = 4\n"
+		"preempt = no\n"
+		"match = *\n"), 0);
+	CHECK_INT(c->layers[0].kind, SCXD_KIND_CONFINED);
+	CHECK_INT(c->layers[0].llcs, 0xd);
+	CHECK_INT(c->layers[0].cpus_min, 2);
+	CHECK_INT(c->layers[0].cpus_max, 8);
+	CHECK_INT(c->layers[0].preempt, 0);
+	CHECK_INT(c->layers[1].kind, SCXD_KIND_OPEN);
+	CHECK_INT(c->layers[1].llcs, 0);
+	CHECK_INT(c->layers[1].cpus_min, 4);
+	CHECK_INT(c->layers[1].cpus_max, 4);
+	CHECK_INT(c->layers[1].preempt, 0);
+	free(c);
+}
+
+TEST(omitted_placement_keys_take_their_defaults)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c,
+		"[layer.lat]\npolicy = latency\nmatch = nice<0\n"
+		"[layer.conf]\npolicy = throughput\nkind = confined\nmatch = nice>0\n"
+		"[layer.tput]\npolicy = throughput\nmatch = *\n"), 0);
+	/* open, all LLCs, no CPU bounds; latency preempts */
+	CHECK_INT(c->layers[0].kind, SCXD_KIND_OPEN);
+	CHECK_INT(c->layers[0].llcs, 0);
+	CHECK_INT(c->layers[0].cpus_min, 0);
+	CHECK_INT(c->layers[0].cpus_max, 0);
+	CHECK_INT(c->layers[0].preempt, 1);
+	/* a confined layer is never left without a CPU */
+	CHECK_INT(c->layers[1].kind, SCXD_KIND_CONFINED);
+	CHECK_INT(c->layers[1].cpus_min, 1);
+	CHECK_INT(c->layers[1].cpus_max, 0);
+	CHECK_INT(c->layers[1].preempt, 0);
+	CHECK_INT(c->layers[2].cpus_min, 0);
+	CHECK_INT(c->layers[2].preempt, 0);
+	free(c);
+}
+
+TEST(the_preempt_default_follows_the_policy_whatever_the_key_order)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, "[layer.a]\nmatch = comm=a\npolicy = latency\n"
+			    "[layer.b]\nmatch = *\npolicy = throughput\n"), 0);
+	CHECK_INT(c->layers[0].preempt, 1);
+	CHECK_INT(c->layers[1].preempt, 0);
+	/* set before the policy, kept */
+	CHECK_INT(load_text(c, "[layer.a]\npreempt = no\npolicy = latency\nmatch = comm=a\n"
+			    "[layer.b]\npreempt = yes\nmatch = *\npolicy = latency\n"), 0);
+	CHECK_INT(c->layers[0].preempt, 0);
+	CHECK_INT(c->layers[1].preempt, 1);
+	free(c);
+}
+
+TEST(the_cpus_default_follows_a_kind_set_after_it)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK_INT(load_text(c, "[layer.a]\npolicy = throughput\nmatch = *\nkind = confined\n"), 0);
+	CHECK_INT(c->layers[0].cpus_min, 1);
+	CHECK_INT(c->layers[0].cpus_max, 0);
+	free(c);
+}
+
+/* The llcs bitmap that @value loads as, or -1 if it does not load. */
+static long long llcs_of(const char *value)
+{
+	struct scxd_config *c = new_config();
+	char text[256];
+	long long r;
+
+	snprintf(text, sizeof(text), "[layer.a]\npolicy = latency\nllcs = %s\nmatch = *\n", value);
+	r = load_text(c, text) ? -1 : (long long)c->layers[0].llcs;
+	free(c);
+	return r;
+}
+
+TEST(llcs_lists_and_ranges_become_a_bitmap_of_llc_indexes)
+{
+	CHECK_INT(llcs_of("auto"), 0);
+	CHECK_INT(llcs_of("0"), 0x1);
+	CHECK_INT(llcs_of("0,1"), 0x3);
+	CHECK_INT(llcs_of("0-3"), 0xf);
+	CHECK_INT(llcs_of("1,4-5,9"), 0x232);
+	CHECK_INT(llcs_of("2, 3 - 4"), 0x1c);		/* blanks around , and - */
+	CHECK_INT(llcs_of("3,3,1-3"), 0xe);		/* overlaps are merged */
+	CHECK_INT(llcs_of("007"), 0x80);		/* decimal, like every number */
+	CHECK_INT((unsigned long long)llcs_of("63"), 1ULL << 63);
+	CHECK_INT(llcs_of("0-63"), -1);			/* every bit: ~0 */
+}
+
+TEST(cpus_is_a_count_or_a_min_max_range)
+{
+	struct scxd_config *c = new_config();
+	static const struct {
+		const char *value;
+		u32 min, max;
+	} ok[] = {
+		{ "4", 4, 4 }, { "2-8", 2, 8 }, { "0-1", 0, 1 }, { "3 - 3", 3, 3 },
+		{ "512", 512, 512 }, { "1-512", 1, 512 },
+	};
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "[layer.a]\npolicy = latency\ncpus = %s\nmatch = *\n",
+			 ok[i].value);
+		CHECK_INT(load_text(c, text), 0);
+		CHECK_INT(c->layers[0].cpus_min, ok[i].min);
+		CHECK_INT(c->layers[0].cpus_max, ok[i].max);
+	}
+	free(c);
+}
+
+TEST(bad_placement_values_name_file_line_and_value)
+{
+	static const char *const bad_llcs[] = {
+		"", "64", "0-64", "3-1", "0,", ",0", "0,,1", "a", "0-", "-1", "1.5",
+		"0x1", "all", "AUTO", "0 1", "99999999999",
+	};
+	static const char *const bad_cpus[] = {
+		"", "0", "0-0", "5-2", "513", "1-513", "-1", "2-", "max", "1-max",
+		"1-2-3", "1,2", "2 3", "0x4", "99999999999",
+	};
+	char text[256], msg[256];
+	size_t i;
+
+	CHECK(fails_with("[layer.a]\npolicy = latency\nkind = closed\nmatch = *\n", 3,
+			 "unknown kind 'closed' (open or confined)"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nkind =\nmatch = *\n", 3,
+			 "unknown kind '' (open or confined)"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\npreempt = 1\nmatch = *\n", 3,
+			 "preempt takes yes or no, not '1'"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\npreempt = Yes\nmatch = *\n", 3,
+			 "preempt takes yes or no, not 'Yes'"));
+	for (i = 0; i < sizeof(bad_llcs) / sizeof(bad_llcs[0]); i++) {
+		snprintf(text, sizeof(text), "[layer.a]\npolicy = latency\n\nllcs = %s\nmatch = *\n",
+			 bad_llcs[i]);
+		snprintf(msg, sizeof(msg),
+			 "llcs must be auto or LLC indexes in 0..63 such as 0,2-3, not '%s'",
+			 bad_llcs[i]);
+		if (!fails_with(text, 4, msg))
+			printf("  llcs = %s\n", bad_llcs[i]);
+		CHECK(fails_with(text, 4, msg));
+	}
+	for (i = 0; i < sizeof(bad_cpus) / sizeof(bad_cpus[0]); i++) {
+		snprintf(text, sizeof(text), "[layer.a]\npolicy = latency\nmatch = *\ncpus = %s\n",
+			 bad_cpus[i]);
+		snprintf(msg, sizeof(msg),
+			 "cpus must be N or MIN-MAX with MIN <= MAX and MAX in 1..512, not '%s'",
+			 bad_cpus[i]);
+		if (!fails_with(text, 4, msg))
+			printf("  cpus = %s\n", bad_cpus[i]);
+		CHECK(fails_with(text, 4, msg));
+	}
+}
+
+TEST(placement_keys_may_be_set_once_per_layer)
+{
+	CHECK(fails_with("[layer.a]\npolicy = latency\nllcs = 0\nmatch = *\nllcs = 1\n", 5,
+			 "'llcs' set twice in [layer.a]"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\ncpus = 1\ncpus = 2\nmatch = *\n", 4,
+			 "'cpus' set twice in [layer.a]"));
+	CHECK(fails_with("[layer.a]\nkind = open\npolicy = latency\nkind = open\nmatch = *\n", 4,
+			 "'kind' set twice in [layer.a]"));
+	CHECK(fails_with("[layer.a]\npreempt = no\npolicy = latency\npreempt = no\nmatch = *\n", 4,
+			 "'preempt' set twice in [layer.a]"));
+	/* and belong to layers only */
+	CHECK(fails_with("[scxd]\ncpus = 2\n" LAST_LAYER, 2, "unknown key 'cpus' in [scxd]"));
+}
+
+TEST(a_confined_layer_with_a_minimum_of_zero_cpus_is_refused_at_its_cpus_line)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK(fails_with("[layer.a]\npolicy = throughput\nkind = confined\ncpus = 0-4\n"
+			 "match = comm=a\n" LAST_LAYER, 4,
+			 "cpus minimum must be at least 1 for a confined layer, not '0-4'"));
+	/* whichever comes first */
+	CHECK(fails_with("[layer.a]\npolicy = throughput\ncpus = 0 - 4\nmatch = comm=a\n"
+			 "kind = confined\n" LAST_LAYER, 3,
+			 "cpus minimum must be at least 1 for a confined layer, not '0 - 4'"));
+	/* an open layer may own no CPU at all */
+	CHECK_INT(load_text(c, "[layer.a]\npolicy = latency\ncpus = 0-4\nmatch = *\n"), 0);
+	CHECK_INT(c->layers[0].cpus_min, 0);
+	CHECK_INT(c->layers[0].cpus_max, 4);
+	free(c);
+}
+
+TEST(preempt_on_a_throughput_layer_is_refused_at_its_line)
+{
+	struct scxd_config *c = new_config();
+
+	CHECK(fails_with("[layer.a]\npolicy = throughput\npreempt = yes\nmatch = *\n", 3,
+			 "preempt is only for latency layers"));
+	/* the policy may come later: checked when the section ends */
+	CHECK(fails_with("[layer.a]\npreempt = yes\nmatch = comm=a\npolicy = throughput\n"
+			 "\n" LAST_LAYER, 2, "preempt is only for latency layers"));
+	/* in the last layer, at the end of the file */
+	CHECK(fails_with("[layer.a]\nmatch = *\npreempt = yes\npolicy = throughput\n", 3,
+			 "preempt is only for latency layers"));
+	/* saying no is fine */
+	CHECK_INT(load_text(c, "[layer.a]\npolicy = throughput\npreempt = no\nmatch = *\n"), 0);
+	CHECK_INT(c->layers[0].preempt, 0);
+	free(c);
+}
+
+TEST(a_placement_mistake_is_reported_before_mistakes_on_later_lines)
+{
+	/* layer a's preempt (line 3) before layer b's unknown key (line 6) */
+	CHECK(fails_with("[layer.a]\npolicy = throughput\npreempt = yes\nmatch = comm=a\n"
+			 "[layer.b]\nfoo = bar\n", 3, "preempt is only for latency layers"));
+	/* ... and before a malformed header that ends the section */
+	CHECK(fails_with("[layer.a]\npolicy = throughput\npreempt = yes\nmatch = *\n[layer.b\n", 3,
+			 "preempt is only for latency layers"));
+	/* two mistakes in one section: the first line wins */
+	CHECK(fails_with("[layer.a]\npreempt = yes\ncpus = 0-3\nkind = confined\npolicy = throughput\n"
+			 "match = *\n", 2, "preempt is only for latency layers"));
+	CHECK(fails_with("[layer.a]\ncpus = 0-1\npreempt = yes\nkind = confined\npolicy = throughput\n"
+			 "match = *\n", 2,
+			 "cpus minimum must be at least 1 for a confined layer, not '0-1'"));
+}
+
 TEST(an_unknown_policy_names_file_and_line)
 {
 	CHECK(fails_with("[scxd]\n"
@@ -225,8 +468,8 @@ TEST(an_unknown_key_names_file_line_and_section)
 {
 	CHECK(fails_with("[scxd]\nrole = x\nrol = y\n" LAST_LAYER, 3,
 			 "unknown key 'rol' in [scxd]"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = *\npreempt = yes\n", 4,
-			 "unknown key 'preempt' in [layer.a]"));
+	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = *\nprempt = yes\n", 4,
+			 "unknown key 'prempt' in [layer.a]"));
 	/* keys of one section are unknown in the other */
 	CHECK(fails_with("[scxd]\npolicy = latency\n" LAST_LAYER, 2,
 			 "unknown key 'policy' in [scxd]"));

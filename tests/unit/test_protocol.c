@@ -1,5 +1,6 @@
 /* test_protocol.c - the control protocol codec (daemon/protocol.c). */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -401,11 +402,118 @@ TEST(handler_errnos_map_to_the_documented_codes)
 	CHECK_INT(proto_code_from_errno(-ENOMEM), PROTO_ERR_INTERNAL);
 }
 
-TEST(status_and_version_are_declared_read_only)
+TEST(status_version_and_topology_are_declared_read_only)
 {
 	CHECK(proto_method_find("status") && !proto_method_find("status")->mutating);
 	CHECK(proto_method_find("version") && !proto_method_find("version")->mutating);
+	CHECK(proto_method_find("topology") && !proto_method_find("topology")->mutating);
+	/* Added without a version bump: a version-1 request may call it. */
+	CHECK_INT(proto_method_find("topology")->since, 1);
 	CHECK(proto_method_find("frobnicate") == NULL);
+}
+
+/* ---- CPU lists ---- */
+
+static struct scxd_cpumask mask;
+
+static const char *cpulist(void)
+{
+	static char buf[PROTO_CPULIST_LEN];
+
+	if (proto_cpulist_format(mask.bits, SCXD_MAX_CPUS, buf, sizeof(buf)) < 0)
+		return "(ENOSPC)";
+	return buf;
+}
+
+static void set_cpus(unsigned a, unsigned b)
+{
+	for (unsigned i = a; i <= b; i++)
+		mask.bits[i / 64] |= 1ULL << (i % 64);
+}
+
+TEST(a_cpu_set_prints_as_ascending_ranges_and_singles)
+{
+	memset(&mask, 0, sizeof(mask));
+	CHECK_STR(cpulist(), "");
+	set_cpus(6, 6);
+	CHECK_STR(cpulist(), "6");
+	set_cpus(0, 3);
+	CHECK_STR(cpulist(), "0-3,6");
+	set_cpus(8, 9);
+	CHECK_STR(cpulist(), "0-3,6,8-9");
+	/* A run across a word boundary, and the very last CPU. */
+	set_cpus(63, 64);
+	set_cpus(SCXD_MAX_CPUS - 1, SCXD_MAX_CPUS - 1);
+	CHECK_STR(cpulist(), "0-3,6,8-9,63-64,511");
+	set_cpus(0, SCXD_MAX_CPUS - 1);
+	CHECK_STR(cpulist(), "0-511");
+}
+
+TEST(the_longest_list_of_512_cpus_fits_in_proto_cpulist_len)
+{
+	char small[8];
+	int n;
+
+	/* Pairs with gaps, "0-1,3-4,...", is the longest text per CPU. */
+	memset(&mask, 0, sizeof(mask));
+	for (unsigned i = 0; i + 1 < SCXD_MAX_CPUS; i += 3)
+		set_cpus(i, i + 1);
+	n = (int)strlen(cpulist());
+	CHECK_INT(n, 1293);
+	CHECK(n < PROTO_CPULIST_LEN);
+	CHECK_INT(proto_cpulist_format(mask.bits, SCXD_MAX_CPUS, small, sizeof(small)), -ENOSPC);
+	CHECK_STR(small, "");
+}
+
+TEST(a_cpu_list_parses_back_to_the_same_set)
+{
+	static const char *const lists[] = {
+		"", "0", "6", "0-3,6", "0-3,6,8-9,63-64,511", "0-511", "1,3,5,7",
+	};
+	struct scxd_cpumask back;
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		int n = proto_cpulist_parse(lists[i], back.bits, SCXD_MAX_CPUS);
+
+		CHECK(n >= 0);
+		memcpy(&mask, &back, sizeof(mask));
+		CHECK_STR(cpulist(), lists[i]);
+	}
+	CHECK_INT(proto_cpulist_parse("0-3,6", mask.bits, SCXD_MAX_CPUS), 5);
+}
+
+TEST(a_cpu_list_may_overlap_repeat_and_end_in_a_newline_as_sysfs_writes_it)
+{
+	CHECK_INT(proto_cpulist_parse("0-3,2-5,5\n", mask.bits, SCXD_MAX_CPUS), 6);
+	CHECK_STR(cpulist(), "0-5");
+}
+
+TEST(text_that_is_not_a_cpu_list_is_refused)
+{
+	static const char *const bad[] = {
+		",", "1,", ",1", "1,,2", "3-1", "-1", "1-", "1-2-3", " 1", "1 ", "a",
+		"+1", "0x3", "1\n\n", "\n1",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = proto_cpulist_parse(bad[i], mask.bits, SCXD_MAX_CPUS);
+
+		if (r != -EINVAL)
+			printf("  \"%s\": %d\n", bad[i], r);
+		CHECK_INT(r, -EINVAL);
+	}
+}
+
+TEST(a_cpu_beyond_the_set_is_out_of_range)
+{
+	u64 llcs;
+
+	CHECK_INT(proto_cpulist_parse("512", mask.bits, SCXD_MAX_CPUS), -ERANGE);
+	CHECK_INT(proto_cpulist_parse("0-512", mask.bits, SCXD_MAX_CPUS), -ERANGE);
+	CHECK_INT(proto_cpulist_parse("99999999999999999999", mask.bits, SCXD_MAX_CPUS), -ERANGE);
+	CHECK_INT(proto_cpulist_parse("63", &llcs, 64), 1);
+	CHECK(llcs == 1ULL << 63);
+	CHECK_INT(proto_cpulist_parse("64", &llcs, 64), -ERANGE);
 }
 
 /* A status with every field set, layers using rules in order. */
@@ -442,7 +550,27 @@ static void sample_status(struct proto_status *s)
 		l->enqueues = 1234567890123ULL + i;
 		l->dispatches = 9007199254740992ULL;	/* 2^53, the exact limit */
 		l->direct = i;
+		strcpy(l->kind, i == 1 ? "confined" : "open");
+		l->preempt = i == 0;
+		l->cpus_min = i;
+		l->cpus_max = i ? 4 * i : 0;
+		l->llcs = i == 2 ? 0x3 : 0;		/* "0-1", or "auto" */
+		l->owned.bits[0] = 0x4fULL << (4 * i);	/* "0-3,6" for layer 0 */
+		l->owned.bits[SCXD_CPUMASK_WORDS - 1] = (uint64_t)i << 62;	/* CPU 510, 511 */
+		l->nr_owned = 5 + (i != 0);
+		l->nr_span = 8 * (i + 1);
+		l->cpu_ns = 4000000000000ULL * (i + 1);
+		l->preemptions = 11 + i;
+		l->migrations = 22 + i;
+		l->xllc_migrations = 3 + i;
+		l->steals = 44 + i;
+		l->rescues = i;
+		l->util = 1.25 + i / 3.0;		/* not a short decimal */
+		l->lat_p50_us = 3.5 + i;
+		l->lat_p99_us = 1536.123 * (i + 1);
+		l->lat_samples = 100000 + i;
 	}
+	s->stats_interval_ms = 1000;
 }
 
 TEST(a_status_survives_encode_and_decode_byte_for_byte)
@@ -629,6 +757,420 @@ TEST(encoding_cuts_an_unterminated_string_instead_of_overrunning_it)
 	cJSON_Delete(j);
 	CHECK_INT(r, 0);
 	CHECK_INT(strlen(out.role), sizeof(out.role) - 1);
+}
+
+static const cJSON *item(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+TEST(a_layer_is_sent_with_its_cpus_as_lists_and_its_latency_as_an_object)
+{
+	static struct proto_status in;
+	const cJSON *l0, *l2, *lat, *cnt;
+	cJSON *j;
+
+	sample_status(&in);
+	j = proto_status_encode(&in);
+	CHECK(j);
+	l0 = cJSON_GetArrayItem(item(j, "layers"), 0);
+	l2 = cJSON_GetArrayItem(item(j, "layers"), 2);
+	CHECK_INT(item(j, "stats_interval_ms")->valuedouble, 1000);
+	CHECK_STR(item(l0, "kind")->valuestring, "open");
+	CHECK(cJSON_IsTrue(item(l0, "preempt")));
+	CHECK_STR(item(l0, "owned")->valuestring, "0-3,6");
+	CHECK_INT(item(l0, "nr_owned")->valuedouble, 5);
+	CHECK_INT(item(l0, "nr_span")->valuedouble, 8);
+	CHECK_STR(item(l0, "llcs")->valuestring, "auto");
+	CHECK_STR(item(l2, "llcs")->valuestring, "0-1");
+	CHECK(item(l0, "util")->valuedouble == 1.25);
+	cnt = item(l0, "counters");
+	CHECK_INT(item(cnt, "cpu_ns")->valuedouble, 4000000000000LL);
+	CHECK_INT(item(cnt, "preemptions")->valuedouble, 11);
+	CHECK_INT(item(cnt, "migrations")->valuedouble, 22);
+	CHECK_INT(item(cnt, "xllc_migrations")->valuedouble, 3);
+	CHECK_INT(item(cnt, "steals")->valuedouble, 44);
+	CHECK_INT(item(cnt, "rescues")->valuedouble, 0);
+	lat = item(l0, "latency");
+	CHECK(cJSON_IsObject(lat));
+	CHECK(item(lat, "p50_us")->valuedouble == 3.5);
+	CHECK(item(lat, "p99_us")->valuedouble == 1536.123);
+	CHECK_INT(item(lat, "samples")->valuedouble, 100000);
+	cJSON_Delete(j);
+}
+
+/* What a scxd 0.1 daemon sends: none of the fields added in 0.2. */
+static void strip_0_2_fields(cJSON *j)
+{
+	static const char *const top[] = {
+		"kind", "preempt", "cpus_min", "cpus_max", "llcs", "nr_owned", "nr_span",
+		"owned", "util", "latency",
+	};
+	static const char *const counters[] = {
+		"cpu_ns", "preemptions", "migrations", "xllc_migrations", "steals", "rescues",
+	};
+	cJSON *l;
+
+	cJSON_DeleteItemFromObject(j, "stats_interval_ms");
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(j, "layers")) {
+		for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+			cJSON_DeleteItemFromObject(l, top[i]);
+		for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+			cJSON_DeleteItemFromObject(cJSON_GetObjectItem(l, "counters"), counters[i]);
+	}
+}
+
+TEST(a_status_from_a_0_1_daemon_decodes_with_the_new_fields_zero)
+{
+	static struct proto_status in, out;
+	struct proto_error err;
+	cJSON *j;
+	int r;
+
+	sample_status(&in);
+	j = proto_status_encode(&in);
+	CHECK(j);
+	strip_0_2_fields(j);
+	r = proto_status_decode(j, &out, &err);
+	cJSON_Delete(j);
+	if (r < 0)
+		printf("  %s\n", err.message);
+	CHECK_INT(r, 0);
+	CHECK_STR(out.layers[2].name, "layer2");
+	CHECK_INT(out.layers[2].enqueues, 1234567890125LL);
+	CHECK_STR(out.layers[2].kind, "");
+	CHECK_INT(out.layers[2].nr_owned, 0);
+	CHECK_INT(out.layers[2].cpu_ns, 0);
+	CHECK_INT(out.layers[2].lat_samples, 0);
+	CHECK(out.layers[2].util == 0);
+	CHECK_INT(out.stats_interval_ms, 0);
+}
+
+static void owned_not_a_list(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
+
+	cJSON_ReplaceItemInObject(l, "owned", cJSON_CreateString("0-3,,6"));
+}
+
+static void owned_out_of_range(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
+
+	cJSON_ReplaceItemInObject(l, "owned", cJSON_CreateString("0-512"));
+}
+
+static void llcs_empty(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
+
+	cJSON_ReplaceItemInObject(l, "llcs", cJSON_CreateString(""));
+}
+
+static void llcs_past_64(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
+
+	cJSON_ReplaceItemInObject(l, "llcs", cJSON_CreateString("1,64"));
+}
+
+static void util_negative(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 2);
+
+	cJSON_ReplaceItemInObject(l, "util", cJSON_CreateNumber(-0.5));
+}
+
+static void latency_not_an_object(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
+
+	cJSON_ReplaceItemInObject(l, "latency", cJSON_CreateNumber(3));
+}
+
+static void p99_as_string(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
+
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(l, "latency"), "p99_us",
+				  cJSON_CreateString("fast"));
+}
+
+static void preempt_as_number(cJSON *j)
+{
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
+
+	cJSON_ReplaceItemInObject(l, "preempt", cJSON_CreateNumber(1));
+}
+
+TEST(a_new_status_field_that_is_present_but_wrong_is_still_an_error)
+{
+	struct proto_error err;
+
+	CHECK_INT(decode_broken(owned_not_a_list, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[1].owned: not a CPU list");
+	CHECK_INT(decode_broken(owned_out_of_range, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[0].owned: index out of range");
+	CHECK_INT(decode_broken(llcs_empty, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[0].llcs");
+	CHECK_INT(decode_broken(llcs_past_64, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[0].llcs: index out of range");
+	CHECK_INT(decode_broken(util_negative, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[2].util");
+	CHECK_INT(decode_broken(latency_not_an_object, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[1].latency: not an object");
+	CHECK_INT(decode_broken(p99_as_string, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[1].latency.p99_us");
+	CHECK_INT(decode_broken(preempt_as_number, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "layers[0].preempt: not a boolean");
+}
+
+TEST(a_util_or_latency_that_is_not_finite_is_sent_as_zero)
+{
+	static struct proto_status in, out;
+	struct proto_error err;
+	char *text;
+	cJSON *j;
+	int r;
+
+	sample_status(&in);
+	in.layers[0].util = NAN;
+	in.layers[1].lat_p99_us = INFINITY;
+	in.layers[2].lat_p50_us = -1;
+	j = proto_status_encode(&in);
+	CHECK(j);
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	CHECK(text);
+	j = cJSON_Parse(text);
+	cJSON_free(text);
+	r = proto_status_decode(j, &out, &err);
+	cJSON_Delete(j);
+	CHECK_INT(r, 0);
+	CHECK(out.layers[0].util == 0);
+	CHECK(out.layers[1].lat_p99_us == 0);
+	CHECK(out.layers[2].lat_p50_us == 0);
+}
+
+TEST(a_counter_past_2_to_the_53_decodes_rounded_instead_of_failing)
+{
+	static struct proto_status in, out;
+	struct proto_error err;
+	cJSON *j;
+	int r;
+
+	/* cpu_ns of a big machine passes 2^53 within hours of attaching. */
+	sample_status(&in);
+	in.layers[0].cpu_ns = (1ULL << 60) + 1;
+	in.layers[1].cpu_ns = UINT64_MAX;
+	j = proto_status_encode(&in);
+	CHECK(j);
+	r = proto_status_decode(j, &out, &err);
+	cJSON_Delete(j);
+	if (r < 0)
+		printf("  %s\n", err.message);
+	CHECK_INT(r, 0);
+	CHECK(out.layers[0].cpu_ns == 1ULL << 60);
+	/* Its double is 2^64, one past the largest u64: read as that. */
+	CHECK(out.layers[1].cpu_ns == UINT64_MAX);
+}
+
+/* ---- topology ---- */
+
+/* 8 CPUs in 2 LLCs of 4 on one node, CPU 7 offline. */
+static void sample_topology(struct proto_topology *t)
+{
+	memset(t, 0, sizeof(*t));
+	strcpy(t->source, proto_topo_source_name(SCXD_TOPO_KERNEL));
+	t->nr_cpus = 8;
+	t->nr_llcs = 2;
+	for (uint32_t c = 0; c < t->nr_cpus; c++) {
+		struct proto_topology_cpu *x = &t->cpus[c];
+
+		x->cpu = c;
+		x->online = c != 7;
+		x->llc = c / 4;
+		x->llc_id = c / 4 * 4;
+		x->node = 0;
+		x->llc_size = 4;
+	}
+	for (uint32_t i = 0; i < t->nr_llcs; i++) {
+		t->llcs[i].index = i;
+		t->llcs[i].id = i * 4;
+		t->llcs[i].cpus.bits[0] = 0xfULL << (4 * i);
+	}
+}
+
+TEST(a_topology_survives_encode_and_decode_byte_for_byte)
+{
+	static struct proto_topology in, out;
+	struct proto_error err;
+	char *text;
+	cJSON *j;
+	int r;
+
+	sample_topology(&in);
+	in.cpus[3].node = -1;			/* unknown */
+	j = proto_topology_encode(&in);
+	CHECK(j);
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	CHECK(text);
+	j = cJSON_Parse(text);
+	cJSON_free(text);
+	memset(&out, 0xa5, sizeof(out));
+	r = proto_topology_decode(j, &out, &err);
+	cJSON_Delete(j);
+	if (r < 0)
+		printf("  %s\n", err.message);
+	CHECK_INT(r, 0);
+	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
+}
+
+TEST(a_topology_is_sent_as_documented)
+{
+	static struct proto_topology t;
+	const cJSON *c7, *l1;
+	cJSON *j;
+
+	sample_topology(&t);
+	j = proto_topology_encode(&t);
+	CHECK(j);
+	CHECK_STR(item(j, "source")->valuestring, "kernel");
+	CHECK_INT(item(j, "nr_cpus")->valuedouble, 8);
+	CHECK_INT(item(j, "nr_llcs")->valuedouble, 2);
+	CHECK_INT(cJSON_GetArraySize(item(j, "cpus")), 8);
+	c7 = cJSON_GetArrayItem(item(j, "cpus"), 7);
+	CHECK_INT(item(c7, "cpu")->valuedouble, 7);
+	CHECK(cJSON_IsFalse(item(c7, "online")));
+	CHECK_INT(item(c7, "llc")->valuedouble, 1);
+	CHECK_INT(item(c7, "llc_id")->valuedouble, 4);
+	CHECK_INT(item(c7, "node")->valuedouble, 0);
+	CHECK_INT(item(c7, "llc_size")->valuedouble, 4);
+	l1 = cJSON_GetArrayItem(item(j, "llcs"), 1);
+	CHECK_INT(item(l1, "index")->valuedouble, 1);
+	CHECK_INT(item(l1, "id")->valuedouble, 4);
+	CHECK_STR(item(l1, "cpus")->valuestring, "4-7");
+	cJSON_Delete(j);
+}
+
+TEST(topology_sources_have_names)
+{
+	CHECK_STR(proto_topo_source_name(SCXD_TOPO_KERNEL), "kernel");
+	CHECK_STR(proto_topo_source_name(SCXD_TOPO_SYSFS), "sysfs");
+	CHECK_STR(proto_topo_source_name(SCXD_TOPO_NONE), "none");
+	CHECK_STR(proto_topo_source_name(77), "none");
+}
+
+TEST(a_topology_with_more_entries_than_the_arrays_is_cut_with_its_counts)
+{
+	static struct proto_topology in, out;
+	struct proto_error err;
+	cJSON *j;
+	int r;
+
+	sample_topology(&in);
+	in.nr_cpus = SCXD_MAX_CPUS + 5;
+	in.nr_llcs = SCXD_MAX_LLCS + 1;
+	for (uint32_t c = 0; c < SCXD_MAX_CPUS; c++)
+		in.cpus[c].cpu = c;
+	for (uint32_t i = 0; i < SCXD_MAX_LLCS; i++)
+		in.llcs[i].index = i;
+	j = proto_topology_encode(&in);
+	CHECK(j);
+	r = proto_topology_decode(j, &out, &err);
+	cJSON_Delete(j);
+	if (r < 0)
+		printf("  %s\n", err.message);
+	CHECK_INT(r, 0);
+	CHECK_INT(out.nr_cpus, SCXD_MAX_CPUS);
+	CHECK_INT(out.nr_llcs, SCXD_MAX_LLCS);
+}
+
+/* Encode the sample topology, let edit() break it, return decode's error. */
+static int topology_broken(void (*edit)(cJSON *j), struct proto_error *err)
+{
+	static struct proto_topology t;
+	cJSON *j;
+	int r;
+
+	sample_topology(&t);
+	j = proto_topology_encode(&t);
+	if (!j)
+		return -ENOMEM;
+	edit(j);
+	r = proto_topology_decode(j, &t, err);
+	cJSON_Delete(j);
+	return r;
+}
+
+static void nr_cpus_disagrees(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(j, "nr_cpus", cJSON_CreateNumber(9));
+}
+
+static void cpus_out_of_order(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 3), "cpu",
+				  cJSON_CreateNumber(1));
+}
+
+static void cpu_past_the_limit(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 7), "cpu",
+				  cJSON_CreateNumber(SCXD_MAX_CPUS));
+}
+
+static void llc_past_the_limit(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 2), "llc",
+				  cJSON_CreateNumber(SCXD_MAX_LLCS));
+}
+
+static void llc_cpus_not_a_list(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "llcs"), 1), "cpus",
+				  cJSON_CreateString("4..7"));
+}
+
+static void node_fraction(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 0), "node",
+				  cJSON_CreateNumber(0.5));
+}
+
+static void llcs_missing(cJSON *j)
+{
+	cJSON_DeleteItemFromObject(j, "llcs");
+}
+
+static void llc_index_repeated(cJSON *j)
+{
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "llcs"), 1), "index",
+				  cJSON_CreateNumber(0));
+}
+
+TEST(a_bad_topology_field_is_named_in_the_error)
+{
+	struct proto_error err;
+
+	CHECK_INT(topology_broken(nr_cpus_disagrees, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "nr_cpus: 9, but 8 CPUs follow");
+	CHECK_INT(topology_broken(cpus_out_of_order, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "cpus[3].cpu: 1 not ascending");
+	CHECK_INT(topology_broken(cpu_past_the_limit, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "cpus[7].cpu: 512 out of range");
+	CHECK_INT(topology_broken(llc_past_the_limit, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "cpus[2].llc");
+	CHECK_INT(topology_broken(llc_cpus_not_a_list, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "llcs[1].cpus: not a CPU list");
+	CHECK_INT(topology_broken(node_fraction, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "cpus[0].node");
+	CHECK_INT(topology_broken(llcs_missing, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "llcs: missing");
+	CHECK_INT(topology_broken(llc_index_repeated, &err), -EBADMSG);
+	CHECK_CONTAINS(err.message, "llcs[1].index: 0 not ascending");
+	CHECK_INT(err.code, PROTO_ERR_PARSE);
 }
 
 TEST(the_version_result_round_trips)

@@ -1,0 +1,273 @@
+/* test_stats.c - counter deltas, utilization, latency percentiles (daemon/stats.c). */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "stats.h"
+#include "test.h"
+
+static u64 hist[SCXD_LAT_BUCKETS];
+
+static void hist_reset(void)
+{
+	memset(hist, 0, sizeof(hist));
+}
+
+static u64 pct(double q)
+{
+	return lat_hist_percentile(hist, SCXD_LAT_BUCKETS, q);
+}
+
+TEST(an_empty_histogram_has_percentile_zero)
+{
+	hist_reset();
+	CHECK_INT(pct(0.5), 0);
+	CHECK_INT(pct(0.99), 0);
+	CHECK_INT(pct(1), 0);
+	CHECK_INT(lat_hist_samples(hist, SCXD_LAT_BUCKETS), 0);
+}
+
+TEST(inside_one_bucket_percentiles_interpolate_between_its_bounds)
+{
+	hist_reset();
+	hist[10] = 100;				/* [1024, 2048) ns */
+	CHECK_INT(pct(0.5), 1024 + 512);
+	CHECK_INT(pct(0.25), 1024 + 256);
+	CHECK_INT(pct(0.01), 1034);		/* 1024 + 10.24, rounded */
+	CHECK_INT(pct(1), 2048);
+}
+
+TEST(a_single_sample_sits_in_the_middle_of_its_bucket_at_p50)
+{
+	hist_reset();
+	hist[5] = 1;				/* [32, 64) ns */
+	CHECK_INT(pct(0.5), 48);
+}
+
+TEST(with_two_buckets_the_rank_picks_the_bucket_and_the_place_in_it)
+{
+	hist_reset();
+	hist[10] = 90;
+	hist[20] = 10;
+	/* Sample 50 of 90 in [1024, 2048): 1024 + 50/90 * 1024. */
+	CHECK_INT(pct(0.5), 1024 + 569);
+	/* Sample 90 is the last of the low bucket: its upper bound. */
+	CHECK_INT(pct(0.9), 2048);
+	/* Sample 99 is the 9th of 10 in [2^20, 2^21). */
+	CHECK_INT(pct(0.99), (1 << 20) + 943718);
+}
+
+TEST(p99_shows_the_slow_tail_that_p50_hides)
+{
+	hist_reset();
+	hist[12] = 980;				/* ~4-8 us */
+	hist[24] = 20;				/* ~16-33 ms */
+	CHECK(pct(0.5) >= 4096 && pct(0.5) < 8192);
+	CHECK_INT(pct(0.99), (1 << 24) + (1 << 23));
+}
+
+TEST(empty_buckets_between_samples_are_skipped)
+{
+	hist_reset();
+	hist[3] = 50;
+	hist[8] = 50;
+	CHECK_INT(pct(0.5), 16);		/* top of [8, 16) */
+	CHECK_INT(pct(0.51), 256 + 5);		/* 1/50 into [256, 512) */
+}
+
+TEST(the_open_last_bucket_reports_its_lower_bound)
+{
+	hist_reset();
+	hist[SCXD_LAT_BUCKETS - 1] = 7;
+	CHECK_INT(pct(0.5), 1ULL << (SCXD_LAT_BUCKETS - 1));
+	CHECK_INT(pct(1), 1ULL << (SCXD_LAT_BUCKETS - 1));
+	/* ... also behind other samples, and for a short histogram. */
+	hist[0] = 7;
+	CHECK_INT(pct(0.99), 1ULL << (SCXD_LAT_BUCKETS - 1));
+	CHECK_INT(lat_hist_percentile(hist, 4, 1), 2);	/* [1, 2): not the last of 4 */
+	hist[3] = 1;
+	CHECK_INT(lat_hist_percentile(hist, 4, 1), 8);
+}
+
+TEST(a_q_outside_0_to_1_is_clamped)
+{
+	hist_reset();
+	hist[4] = 10;
+	hist[9] = 10;
+	CHECK_INT(pct(0), 16);			/* lower bound of the first sample */
+	CHECK_INT(pct(-1), 16);
+	CHECK_INT(pct(NAN), 16);
+	CHECK_INT(pct(7), pct(1));
+}
+
+TEST(percentiles_never_decrease_as_q_grows)
+{
+	u64 prev = 0;
+
+	hist_reset();
+	for (unsigned b = 0; b < SCXD_LAT_BUCKETS; b++)
+		hist[b] = (b * 7919) % 13;	/* uneven, some empty */
+	for (int i = 1; i <= 1000; i++) {
+		u64 v = pct(i / 1000.0);
+
+		CHECK(v >= prev);
+		prev = v;
+	}
+	CHECK_INT(lat_hist_samples(hist, SCXD_LAT_BUCKETS),
+		  lat_hist_samples(hist, SCXD_LAT_BUCKETS / 2) +
+		  lat_hist_samples(hist + SCXD_LAT_BUCKETS / 2, SCXD_LAT_BUCKETS / 2));
+}
+
+static void sample(struct layer_sample *s, u64 base, s64 tasks)
+{
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; i < SCXD_NR_LSTATS; i++)
+		s->cnt[i] = base * (i + 1);
+	for (unsigned i = 0; i < SCXD_LAT_BUCKETS; i++)
+		s->hist[i] = base + i;
+	s->tasks = tasks;
+}
+
+TEST(a_delta_subtracts_counters_and_buckets_and_keeps_the_current_task_count)
+{
+	struct layer_sample then, now, d;
+
+	sample(&then, 100, 5);
+	sample(&now, 250, 3);
+	layer_sample_delta(&now, &then, &d);
+	for (unsigned i = 0; i < SCXD_NR_LSTATS; i++)
+		CHECK_INT(d.cnt[i], 150 * (i + 1));
+	for (unsigned i = 0; i < SCXD_LAT_BUCKETS; i++)
+		CHECK_INT(d.hist[i], 150);
+	CHECK_INT(d.tasks, 3);
+}
+
+TEST(an_unchanged_sample_has_a_zero_delta)
+{
+	struct layer_sample s, d;
+
+	sample(&s, 42, 1);
+	layer_sample_delta(&s, &s, &d);
+	for (unsigned i = 0; i < SCXD_NR_LSTATS; i++)
+		CHECK_INT(d.cnt[i], 0);
+	CHECK_INT(lat_hist_samples(d.hist, SCXD_LAT_BUCKETS), 0);
+}
+
+TEST(a_counter_that_went_backwards_is_a_restart_and_the_delta_is_the_new_sample)
+{
+	struct layer_sample then, now, d;
+
+	/* After a reload every counter starts again from 0; by the next
+	 * sample some may already be past their old values. */
+	sample(&then, 1000, 8);
+	sample(&now, 10, 2);
+	now.cnt[SCXD_LSTAT_ENQ] = 5000;
+	layer_sample_delta(&now, &then, &d);
+	CHECK(memcmp(&d, &now, sizeof(d)) == 0);
+}
+
+TEST(a_histogram_bucket_that_went_backwards_is_a_restart_too)
+{
+	struct layer_sample then, now, d;
+
+	sample(&then, 100, 1);
+	sample(&now, 200, 1);
+	now.hist[17] = 3;
+	layer_sample_delta(&now, &then, &d);
+	CHECK(memcmp(&d, &now, sizeof(d)) == 0);
+}
+
+TEST(a_counter_at_the_top_of_u64_still_subtracts_exactly)
+{
+	struct layer_sample then, now, d;
+
+	sample(&then, 0, 0);
+	sample(&now, 0, 0);
+	then.cnt[SCXD_LSTAT_CPU_NS] = UINT64_MAX - 10;
+	now.cnt[SCXD_LSTAT_CPU_NS] = UINT64_MAX;
+	layer_sample_delta(&now, &then, &d);
+	CHECK_INT(d.cnt[SCXD_LSTAT_CPU_NS], 10);
+}
+
+TEST(a_delta_may_be_written_over_either_input)
+{
+	struct layer_sample then, now;
+
+	sample(&then, 100, 5);
+	sample(&now, 250, 3);
+	layer_sample_delta(&now, &then, &now);
+	CHECK_INT(now.cnt[SCXD_LSTAT_DISPATCH], 300);
+	sample(&now, 250, 3);
+	layer_sample_delta(&now, &then, &then);
+	CHECK_INT(then.cnt[SCXD_LSTAT_DISPATCH], 300);
+	CHECK_INT(then.tasks, 3);
+	/* A restart written over then. */
+	sample(&then, 900, 5);
+	layer_sample_delta(&now, &then, &then);
+	CHECK_INT(then.cnt[SCXD_LSTAT_DISPATCH], 500);
+}
+
+TEST(util_is_busy_cpus_over_the_interval)
+{
+	struct layer_sample d;
+
+	memset(&d, 0, sizeof(d));
+	d.cnt[SCXD_LSTAT_CPU_NS] = 1500000000ULL;		/* 1.5 s of CPU */
+	CHECK(fabs(layer_util(&d, 1000000000ULL) - 1.5) < 1e-12);	/* in 1 s */
+	CHECK(fabs(layer_util(&d, 3000000000ULL) - 0.5) < 1e-12);
+	CHECK(layer_util(&d, 0) == 0);
+	d.cnt[SCXD_LSTAT_CPU_NS] = 0;
+	CHECK(layer_util(&d, 1000000000ULL) == 0);
+}
+
+TEST(the_mean_latency_is_the_sum_over_the_count)
+{
+	struct layer_sample d;
+
+	memset(&d, 0, sizeof(d));
+	CHECK_INT(layer_lat_mean_ns(&d), 0);
+	d.cnt[SCXD_LSTAT_LAT_NS] = 30000;
+	d.cnt[SCXD_LSTAT_LAT_CNT] = 4;
+	CHECK_INT(layer_lat_mean_ns(&d), 7500);
+}
+
+static const char *us(double v)
+{
+	static char buf[32];
+
+	stats_format_us(buf, sizeof(buf), v);
+	return buf;
+}
+
+TEST(durations_print_with_three_digits_in_the_unit_that_keeps_them_under_1000)
+{
+	CHECK_STR(us(0), "0us");
+	CHECK_STR(us(0.85), "0.85us");
+	CHECK_STR(us(1.536), "1.54us");
+	CHECK_STR(us(12.5), "12.5us");
+	CHECK_STR(us(850), "850us");
+	CHECK_STR(us(1536), "1.54ms");
+	CHECK_STR(us(153600), "154ms");
+	CHECK_STR(us(2e6), "2.00s");
+	CHECK_STR(us(1234e6), "1234s");
+}
+
+TEST(a_duration_that_would_round_up_to_the_next_digit_prints_in_it)
+{
+	CHECK_STR(us(9.996), "10.0us");
+	CHECK_STR(us(99.96), "100us");
+	CHECK_STR(us(999.7), "1.00ms");
+	CHECK_STR(us(999.4), "999us");
+}
+
+TEST(a_negative_or_nan_duration_prints_as_a_dash_and_a_short_buffer_is_cut)
+{
+	char small[4];
+
+	CHECK_STR(us(-1), "-");
+	CHECK_STR(us(NAN), "-");
+	stats_format_us(small, sizeof(small), 1536);
+	CHECK_STR(small, "1.5");
+}
+
+TEST_MAIN
