@@ -647,6 +647,8 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	if (enq_flags & SCX_ENQ_WAKEUP)
+		layer_stat_inc(lidx, SCXD_LSTAT_WAKEUP);
 	if (layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
 	    (enq_flags & SCX_ENQ_WAKEUP)) {
 		s32 victim = find_victim(p, cpu, span_is_all(lc) ? NULL : &lc->span);

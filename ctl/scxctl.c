@@ -519,7 +519,7 @@ static int print_status(const struct proto_status *s)
 
 enum {
 	SS_LAYER, SS_ENQ, SS_DISPATCH, SS_DIRECT, SS_PREEMPT, SS_MIGRATE, SS_XLLC,
-	SS_STEAL, SS_RESCUE, SS_CPU_TIME, SS_UTIL, SS_P50, SS_P99, NR_SS,
+	SS_STEAL, SS_RESCUE, SS_WAKEUP, SS_CPU_TIME, SS_UTIL, SS_P50, SS_P99, NR_SS,
 };
 
 static const struct column stats_cols[NR_SS] = {
@@ -532,6 +532,7 @@ static const struct column stats_cols[NR_SS] = {
 	[SS_XLLC]	= { "XLLC",	true },
 	[SS_STEAL]	= { "STEAL",	true },
 	[SS_RESCUE]	= { "RESCUE",	true },
+	[SS_WAKEUP]	= { "WAKEUP",	true },
 	[SS_CPU_TIME]	= { "CPU_TIME",	true },
 	[SS_UTIL]	= { "UTIL",	true },
 	[SS_P50]	= { "P50",	true },
@@ -562,7 +563,7 @@ static int print_stats(const struct proto_status *s)
 		} cnt[] = {
 			{ SS_PREEMPT, l->preemptions }, { SS_MIGRATE, l->migrations },
 			{ SS_XLLC, l->xllc_migrations }, { SS_STEAL, l->steals },
-			{ SS_RESCUE, l->rescues },
+			{ SS_RESCUE, l->rescues }, { SS_WAKEUP, l->wakeups },
 		};
 		char **row = table_row(&t);
 
@@ -831,6 +832,7 @@ static const struct verb {
 	  "  XLLC      ... on another LLC\n"
 	  "  STEAL     tasks taken from another LLC's queue\n"
 	  "  RESCUE    tasks served first after waiting too long (anti-stall)\n"
+	  "  WAKEUP    waking tasks that were queued (not placed on an idle CPU)\n"
 	  "  CPU_TIME  CPU time used\n"
 	  "and over the last sampling interval (the first line says how long):\n"
 	  "  UTIL      busy CPUs\n"

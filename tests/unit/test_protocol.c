@@ -564,6 +564,7 @@ static void sample_status(struct proto_status *s)
 		l->migrations = 22 + i;
 		l->xllc_migrations = 3 + i;
 		l->steals = 44 + i;
+		l->wakeups = 55 + i;
 		l->rescues = i;
 		l->util = 1.25 + i / 3.0;		/* not a short decimal */
 		l->lat_p50_us = 3.5 + i;
@@ -808,6 +809,7 @@ static void strip_0_2_fields(cJSON *j)
 	};
 	static const char *const counters[] = {
 		"cpu_ns", "preemptions", "migrations", "xllc_migrations", "steals", "rescues",
+		"wakeups",
 	};
 	cJSON *l;
 

@@ -1,0 +1,79 @@
+#!/bin/sh
+# A confined layer's tasks are only ever seen on the CPUs allocated to it,
+# and a throughput layer placed on LLC 1 never leaves it, even with more
+# runnable tasks than those CPUs (sampled from /proc/PID/stat).
+# timeout: 120
+. /tests/lib.sh
+
+[ "$SCXD_VM_SHAPE" = functional ] || { echo "needs 2 LLCs of 4 CPUs"; exit 0; }
+cat >/tmp/place.ini <<'INI'
+[layer.boxed]
+policy = throughput
+kind = confined
+cpus = 2
+match = comm=stress-ng*
+
+[layer.west]
+policy = throughput
+llcs = 1
+match = comm=westhog
+
+[layer.default]
+policy = throughput
+match = *
+INI
+printf '#!/bin/sh\nwhile :; do :; done\n' >/tmp/westhog
+chmod +x /tmp/westhog
+
+# in_list CPU LIST: is CPU in a kernel cpulist ("0-1,4")?
+in_list() {
+	echo "$2" | tr ',' '\n' | while IFS=- read -r a b; do
+		[ -n "$a" ] || continue
+		[ "$1" -ge "$a" ] && [ "$1" -le "${b:-$a}" ] && echo yes
+	done | grep -q yes
+}
+
+# pids_named PREFIX: processes whose comm starts with PREFIX (no pgrep here).
+pids_named() {
+	for d in /proc/[0-9]*; do
+		read -r c <"$d/comm" 2>/dev/null || continue
+		case "$c" in "$1"*) echo "${d#/proc/}" ;; esac
+	done
+}
+
+start_scxd --config /tmp/place.ini
+new_cgroup /place
+run_in_cgroup /place stress-ng --cpu 4 --timeout 60s --quiet >/dev/null
+i=0
+while [ $i -lt 6 ]; do run_in_cgroup /place /tmp/westhog >/dev/null; i=$((i + 1)); done
+sleep 3
+
+owned=$(scxctl status | awk '$1 == "boxed" {print $NF}')
+echo "boxed owns CPUs $owned"
+n=$(echo "$owned" | tr ',' '\n' | awk -F- '{n += ($2 == "" ? 1 : $2 - $1 + 1)} END {print n}')
+assert_eq "$n" 2 "CPUs owned by the confined layer (cpus = 2)"
+
+boxed_pids=$(pids_named stress-ng)
+west_pids=$(pids_named westhog)
+echo "sampling $(echo $boxed_pids | wc -w) confined and $(echo $west_pids | wc -w) LLC-1 tasks"
+samples=0 seen_boxed="" seen_west=""
+while [ $samples -lt 40 ]; do
+	for pid in $boxed_pids; do
+		cpu=$(cpu_of "$pid") || continue
+		in_list "$cpu" "$owned" || fail "confined task $pid on cpu$cpu, outside $owned"
+		seen_boxed="$seen_boxed $cpu"
+	done
+	for pid in $west_pids; do
+		cpu=$(cpu_of "$pid") || continue
+		[ "$cpu" -ge 4 ] || fail "west task $pid on cpu$cpu, outside LLC 1 (cpus 4-7)"
+		seen_west="$seen_west $cpu"
+	done
+	samples=$((samples + 1))
+	sleep 0.1
+done
+echo "confined layer seen on: $(echo $seen_boxed | tr ' ' '\n' | sort -u | tr '\n' ' ')"
+echo "LLC-1 layer seen on: $(echo $seen_west | tr ' ' '\n' | sort -u | tr '\n' ' ')"
+[ -n "$seen_boxed" ] && [ -n "$seen_west" ] || fail "no samples"
+assert_eq "$(sched_state)" enabled "sched_ext after the run"
+scxctl status
+stop_scxd || fail "scxd exited $?"

@@ -1,0 +1,53 @@
+#!/bin/sh
+# With a throughput layer saturating every CPU, a latency task that wakes
+# is placed at once: it preempts a CPU running a throughput task (or takes
+# an idle one). Asserted on the layer's counters, not on time: nearly every
+# wakeup is a preemption or a direct placement, while an otherwise equal
+# layer with preempt = no never preempts.
+# timeout: 120
+. /tests/lib.sh
+
+cat >/tmp/preempt.ini <<'INI'
+[layer.probe]
+policy = latency
+match = comm=probe-lat
+
+[layer.probe_np]
+policy = latency
+preempt = no
+match = comm=probe-np
+
+[layer.hogs]
+policy = throughput
+match = comm=stress-ng*
+
+[layer.default]
+policy = throughput
+match = *
+INI
+cp "$(command -v cyclictest)" /tmp/probe-lat
+cp "$(command -v cyclictest)" /tmp/probe-np
+
+start_scxd --config /tmp/preempt.ini
+new_cgroup /pre
+run_in_cgroup /pre stress-ng --cpu 16 --timeout 40s --quiet >/dev/null
+sleep 3
+run_in_cgroup /pre /tmp/probe-lat -q -t 1 -i 5000 -D 10 >/dev/null
+run_in_cgroup /pre /tmp/probe-np -q -t 1 -i 5000 -D 10 >/dev/null
+sleep 11
+
+stats=$(scxctl stats)
+echo "$stats"
+# Columns: DIRECT=4 PREEMPT=5 WAKEUP=10 (waking tasks queued, not placed).
+set -- $(echo "$stats" | awk '$1 == "probe" {print $4, $5, $10}')
+direct=$1 preempt=$2 woke=$3
+set -- $(echo "$stats" | awk '$1 == "probe_np" {print $4, $5, $10}')
+np_preempt=$2
+wakeups=$((direct + woke))
+echo "probe: $wakeups wakeups: $direct onto an idle CPU, $preempt preempted a throughput task"
+[ "$wakeups" -ge 50 ] || fail "only $wakeups probe wakeups measured"
+[ "$preempt" -gt 0 ] || fail "the latency layer never preempted"
+[ $(( (preempt + direct) * 10 )) -ge $(( wakeups * 9 )) ] ||
+	fail "only $((preempt + direct)) of $wakeups wakeups placed at once"
+assert_eq "$np_preempt" 0 "preemptions of the preempt = no layer"
+stop_scxd || fail "scxd exited $?"
