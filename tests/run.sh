@@ -45,9 +45,12 @@ else
 	fail=$((fail + 1))
 fi
 
-echo "== VM suite"
-tests/vm/run.sh 2>&1 | tee "$out"
-count "$out"
+# Every VM case runs on each sched_ext kernel (SCXD_TEST_KERNELS overrides).
+for k in ${SCXD_TEST_KERNELS:-7.3 7.2}; do
+	echo "== VM suite, kernel $k"
+	tests/vm/run.sh --kernel "$k" 2>&1 | tee "$out"
+	count "$out"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -58,4 +58,6 @@ SRC
 	libbpf_ok || { echo "deps: libbpf-dev >= $min_libbpf not available" >&2; exit 1; }
 fi
 
-exec tools/vm-kernel.sh
+# The suite runs on two sched_ext kernels: trixie-backports' 7.3 and sid's 7.2.
+tools/vm-kernel.sh 7.3
+tools/vm-kernel.sh 7.2

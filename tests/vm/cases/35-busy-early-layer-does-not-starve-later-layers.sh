@@ -19,7 +19,7 @@ INI
 
 start_scxd --config /tmp/early.ini
 new_cgroup /starve
-hogs=$(run_in_cgroup /starve stress-ng --cpu 16 --timeout 25s --quiet)
+hogs=$(run_in_cgroup /starve stress-ng --cpu 16 --timeout 120s --quiet)
 sleep 3
 # The probe: a catch-all task that needs the CPU many times per iteration.
 rm -f /tmp/progress
@@ -29,6 +29,7 @@ sleep 10
 kill -0 "$hogs" 2>/dev/null || fail "hogs ended early: the check would prove nothing"
 done_iters=$(cat /tmp/progress 2>/dev/null || echo 0)
 kill "$probe"
+kill "$hogs"
 echo "probe iterations while 16 hogs ran: $done_iters"
 [ "$done_iters" -ge 3 ] || fail "catch-all layer starved: $done_iters iterations in 10 s"
 scxctl status

@@ -50,7 +50,7 @@ match = tgid=$threaded
 
 [layer.k_uid]
 policy = throughput
-match = uid=1000 && gid=1000 && comm=sleep
+match = uid=1000 && gid=1000 && comm=mkuid
 
 [layer.k_nice]
 policy = throughput
@@ -98,10 +98,12 @@ script mk-exactly 'while :; do sleep 1; done'
 script mkpre-one 'while :; do sleep 1; done'
 script mkpre-two 'while :; do sleep 1; done'
 script mkneg 'while :; do sleep 1; done'
+script mkuid 'while :; do sleep 1; done'
 /tmp/mk-exact & /tmp/mk-exactly & /tmp/mkpre-one & /tmp/mkpre-two &
 /tmp/mkneg &
 as_tester /tmp/mkneg &
-as_tester sleep 1000 &
+as_tester /tmp/mkuid &
+/tmp/mkuid &
 nice -n 8 sleep 1000 &
 run_in_cgroup /mk/a/b sleep 1000 >/dev/null
 
@@ -109,7 +111,7 @@ expect k_comm_exact 1 "comm= is exact (mk-exactly does not match)"
 expect k_comm_prefix 2 "comm=PREFIX* matches both mkpre-*"
 expect k_pcomm 3 "pcomm= && leader=no: the 3 measuring threads"
 expect k_tgid 1 "tgid=: its leader (the threads matched k_pcomm first)"
-expect k_uid 1 "uid= && gid=: the tester's sleep"
+expect k_uid 1 "uid= && gid=: the tester's mkuid, not root's"
 expect k_nice 1 "nice range"
 expect k_pid 1 "pid="
 expect k_ppid 2 "ppid=: the two children"
