@@ -610,6 +610,33 @@ static s32 find_victim(struct task_struct *p, s32 cpu, const struct scxd_cpumask
 	return vs.found;
 }
 
+struct allow_scan {
+	struct task_struct	*p;
+	const struct scxd_cpumask *span;
+	bool			found;
+};
+
+static long allow_scan_cpu(u64 idx, void *data)
+{
+	struct allow_scan *as = data;
+	s32 cpu = idx;
+
+	if (!mask_test(as->span, cpu) || !bpf_cpumask_test_cpu(cpu, as->p->cpus_ptr))
+		return 0;
+	as->found = true;
+	return 1;
+}
+
+/* May @p run on some CPU of @span at all? (taskset can rule them all out) */
+static bool span_allows(struct task_struct *p, const struct scxd_cpumask *span)
+{
+	struct allow_scan as = { .p = p, .span = span };
+	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
+
+	bpf_loop(n, allow_scan_cpu, &as, 0);
+	return as.found;
+}
+
 /* The LLC to queue on: @cpu's if the layer may run there, else its first. */
 static u32 queue_llc(s32 cpu, const struct scxd_layer_cpus *lc)
 {
@@ -641,7 +668,14 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	cpu = scx_bpf_task_cpu(p);
 	layer_stat_inc(lidx, SCXD_LSTAT_ENQ);
 
-	if (p->nr_cpus_allowed == 1) {
+	/*
+	 * Affinity wins over placement: a task pinned to one CPU, or whose
+	 * allowed CPUs miss its layer's span entirely, would wait forever in
+	 * a queue that no CPU it may use serves. It goes to the local queue
+	 * of its CPU (the kernel keeps that within its affinity).
+	 */
+	if (p->nr_cpus_allowed == 1 ||
+	    (!span_is_all(lc) && !mask_test(&lc->span, cpu) && !span_allows(p, &lc->span))) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;

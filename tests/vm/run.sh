@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Boot the sched_ext kernel in QEMU and run the VM test cases in one boot.
 #
-#   tests/vm/run.sh [--kernel NAME] [--bench] [--demo] [--selftest] [CASE_GLOB...]
+#   tests/vm/run.sh [--kernel NAME] [--bench] [--cases DIR] [--demo] [--selftest] [CASE_GLOB...]
 #
 #   CASE_GLOB   shell patterns on case names (tests/vm/cases/NAME.sh, NAME
 #               starting with a digit; with or without .sh); quote them.
 #               Default: every case.
+#   --cases     run the cases of DIR (same layout as tests/vm/cases: NN-*.sh
+#               plus helper files, all copied into the VM) instead of
+#               tests/vm/cases; e.g. tests/bench/cases
 #   --kernel    a kernel fetched by tools/vm-kernel.sh NAME (default 7.3)
 #   --bench     bench shape: 2 vCPUs (2 LLCs of one CPU), multi-threaded
 #               TCG, one vCPU per host core; latency figures mean something
@@ -25,6 +28,8 @@
 # any failed). Artifacts: build/vm/ (console.log is the kernel console,
 # results.log the raw result channel, cases/NAME.log per case).
 set -euo pipefail
+# --cases DIR is relative to where the caller stands, not to the tree.
+caller_dir=$PWD
 cd "$(dirname "$0")/../.."
 . tools/lib.sh
 
@@ -33,12 +38,15 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
 kernel=${VM_KERNEL:-7.3}
 mode=cases
 shape=functional
+case_dir=
 globs=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) [ $# -ge 2 ] || { usage >&2; exit 2; }; kernel=$2; shift ;;
 	--kernel=*) kernel=${1#*=} ;;
 	--bench) shape=bench ;;
+	--cases) [ $# -ge 2 ] || { usage >&2; exit 2; }; case_dir=$2; shift ;;
+	--cases=*) case_dir=${1#*=} ;;
 	--demo) mode=demo ;;
 	--selftest) mode=selftest ;;
 	-h | --help) usage; exit 0 ;;
@@ -47,6 +55,13 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+
+if [ -n "$case_dir" ]; then
+	[ $mode = cases ] || { echo "vm: --cases cannot be combined with --demo or --selftest" >&2; exit 2; }
+	abs=$(cd "$caller_dir" && realpath -e -- "$case_dir" 2>/dev/null) && [ -d "$abs" ] ||
+		{ echo "vm: --cases: no directory '$case_dir'" >&2; exit 2; }
+	case_dir=$abs
+fi
 
 kdir=$(scxd_cache)/kernel/$kernel
 [ -s "$kdir/vmlinuz" ] || { echo "vm: no kernel '$kernel' in $kdir; run tools/vm-kernel.sh $kernel (or make deps)" >&2; exit 1; }
@@ -71,7 +86,7 @@ if [ $mode = demo ]; then
 	cases=(demo)
 	budget=300
 else
-	dir=tests/vm/cases
+	dir=${case_dir:-tests/vm/cases}
 	[ $mode = selftest ] && dir=tests/vm/selftest
 	for f in "$dir"/[0-9]*.sh; do
 		[ -e "$f" ] || continue
@@ -106,6 +121,15 @@ RIG_SHAPE=$shape
 RIG_CASES='${cases[*]}'
 RIG_TIMEOUT=120
 EOF
+# The guest runs /tests/cases/NAME.sh, which the base initramfs fills from
+# tests/vm/cases; this archive lays DIR's files over them (a same-named file
+# of DIR wins). Only the selected cases run, so the others stay inert.
+if [ -n "$case_dir" ]; then
+	mkdir -p "$conf/tests/cases"
+	for f in "$case_dir"/*; do
+		if [ -f "$f" ]; then install -m 0755 "$f" "$conf/tests/cases/"; fi
+	done
+fi
 # The selftest attaches a real BPF scheduler, built here (tests/vm/selftest/
 # rigsched.bpf.c) for the kernel's own BTF, to see the kernel's messages.
 if [ $mode = selftest ]; then
