@@ -281,6 +281,8 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 		log_warning("Scheduler exited: %s (%s%s%s); the kernel asks for a restart, re-attaching",
 			    loader_exit_kind_name(e->kind), e->reason, e->msg[0] ? ": " : "", e->msg);
 		m->loader = loader_free(m->loader);
+		/* The previous restart's (spent, oneshot) source, if any. */
+		m->restart = sd_event_source_unref(m->restart);
 		r = sd_event_add_time_relative(m->event, &m->restart, CLOCK_MONOTONIC,
 					       RESTART_FIRST_USEC, 0, on_restart, m);
 		if (r < 0)
