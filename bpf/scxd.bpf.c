@@ -88,6 +88,7 @@ char _license[] SEC("license") = "GPL";
 #define LAYER_CREDIT_NS		(20 * MSEC)
 #define STARVE_NS		(100 * MSEC)
 #define STEAL_NS		(2 * MSEC)
+#define CLAIM_NS		(1 * MSEC)
 
 #define LAYER_MASK		(SCXD_MAX_LAYERS - 1)
 #define CPU_MASK		(SCXD_MAX_CPUS - 1)
@@ -197,10 +198,9 @@ struct {
 	__type(value, u64);
 } stats SEC(".maps");
 
-/* What each CPU is running, for latency tasks looking for a victim. */
+/* Per CPU: when a waking latency task last claimed it as its victim. */
 struct cpu_ctx {
-	u32	layer;			/* SCXD_NO_LAYER when idle */
-	u32	policy;
+	u64	claimed_at;
 };
 
 struct {
@@ -567,17 +567,55 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	return cpu;
 }
 
+/*
+ * Is @cpu running a throughput task? Asked of the kernel (the CPU's
+ * current task) rather than tracked in running/stopping: a CPU that keeps
+ * its task without a context switch calls neither.
+ */
+static bool cpu_runs_throughput(s32 cpu)
+{
+	struct task_struct *curr = scx_bpf_cpu_curr(cpu);
+	struct scxd_layer *layer;
+	struct task_ctx *tctx;
+	u32 idx;
+
+	if (!curr)
+		return false;
+	tctx = bpf_task_storage_get(&task_ctxs, curr, 0, 0);
+	if (!tctx)
+		return false;
+	idx = tctx->layer;
+	layer = bpf_map_lookup_elem(&layers, &idx);
+	return layer && layer->policy == SCXD_POLICY_THROUGHPUT;
+}
+
+/* Claim @cpu as a victim, so that two waking tasks do not pick the same
+ * one within CLAIM_NS; only a CPU running a throughput task qualifies. */
+static bool claim_victim(s32 cpu, u64 now)
+{
+	u32 key = (u32)cpu & CPU_MASK;
+	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
+	u64 last;
+
+	if (!cc || !cpu_runs_throughput(cpu))
+		return false;
+	last = cc->claimed_at;
+	if (now - last < CLAIM_NS)
+		return false;
+	return __sync_bool_compare_and_swap(&cc->claimed_at, last, now);
+}
+
 struct victim_scan {
 	struct task_struct	*p;
 	const struct scxd_cpumask *span;
 	u32			llc;	/* ~0: any */
+	u64			now;
 	s32			found;
 };
 
 static long victim_scan_cpu(u64 idx, void *data)
 {
 	struct victim_scan *vs = data;
-	struct cpu_ctx *cc;
 	u32 cpu = idx;
 
 	if ((vs->span && !mask_test(vs->span, cpu)) ||
@@ -585,12 +623,7 @@ static long victim_scan_cpu(u64 idx, void *data)
 		return 0;
 	if (vs->llc != ~0U && llc_of(cpu) != vs->llc)
 		return 0;
-	cc = bpf_map_lookup_elem(&cpu_ctxs, &cpu);
-	if (!cc || cc->policy != SCXD_POLICY_THROUGHPUT || cc->layer >= SCXD_MAX_LAYERS)
-		return 0;
-	/* Claim it, so that two waking tasks do not pick one victim. */
-	if (!__sync_bool_compare_and_swap(&cc->policy, SCXD_POLICY_THROUGHPUT,
-					  SCXD_POLICY_LATENCY))
+	if (!claim_victim(cpu, vs->now))
 		return 0;
 	vs->found = cpu;
 	return 1;
@@ -599,7 +632,9 @@ static long victim_scan_cpu(u64 idx, void *data)
 /* A CPU of @span running a throughput task, in @cpu's LLC first; -1 if none. */
 static s32 find_victim(struct task_struct *p, s32 cpu, const struct scxd_cpumask *span)
 {
-	struct victim_scan vs = { .p = p, .span = span, .llc = llc_of(cpu), .found = -1 };
+	struct victim_scan vs = {
+		.p = p, .span = span, .llc = llc_of(cpu), .now = scx_bpf_now(), .found = -1,
+	};
 	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
 
 	bpf_loop(n, victim_scan_cpu, &vs, 0);
@@ -652,6 +687,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	struct scxd_layer_cpus *lc;
 	struct scxd_layer *layer;
+	bool may_preempt;
 	u64 vtime, slice;
 	u32 lidx;
 	s32 cpu;
@@ -667,24 +703,39 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	slice = layer_slice(layer);
 	cpu = scx_bpf_task_cpu(p);
 	layer_stat_inc(lidx, SCXD_LSTAT_ENQ);
+	if (enq_flags & SCX_ENQ_WAKEUP)
+		layer_stat_inc(lidx, SCXD_LSTAT_WAKEUP);
+	may_preempt = layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
+		      (enq_flags & SCX_ENQ_WAKEUP);
 
 	/*
 	 * Affinity wins over placement: a task pinned to one CPU, or whose
 	 * allowed CPUs miss its layer's span entirely, would wait forever in
 	 * a queue that no CPU it may use serves. It goes to the local queue
-	 * of its CPU (the kernel keeps that within its affinity).
+	 * of its CPU (the kernel keeps that within its affinity), preempting
+	 * a throughput task there if it may: probes such as cyclictest pin
+	 * their threads, and without this they waited out the victim's slice.
 	 */
 	if (p->nr_cpus_allowed == 1 ||
 	    (!span_is_all(lc) && !mask_test(&lc->span, cpu) && !span_allows(p, &lc->span))) {
+		/* Such tasks skip ops.select_cpu: an idle CPU is found here. */
+		if (scx_bpf_test_and_clear_cpu_idle(cpu)) {
+			layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
+		} else if (may_preempt && claim_victim(cpu, scx_bpf_now())) {
+			enq_flags |= SCX_ENQ_PREEMPT;
+			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
+		}
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
 	}
 
-	if (enq_flags & SCX_ENQ_WAKEUP)
-		layer_stat_inc(lidx, SCXD_LSTAT_WAKEUP);
-	if (layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
-	    (enq_flags & SCX_ENQ_WAKEUP)) {
+	/*
+	 * A waking latency task with no idle CPU takes over a CPU of its span
+	 * running a throughput task: SCX_ENQ_PREEMPT puts it at the head of
+	 * that CPU's local queue and zeroes the running task's slice.
+	 */
+	if (may_preempt) {
 		s32 victim = find_victim(p, cpu, span_is_all(lc) ? NULL : &lc->span);
 
 		if (victim >= 0) {
@@ -886,10 +937,8 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 	s32 cpu = scx_bpf_task_cpu(p);
-	u32 key = (u32)cpu & CPU_MASK, zero = 0, layer;
+	u32 zero = 0, layer;
 	struct scxd_lat_hist *h;
-	struct scxd_layer *l;
-	struct cpu_ctx *cc;
 	u64 now = scx_bpf_now();
 
 	if ((s64)(p->scx.dsq_vtime - vtime_now) > 0)
@@ -898,13 +947,6 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 		return;
 	layer = tctx->layer & LAYER_MASK;
 	tctx->running_at = now;
-
-	cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
-	l = bpf_map_lookup_elem(&layers, &layer);
-	if (cc && l) {
-		cc->layer = layer;
-		cc->policy = l->policy;
-	}
 
 	if (tctx->runnable_at) {
 		u64 lat = now > tctx->runnable_at ? now - tctx->runnable_at : 0;
@@ -928,16 +970,10 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
-	u32 key = (u32)scx_bpf_task_cpu(p) & CPU_MASK, lidx;
 	struct scxd_layer *layer;
-	struct cpu_ctx *cc;
 	u64 used, now = scx_bpf_now();
+	u32 lidx;
 
-	cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
-	if (cc) {
-		cc->layer = SCXD_NO_LAYER;
-		cc->policy = SCXD_NR_POLICIES;
-	}
 	if (!tctx)
 		return;
 	lidx = tctx->layer;
@@ -1114,18 +1150,6 @@ static void read_topology(void)
 	scx_bpf_put_cpumask(tw.online);
 }
 
-static long init_cpu_ctx(u64 idx, void *data)
-{
-	u32 cpu = idx & CPU_MASK;
-	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &cpu);
-
-	if (cc) {
-		cc->layer = SCXD_NO_LAYER;
-		cc->policy = SCXD_NR_POLICIES;
-	}
-	return 0;
-}
-
 /* idx: layer * nr_llcs + llc. Stops the loop on the first failure. */
 static long create_dsq(u64 idx, void *data)
 {
@@ -1155,7 +1179,6 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(scxd_init)
 	read_topology();
 	if (!nr_llcs)
 		nr_llcs = 1;
-	bpf_loop(nr_cpus, init_cpu_ctx, NULL, 0);
 	/* All layers, so that layers added at runtime find their queues. */
 	bpf_loop(SCXD_MAX_LAYERS * nr_llcs, create_dsq, &ret, 0);
 	return ret;

@@ -1,9 +1,12 @@
 #!/bin/sh
 # With a throughput layer saturating every CPU, a latency task that wakes
 # is placed at once: it preempts a CPU running a throughput task (or takes
-# an idle one). Asserted on the layer's counters, not on time: nearly every
-# wakeup is a preemption or a direct placement, while an otherwise equal
-# layer with preempt = no never preempts.
+# an idle one). Asserted on the layer's counters, not on time: at least 80%
+# of wakeups are a preemption or a direct placement (the rest found their
+# CPU running a non-throughput task, or claimed by another waker within
+# 1 ms), while an otherwise equal layer with preempt = no never preempts.
+# The probes are pinned apart (cyclictest -a) so that neither can only
+# find the other, a latency task, on its CPU.
 # timeout: 120
 . /tests/lib.sh
 
@@ -32,8 +35,8 @@ start_scxd --config /tmp/preempt.ini
 new_cgroup /pre
 run_in_cgroup /pre stress-ng --cpu 16 --timeout 40s --quiet >/dev/null
 sleep 3
-run_in_cgroup /pre /tmp/probe-lat -q -t 1 -i 5000 -D 10 >/dev/null
-run_in_cgroup /pre /tmp/probe-np -q -t 1 -i 5000 -D 10 >/dev/null
+run_in_cgroup /pre /tmp/probe-lat -q -t 1 -a 1 -i 5000 -D 10 >/dev/null
+run_in_cgroup /pre /tmp/probe-np -q -t 1 -a 5 -i 5000 -D 10 >/dev/null
 sleep 11
 
 stats=$(scxctl stats)
@@ -47,7 +50,7 @@ wakeups=$((direct + woke))
 echo "probe: $wakeups wakeups: $direct onto an idle CPU, $preempt preempted a throughput task"
 [ "$wakeups" -ge 50 ] || fail "only $wakeups probe wakeups measured"
 [ "$preempt" -gt 0 ] || fail "the latency layer never preempted"
-[ $(( (preempt + direct) * 10 )) -ge $(( wakeups * 9 )) ] ||
+[ $(( (preempt + direct) * 10 )) -ge $(( wakeups * 8 )) ] ||
 	fail "only $((preempt + direct)) of $wakeups wakeups placed at once"
 assert_eq "$np_preempt" 0 "preemptions of the preempt = no layer"
 stop_scxd || fail "scxd exited $?"
