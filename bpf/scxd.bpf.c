@@ -721,7 +721,11 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 		/* Such tasks skip ops.select_cpu: an idle CPU is found here. */
 		if (scx_bpf_test_and_clear_cpu_idle(cpu)) {
 			layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
-		} else if (may_preempt && claim_victim(cpu, scx_bpf_now())) {
+		} else if (may_preempt && cpu_runs_throughput(cpu)) {
+			/* No claim: a task preempting its own CPU through its
+			 * local queue races no other waker for a victim (a claim
+			 * window as long as a probe's period refused every
+			 * second wakeup). */
 			enq_flags |= SCX_ENQ_PREEMPT;
 			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
 		}

@@ -1,10 +1,9 @@
 #!/bin/sh
 # With a throughput layer saturating every CPU, a latency task that wakes
 # is placed at once: it preempts a CPU running a throughput task (or takes
-# an idle one). Asserted on the layer's counters, not on time: at least 80%
-# of wakeups are a preemption or a direct placement (the rest found their
-# CPU running a non-throughput task, or claimed by another waker within
-# 1 ms), while an otherwise equal layer with preempt = no never preempts.
+# an idle one). Asserted on the layer's counters, not on time: at least 90%
+# of wakeups are a preemption or a direct placement (measured: 783 of 786),
+# while an otherwise equal layer with preempt = no never preempts.
 # The probes are pinned apart (cyclictest -a) so that neither can only
 # find the other, a latency task, on its CPU.
 # timeout: 120
@@ -50,7 +49,7 @@ wakeups=$((direct + woke))
 echo "probe: $wakeups wakeups: $direct onto an idle CPU, $preempt preempted a throughput task"
 [ "$wakeups" -ge 50 ] || fail "only $wakeups probe wakeups measured"
 [ "$preempt" -gt 0 ] || fail "the latency layer never preempted"
-[ $(( (preempt + direct) * 10 )) -ge $(( wakeups * 8 )) ] ||
+[ $(( (preempt + direct) * 10 )) -ge $(( wakeups * 9 )) ] ||
 	fail "only $((preempt + direct)) of $wakeups wakeups placed at once"
 assert_eq "$np_preempt" 0 "preemptions of the preempt = no layer"
 stop_scxd || fail "scxd exited $?"
