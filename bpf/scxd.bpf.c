@@ -40,26 +40,30 @@
  * own LLC's queues and takes work from another LLC only when it would
  * otherwise go idle and that work has waited longer than STEAL_NS.
  *
- * Order. A CPU that needs work serves, in this order: a layer with queued
- * tasks that has not been served for STARVE_NS (no layer starves, by
- * construction); the latency layers; the throughput layer that owns the
- * CPU; the other throughput layers. Within a class, layers share by
- * weight: each layer has a virtual time advanced by the CPU time its
+ * Order. A CPU that needs work serves, in this order: a queue of its LLC
+ * with tasks that has not been served for STARVE_NS (no queue starves, by
+ * construction; tracked per queue, as a layer served on one LLC can still
+ * starve on another); the latency layers; the throughput layers. Within
+ * a class, layers share by weight: each layer has a virtual time advanced by the CPU time its
  * tasks use divided by its weight, and the layer furthest behind is
  * served; a layer that was idle banks at most LAYER_CREDIT_NS of it.
  *
  * Placement. The daemon's allocator gives each layer CPUs (`owned`) from
  * measured utilization, LLC by LLC, and a `span` it may run on: its
- * owned CPUs when confined, every CPU of its LLCs otherwise. A waking
+ * owned CPUs when confined, every CPU of its LLCs (less those of confined
+ * layers) otherwise. A waking
  * task goes to an idle CPU of its span (a wholly idle core first); the
  * kernel's default idle selection is used when the span is every CPU. A
  * waking latency task that finds no idle CPU preempts a CPU of its span
- * that runs a throughput task: it is inserted at the head of that CPU's
- * local queue with SCX_ENQ_PREEMPT, so it runs at the next scheduling
- * decision there. Tasks that may run on one CPU only (per-CPU kthreads,
- * taskset pins) go straight to that CPU's local queue: a shared queue
- * could hold them behind tasks that CPU will never pick, which is how
- * peers stalled. Their affinity wins over confinement.
+ * whose current task (asked of the kernel, scx_bpf_cpu_curr) is a
+ * throughput task: it is inserted at the head of that CPU's local queue
+ * with SCX_ENQ_PREEMPT, so it runs at the next scheduling decision there.
+ * Tasks that may run on one CPU only (per-CPU kthreads, taskset pins, and
+ * latency probes such as cyclictest, which pin their threads) go straight
+ * to that CPU's local queue, preempting a throughput task there when they
+ * are latency tasks: a shared queue could hold them behind tasks that CPU
+ * will never pick, which is how peers stalled. Affinity wins over
+ * confinement.
  *
  * Accounting. Per-layer counters and a log2 wakeup-latency histogram are
  * per-CPU; the daemon sums them. ops.exit records why the scheduler
@@ -134,14 +138,6 @@ struct {
 	__type(value, struct scxd_layer_cpus);
 } layer_cpus SEC(".maps");
 
-/* CPU -> layer that owns it (SCXD_NO_LAYER: none); written with layer_cpus. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SCXD_MAX_CPUS);
-	__type(key, u32);
-	__type(value, u32);
-} cpu_owner SEC(".maps");
-
 /* The topology; see the essay. Pre-filled from sysfs by the daemon. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -170,7 +166,9 @@ static u64 vtime_now;
 /* Globals, not statics: clang has emitted a wrong BTF size for a static
  * array here, which the kernel rejects at load. */
 u64 layer_vtime[SCXD_MAX_LAYERS];
-u64 layer_served_at[SCXD_MAX_LAYERS];
+/* Per (layer, LLC) queue, indexed like dsq_of(): starvation is a queue's,
+ * not a layer's; a layer served on one LLC can starve on another. */
+u64 queue_served_at[SCXD_MAX_LAYERS * SCXD_MAX_LLCS];
 u64 class_vtime[SCXD_NR_POLICIES];
 
 struct layer_counters {
@@ -766,9 +764,11 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 
 static bool dispatch_from(u32 layer, u32 llc, u64 now)
 {
-	if (!scx_bpf_dsq_move_to_local(dsq_of(layer, llc)))
+	u64 q = dsq_of(layer, llc);
+
+	if (!scx_bpf_dsq_move_to_local(q))
 		return false;
-	layer_served_at[layer & LAYER_MASK] = now;
+	queue_served_at[q & (SCXD_MAX_LAYERS * SCXD_MAX_LLCS - 1)] = now;
 	layer_stat_inc(layer, SCXD_LSTAT_DISPATCH);
 	return true;
 }
@@ -810,11 +810,9 @@ static bool pick_dispatch(struct pick *pk, u32 policy, u32 llc, u64 now)
 struct dispatch_scan {
 	s32		cpu;
 	u32		llc;
-	u32		owner;		/* layer owning this CPU, or SCXD_NO_LAYER */
 	u64		now;
 	u64		oldest;		/* served_at of the most starved layer */
 	u32		starved;
-	bool		owner_queued;
 	struct pick	lat, tput;
 };
 
@@ -837,7 +835,8 @@ static long scan_layer(u64 idx, void *data)
 	    scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) <= 0)
 		return 0;
 	/* i is spilled to the stack for the calls above and comes back unbounded. */
-	served = layer_served_at[i & LAYER_MASK];
+	served = queue_served_at[dsq_of(i & LAYER_MASK, ds->llc) &
+				 (SCXD_MAX_LAYERS * SCXD_MAX_LLCS - 1)];
 	if (ds->now - served > STARVE_NS && served < ds->oldest) {
 		ds->oldest = served;
 		ds->starved = i;
@@ -846,8 +845,6 @@ static long scan_layer(u64 idx, void *data)
 		pick_consider(&ds->lat, i, layer_eff_vtime(i, SCXD_POLICY_LATENCY));
 	else
 		pick_consider(&ds->tput, i, layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT));
-	if (i == ds->owner)
-		ds->owner_queued = true;
 	return 0;
 }
 
@@ -889,31 +886,27 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct dispatch_scan ds = {
 		.cpu = cpu, .llc = llc_of(cpu), .now = scx_bpf_now(),
-		.oldest = ~0ULL, .starved = ~0U, .owner = SCXD_NO_LAYER,
+		.oldest = ~0ULL, .starved = ~0U,
 		.lat = { ~0U, ~0ULL }, .tput = { ~0U, ~0ULL },
 	};
 	struct steal_scan ss = { .cpu = cpu, .llc = ds.llc, .now = ds.now };
-	u32 key = (u32)cpu & CPU_MASK, n = nr_layers;
-	u32 *owner;
+	u32 n = nr_layers;
 
 	if (n > SCXD_MAX_LAYERS)
 		n = SCXD_MAX_LAYERS;
-	owner = bpf_map_lookup_elem(&cpu_owner, &key);
-	if (owner)
-		ds.owner = *owner;
 	bpf_loop(n, scan_layer, &ds, 0);
 
 	if (ds.starved < SCXD_MAX_LAYERS && dispatch_from(ds.starved, ds.llc, ds.now)) {
 		layer_stat_inc(ds.starved, SCXD_LSTAT_RESCUE);
 		return;
 	}
-	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.llc, ds.now))
-		return;
-	/* A throughput layer is served first on the CPUs it owns. */
-	if (ds.owner_queued && ds.owner < SCXD_MAX_LAYERS &&
-	    ds.owner != ds.lat.layer && dispatch_from(ds.owner, ds.llc, ds.now))
-		return;
-	if (pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.llc, ds.now))
+	/*
+	 * Throughput layers share by layer virtual time alone. Serving a
+	 * layer first on the CPUs it owns made its utilization, and so its
+	 * next allocation, follow its ownership instead of its weight.
+	 */
+	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.llc, ds.now) ||
+	    pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.llc, ds.now))
 		return;
 	/* About to idle: work of other LLCs that waited long enough. */
 	if (nr_llcs > 1)
@@ -1212,5 +1205,11 @@ struct sched_ext_ops scxd_ops = {
 	.disable	= (void *)scxd_disable,
 	.init		= (void *)scxd_init,
 	.exit		= (void *)scxd_exit,
+	/*
+	 * A CPU with nothing else queued would otherwise keep its task
+	 * without ops.enqueue: a task re-classified into a confined layer
+	 * (or one whose CPU left its span) would stay put for good.
+	 */
+	.flags		= SCX_OPS_ENQ_LAST,
 	.name		= SCXD_OPS_NAME,
 };

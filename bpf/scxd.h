@@ -111,7 +111,7 @@ struct scxd_layer {
  * Where a layer may run right now, written by the daemon's allocator
  * (daemon/alloc.c): `span` is every CPU of the layer's LLCs for an open
  * layer and exactly its allocated CPUs for a confined one; `owned` are
- * the CPUs allocated to it, which serve it before any other layer.
+ * the CPUs allocated to it (a confined layer's span; reported for all).
  */
 struct scxd_cpumask {
 	u64	bits[SCXD_CPUMASK_WORDS];

@@ -203,21 +203,11 @@ int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus
 int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
 			   u32 nr_cpus)
 {
-	int lfd = bpf_map__fd(l->skel->maps.layer_cpus);
-	int ofd = bpf_map__fd(l->skel->maps.cpu_owner);
-	u32 i, cpu;
+	int fd = bpf_map__fd(l->skel->maps.layer_cpus);
+	u32 i;
 
-	for (cpu = 0; cpu < nr_cpus && cpu < SCXD_MAX_CPUS; cpu++) {
-		u32 owner = SCXD_NO_LAYER;
-
-		for (i = 0; i < nr_layers; i++)
-			if (lc[i].owned.bits[cpu / 64] & (1ULL << (cpu % 64)))
-				owner = i;
-		if (bpf_map_update_elem(ofd, &cpu, &owner, BPF_ANY))
-			return -errno;
-	}
 	for (i = 0; i < nr_layers && i < SCXD_MAX_LAYERS; i++)
-		if (bpf_map_update_elem(lfd, &i, &lc[i], BPF_ANY))
+		if (bpf_map_update_elem(fd, &i, &lc[i], BPF_ANY))
 			return -errno;
 	return 0;
 }

@@ -31,7 +31,7 @@ int loader_reclassify(struct loader *l);
 int loader_write_topology(struct loader *l, const struct scxd_cpu_topo *t, u32 nr_cpus);
 int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus,
 			 u32 *nr_cpus, u32 *nr_llcs, u32 *source);
-/* Where each layer may run, and which layer owns each CPU. */
+/* Where each layer may run (struct scxd_layer_cpus per layer). */
 int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
 			   u32 nr_cpus);
 
