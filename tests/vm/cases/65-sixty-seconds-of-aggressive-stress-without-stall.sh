@@ -12,11 +12,12 @@ new_cgroup /storm/hack
 new_cgroup /storm/fork
 stress=$(run_in_cgroup /storm/stress stress-ng --aggressive -c 8 -f 8 --timeout 60s --quiet)
 run_in_cgroup /storm/hack sh -c 'n=0; while :; do hackbench -g 2 -l 50 >/dev/null 2>&1 &&
-	n=$((n + 1)) && echo $n >/tmp/hack.runs; done' >/dev/null
+	n=$((n + 1)) && echo $n >/tmp/hack.tmp && mv /tmp/hack.tmp /tmp/hack.runs; done' >/dev/null
 run_in_cgroup /storm/fork sh -c 'n=0; while :; do /bin/true & /bin/true & /bin/true & wait;
-	n=$((n + 3)); echo $n >/tmp/fork.count; done' >/dev/null
+	n=$((n + 3)); echo $n >/tmp/fork.tmp && mv /tmp/fork.tmp /tmp/fork.count; done' >/dev/null
 
-# The case shell only waits: the load runs on its own.
+# The case shell only waits: the load runs on its own. Counters are
+# replaced by rename, so a read never sees a file half written.
 while kill -0 "$stress" 2>/dev/null; do sleep 1; done
 hack=$(cat /tmp/hack.runs 2>/dev/null || echo 0)
 forks=$(cat /tmp/fork.count 2>/dev/null || echo 0)
