@@ -44,9 +44,17 @@
  * with tasks that has not been served for STARVE_NS (no queue starves, by
  * construction; tracked per queue, as a layer served on one LLC can still
  * starve on another); the latency layers; the throughput layers. Within
- * a class, layers share by weight: each layer has a virtual time advanced by the CPU time its
- * tasks use divided by its weight, and the layer furthest behind is
- * served; a layer that was idle banks at most LAYER_CREDIT_NS of it.
+ * a class, layers share each LLC by weight: each layer has a virtual
+ * time per LLC, advanced by the CPU time its tasks use there divided by
+ * its weight, and the layer furthest behind is served; a layer that was
+ * idle banks at most LAYER_CREDIT_NS of it. A layer is charged a whole
+ * slice when a CPU takes its task, and the difference to what the task
+ * really used when it stops: charged only at the stop, every CPU choosing
+ * during that slice saw the layer as cheaper than it was. Weights per LLC
+ * hold only if each LLC has the tasks to honour them, so a throughput
+ * layer that an LLC owes time but that has no task queued there pulls
+ * one that has waited STEAL_NS on another LLC; tasks then stay where
+ * they were pulled to, and the layers' mixes even out across LLCs.
  *
  * Placement. The daemon's allocator gives each layer CPUs (`owned`) from
  * measured utilization, LLC by LLC, and a `span` it may run on: its
@@ -58,6 +66,9 @@
  * whose current task (asked of the kernel, scx_bpf_cpu_curr) is a
  * throughput task: it is inserted at the head of that CPU's local queue
  * with SCX_ENQ_PREEMPT, so it runs at the next scheduling decision there.
+ * The preempted task goes back to the same CPU's local queue, behind it,
+ * with the slice it had left (noted when the victim was chosen), instead
+ * of through its layer's queue and a whole dispatch.
  * Tasks that may run on one CPU only (per-CPU kthreads, taskset pins, and
  * latency probes such as cyclictest, which pin their threads) go straight
  * to that CPU's local queue, preempting a throughput task there when they
@@ -97,6 +108,7 @@ char _license[] SEC("license") = "GPL";
 #define LAYER_MASK		(SCXD_MAX_LAYERS - 1)
 #define CPU_MASK		(SCXD_MAX_CPUS - 1)
 #define LLC_MASK		(SCXD_MAX_LLCS - 1)
+#define NR_QUEUES		(SCXD_MAX_LAYERS * SCXD_MAX_LLCS)
 
 /* scx_bpf_error() with printf-style arguments (at least one). */
 #define scxd_error(fmt, args...)						\
@@ -165,11 +177,13 @@ static u64 vtime_now;
 
 /* Globals, not statics: clang has emitted a wrong BTF size for a static
  * array here, which the kernel rejects at load. */
-u64 layer_vtime[SCXD_MAX_LAYERS];
+/* Per (layer, LLC), indexed like dsq_of(): weights are kept per LLC. */
+u64 layer_vtime[NR_QUEUES];
 /* Per (layer, LLC) queue, indexed like dsq_of(): starvation is a queue's,
  * not a layer's; a layer served on one LLC can starve on another. */
-u64 queue_served_at[SCXD_MAX_LAYERS * SCXD_MAX_LLCS];
-u64 class_vtime[SCXD_NR_POLICIES];
+u64 queue_served_at[NR_QUEUES];
+/* Per (policy, LLC): policy * SCXD_MAX_LLCS + llc. */
+u64 class_vtime[SCXD_NR_POLICIES * SCXD_MAX_LLCS];
 
 struct layer_counters {
 	u64 cnt[SCXD_MAX_LAYERS][SCXD_NR_LSTATS];
@@ -196,9 +210,16 @@ struct {
 	__type(value, u64);
 } stats SEC(".maps");
 
-/* Per CPU: when a waking latency task last claimed it as its victim. */
+/*
+ * Per CPU: when a waking latency task last claimed it as its victim, and
+ * which task it preempted there with how much slice left, so that task
+ * resumes on this CPU right after the preemptor (see scxd_enqueue).
+ */
 struct cpu_ctx {
 	u64	claimed_at;
+	u64	resume_slice;
+	s32	resume_pid;
+	u32	pad;
 };
 
 struct {
@@ -225,6 +246,9 @@ struct task_ctx {
 	s32	last_cpu;	/* -1 before the first run */
 	u64	runnable_at;	/* 0 unless waiting to run after a wakeup */
 	u64	running_at;
+	u64	queued_at;	/* last inserted into a (layer, LLC) queue */
+	u64	prepaid;	/* slice its layer was charged at dispatch */
+	bool	via_queue;	/* last inserted into a (layer, LLC) queue */
 };
 
 struct {
@@ -462,6 +486,28 @@ static u64 layer_slice(struct scxd_layer *layer)
 	return layer->slice_ns ? layer->slice_ns : SCX_SLICE_DFL;
 }
 
+/*
+ * Charge layer @lidx for @ns of CPU time on LLC @llc (negative: a
+ * refund), scaled inversely by its weight. Atomic: every CPU of the LLC
+ * charges layers.
+ */
+static void layer_charge(u32 lidx, u32 llc, struct scxd_layer *layer, s64 ns)
+{
+	u64 w = layer->weight ? layer->weight : 100;
+	u64 d = (ns < 0 ? -ns : ns) * 100 / w;
+
+	__sync_fetch_and_add(&layer_vtime[dsq_of(lidx, llc) & (NR_QUEUES - 1)],
+			     ns < 0 ? -d : d);
+}
+
+static void task_set_vtime(struct task_struct *p, u64 vtime)
+{
+	if (bpf_ksym_exists(scx_bpf_task_set_dsq_vtime))
+		scx_bpf_task_set_dsq_vtime(p, vtime);
+	else
+		p->scx.dsq_vtime = vtime;
+}
+
 /* An empty span means the daemon has not placed the layer: run anywhere,
  * never nowhere. */
 static bool span_is_all(const struct scxd_layer_cpus *lc)
@@ -559,6 +605,7 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 			cpu = prev_cpu;
 	}
 	if (is_idle) {
+		tctx->via_queue = false;
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, layer_slice(layer), 0);
 		layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
 	}
@@ -587,6 +634,25 @@ static bool cpu_runs_throughput(s32 cpu)
 	return layer && layer->policy == SCXD_POLICY_THROUGHPUT;
 }
 
+/*
+ * Remember that @cpu's current task is about to be preempted with the
+ * slice it has left: preemption zeroes that slice, and without this the
+ * task would queue behind its siblings and its CPU would go through a
+ * whole dispatch for it, once per latency wakeup (a 1 kHz probe did
+ * that a thousand times a second).
+ */
+static void note_preempted(struct cpu_ctx *cc, s32 cpu)
+{
+	struct task_struct *curr = scx_bpf_cpu_curr(cpu);
+
+	/* A zero slice: an earlier preemption that has not taken effect
+	 * yet (it can take a tick) already recorded the slice left. */
+	if (!curr || !curr->scx.slice)
+		return;
+	cc->resume_slice = curr->scx.slice;
+	cc->resume_pid = curr->pid;
+}
+
 /* Claim @cpu as a victim, so that two waking tasks do not pick the same
  * one within CLAIM_NS; only a CPU running a throughput task qualifies. */
 static bool claim_victim(s32 cpu, u64 now)
@@ -600,7 +666,32 @@ static bool claim_victim(s32 cpu, u64 now)
 	last = cc->claimed_at;
 	if (now - last < CLAIM_NS)
 		return false;
-	return __sync_bool_compare_and_swap(&cc->claimed_at, last, now);
+	if (!__sync_bool_compare_and_swap(&cc->claimed_at, last, now))
+		return false;
+	note_preempted(cc, cpu);
+	return true;
+}
+
+/*
+ * Is @p the task a latency task just preempted on its CPU? Then it goes
+ * back to that CPU's local queue, behind the preemptor, with the slice
+ * it had left. The record is used once, and only while younger than
+ * that slice: a record older than it is not of this preemption (the
+ * preemptor reaches its CPU late when the CPU first has to take an IPI,
+ * ms late on an emulated one; a fixed 1 ms window missed every time).
+ */
+static u64 take_resume_slice(struct task_struct *p, s32 cpu, u64 now)
+{
+	u32 key = (u32)cpu & CPU_MASK;
+	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
+	u64 slice;
+
+	if (!cc || cc->resume_pid != p->pid || !cc->resume_slice)
+		return 0;
+	slice = cc->resume_slice;
+	cc->resume_pid = 0;
+	cc->resume_slice = 0;
+	return now - cc->claimed_at < slice ? slice : 0;
 }
 
 struct victim_scan {
@@ -687,7 +778,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	struct scxd_layer *layer;
 	bool may_preempt;
 	u64 vtime, slice;
-	u32 lidx;
+	u32 lidx, key;
 	s32 cpu;
 
 	if (!tctx)
@@ -700,6 +791,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	slice = layer_slice(layer);
 	cpu = scx_bpf_task_cpu(p);
+	key = (u32)cpu & CPU_MASK;
 	layer_stat_inc(lidx, SCXD_LSTAT_ENQ);
 	if (enq_flags & SCX_ENQ_WAKEUP)
 		layer_stat_inc(lidx, SCXD_LSTAT_WAKEUP);
@@ -723,10 +815,18 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			/* No claim: a task preempting its own CPU through its
 			 * local queue races no other waker for a victim (a claim
 			 * window as long as a probe's period refused every
-			 * second wakeup). */
+			 * second wakeup). The time is still noted, for
+			 * take_resume_slice(). */
+			struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
+
+			if (cc) {
+				cc->claimed_at = scx_bpf_now();
+				note_preempted(cc, cpu);
+			}
 			enq_flags |= SCX_ENQ_PREEMPT;
 			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
 		}
+		tctx->via_queue = false;
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
@@ -741,10 +841,23 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 		s32 victim = find_victim(p, cpu, span_is_all(lc) ? NULL : &lc->span);
 
 		if (victim >= 0) {
+			tctx->via_queue = false;
 			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | victim, slice,
 					   enq_flags | SCX_ENQ_PREEMPT);
 			scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
 			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
+			return;
+		}
+	}
+
+	/* A task just preempted by a latency task resumes where it was. */
+	if (!(enq_flags & SCX_ENQ_WAKEUP)) {
+		u64 rest = take_resume_slice(p, cpu, scx_bpf_now());
+
+		if (rest) {
+			tctx->via_queue = false;
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, rest, enq_flags);
+			layer_stat_inc(lidx, SCXD_LSTAT_RESUME);
 			return;
 		}
 	}
@@ -756,28 +869,47 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	vtime = p->scx.dsq_vtime;
 	if (vtime_now > slice && (s64)(vtime - (vtime_now - slice)) < 0)
 		vtime = vtime_now - slice;
+	tctx->via_queue = true;
+	tctx->queued_at = scx_bpf_now();
 	scx_bpf_dsq_insert_vtime(p, dsq_of(lidx, queue_llc(cpu, lc)), slice, vtime, enq_flags);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
 /* --- dispatch --- */
 
-static bool dispatch_from(u32 layer, u32 llc, u64 now)
+/*
+ * Move the head of queue (@layer, @llc) to this CPU, of LLC @here, and
+ * charge the layer a whole slice there now: charged only when the task
+ * stopped, a layer looked cheap to every CPU choosing during that slice,
+ * and 8 CPUs served 300:100 weights 1.2-2.3:1. The task's stop settles
+ * the difference (scxd_running marks what was prepaid).
+ */
+static bool dispatch_from(u32 layer, u32 llc, u32 here, u64 now)
 {
 	u64 q = dsq_of(layer, llc);
+	struct scxd_layer *l;
 
 	if (!scx_bpf_dsq_move_to_local(q))
 		return false;
-	queue_served_at[q & (SCXD_MAX_LAYERS * SCXD_MAX_LLCS - 1)] = now;
+	queue_served_at[q & (NR_QUEUES - 1)] = now;
 	layer_stat_inc(layer, SCXD_LSTAT_DISPATCH);
+	l = bpf_map_lookup_elem(&layers, &layer);
+	if (l)
+		layer_charge(layer, here, l, layer_slice(l));
 	return true;
 }
 
-/* A layer's virtual time, with at most LAYER_CREDIT_NS of idle credit. */
-static u64 layer_eff_vtime(u32 idx, u32 policy)
+static u64 *class_clock(u32 policy, u32 llc)
 {
-	u64 floor = class_vtime[policy & 1];
-	u64 lv = layer_vtime[idx & LAYER_MASK];
+	return &class_vtime[((policy & 1) * SCXD_MAX_LLCS + llc) &
+			    (SCXD_NR_POLICIES * SCXD_MAX_LLCS - 1)];
+}
+
+/* A layer's virtual time on @llc, with at most LAYER_CREDIT_NS of idle credit. */
+static u64 layer_eff_vtime(u32 idx, u32 policy, u32 llc)
+{
+	u64 floor = *class_clock(policy, llc);
+	u64 lv = layer_vtime[dsq_of(idx, llc) & (NR_QUEUES - 1)];
 
 	floor = floor > LAYER_CREDIT_NS ? floor - LAYER_CREDIT_NS : 0;
 	return lv > floor ? lv : floor;
@@ -796,15 +928,25 @@ static void pick_consider(struct pick *pk, u32 idx, u64 vt)
 	}
 }
 
+/* The class's clock on @llc follows the layer it serves; a layer lifted
+ * to its credit floor keeps the floor. */
+static void pick_commit(struct pick *pk, u32 policy, u32 llc)
+{
+	u64 *clock = class_clock(policy, llc);
+	u64 *lv = &layer_vtime[dsq_of(pk->layer, llc) & (NR_QUEUES - 1)];
+
+	if (pk->vtime > *clock)
+		*clock = pk->vtime;
+	if (pk->vtime > *lv)
+		*lv = pk->vtime;
+}
+
 static bool pick_dispatch(struct pick *pk, u32 policy, u32 llc, u64 now)
 {
 	if (pk->layer >= SCXD_MAX_LAYERS)
 		return false;
-	/* The class's clock follows the layer it serves. */
-	if (pk->vtime > class_vtime[policy & 1])
-		class_vtime[policy & 1] = pk->vtime;
-	layer_vtime[pk->layer & LAYER_MASK] = pk->vtime;
-	return dispatch_from(pk->layer, llc, now);
+	pick_commit(pk, policy, llc);
+	return dispatch_from(pk->layer, llc, llc, now);
 }
 
 struct dispatch_scan {
@@ -814,9 +956,8 @@ struct dispatch_scan {
 	u64		oldest;		/* served_at of the most starved layer */
 	u32		starved;
 	struct pick	lat, tput;
+	struct pick	pull;	/* throughput layer with no task queued here */
 };
-
-
 
 /*
  * One layer of the dispatch scan. A bpf_loop() callback is verified once;
@@ -831,20 +972,25 @@ static long scan_layer(u64 idx, void *data)
 	u64 served;
 
 	layer = bpf_map_lookup_elem(&layers, &i);
-	if (!layer || !cpu_in_span(i, ds->cpu) ||
-	    scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) <= 0)
+	if (!layer || !cpu_in_span(i, ds->cpu))
 		return 0;
+	if (scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) <= 0) {
+		if (layer->policy == SCXD_POLICY_THROUGHPUT)
+			pick_consider(&ds->pull, i & LAYER_MASK,
+				      layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT, ds->llc));
+		return 0;
+	}
 	/* i is spilled to the stack for the calls above and comes back unbounded. */
-	served = queue_served_at[dsq_of(i & LAYER_MASK, ds->llc) &
-				 (SCXD_MAX_LAYERS * SCXD_MAX_LLCS - 1)];
+	served = queue_served_at[dsq_of(i & LAYER_MASK, ds->llc) & (NR_QUEUES - 1)];
 	if (ds->now - served > STARVE_NS && served < ds->oldest) {
 		ds->oldest = served;
 		ds->starved = i;
 	}
 	if (layer->policy == SCXD_POLICY_LATENCY)
-		pick_consider(&ds->lat, i, layer_eff_vtime(i, SCXD_POLICY_LATENCY));
+		pick_consider(&ds->lat, i, layer_eff_vtime(i, SCXD_POLICY_LATENCY, ds->llc));
 	else
-		pick_consider(&ds->tput, i, layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT));
+		pick_consider(&ds->tput, i,
+			      layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT, ds->llc));
 	return 0;
 }
 
@@ -852,10 +998,11 @@ struct steal_scan {
 	s32	cpu;
 	u32	llc;
 	u64	now;
+	u32	layer;	/* only this layer (idx: llc); ~0: any (idx: layer * LLCs + llc) */
 	bool	done;
 };
 
-/* Take a task of another LLC that has waited past STEAL_NS (idx: layer * LLCs + llc). */
+/* Take a task of another LLC that has waited past STEAL_NS. */
 static long steal_one(u64 idx, void *data)
 {
 	struct steal_scan *ss = data;
@@ -864,6 +1011,8 @@ static long steal_one(u64 idx, void *data)
 	struct task_struct *head;
 	struct task_ctx *tctx;
 
+	if (ss->layer != ~0U)
+		layer = ss->layer & LAYER_MASK;
 	if (llc == ss->llc || !cpu_in_span(layer, ss->cpu))
 		return 0;
 	/* Kernels before scx_bpf_dsq_peek() steal without the threshold. */
@@ -872,10 +1021,12 @@ static long steal_one(u64 idx, void *data)
 		if (!head)
 			return 0;
 		tctx = bpf_task_storage_get(&task_ctxs, head, 0, 0);
-		if (!tctx || !tctx->runnable_at || ss->now - tctx->runnable_at < STEAL_NS)
+		/* Queued, not runnable: a task preempted or out of slice
+		 * stays runnable, and a hog would never be taken. */
+		if (!tctx || !tctx->via_queue || ss->now - tctx->queued_at < STEAL_NS)
 			return 0;
 	}
-	if (!dispatch_from(layer, llc, ss->now))
+	if (!dispatch_from(layer, llc, ss->llc, ss->now))
 		return 0;
 	layer_stat_inc(layer, SCXD_LSTAT_STEAL);
 	ss->done = true;
@@ -887,16 +1038,16 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 	struct dispatch_scan ds = {
 		.cpu = cpu, .llc = llc_of(cpu), .now = scx_bpf_now(),
 		.oldest = ~0ULL, .starved = ~0U,
-		.lat = { ~0U, ~0ULL }, .tput = { ~0U, ~0ULL },
+		.lat = { ~0U, ~0ULL }, .tput = { ~0U, ~0ULL }, .pull = { ~0U, ~0ULL },
 	};
-	struct steal_scan ss = { .cpu = cpu, .llc = ds.llc, .now = ds.now };
+	struct steal_scan ss = { .cpu = cpu, .llc = ds.llc, .now = ds.now, .layer = ~0U };
 	u32 n = nr_layers;
 
 	if (n > SCXD_MAX_LAYERS)
 		n = SCXD_MAX_LAYERS;
 	bpf_loop(n, scan_layer, &ds, 0);
 
-	if (ds.starved < SCXD_MAX_LAYERS && dispatch_from(ds.starved, ds.llc, ds.now)) {
+	if (ds.starved < SCXD_MAX_LAYERS && dispatch_from(ds.starved, ds.llc, ds.llc, ds.now)) {
 		layer_stat_inc(ds.starved, SCXD_LSTAT_RESCUE);
 		return;
 	}
@@ -905,8 +1056,27 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 	 * layer first on the CPUs it owns made its utilization, and so its
 	 * next allocation, follow its ownership instead of its weight.
 	 */
-	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.llc, ds.now) ||
-	    pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.llc, ds.now))
+	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.llc, ds.now))
+		return;
+	/*
+	 * A throughput layer owed more of this LLC than it has tasks here,
+	 * while its tasks wait on another LLC, pulls one of them over:
+	 * weights hold per LLC, so without this a layer whose tasks happened
+	 * to gather on one LLC got less than its weight (300:100 came out
+	 * 1.4:1). The pulled task then queues here; the layers' task mixes
+	 * even out. Needs scx_bpf_dsq_peek() to tell a waiting task.
+	 */
+	if (nr_llcs > 1 && ds.pull.vtime < ds.tput.vtime &&
+	    bpf_ksym_exists(scx_bpf_dsq_peek)) {
+		ss.layer = ds.pull.layer;
+		bpf_loop(nr_llcs, steal_one, &ss, 0);
+		if (ss.done) {
+			pick_commit(&ds.pull, SCXD_POLICY_THROUGHPUT, ds.llc);
+			return;
+		}
+		ss.layer = ~0U;
+	}
+	if (pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.llc, ds.now))
 		return;
 	/* About to idle: work of other LLCs that waited long enough. */
 	if (nr_llcs > 1)
@@ -934,8 +1104,9 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 	s32 cpu = scx_bpf_task_cpu(p);
-	u32 zero = 0, layer;
+	u32 zero = 0, layer, key;
 	struct scxd_lat_hist *h;
+	struct scxd_layer *l;
 	u64 now = scx_bpf_now();
 
 	if ((s64)(p->scx.dsq_vtime - vtime_now) > 0)
@@ -944,6 +1115,10 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 		return;
 	layer = tctx->layer & LAYER_MASK;
 	tctx->running_at = now;
+	key = layer;	/* a key's address spills it: keep @layer bounded */
+	l = bpf_map_lookup_elem(&layers, &key);
+	tctx->prepaid = tctx->via_queue && l ? layer_slice(l) : 0;
+	tctx->via_queue = false;
 
 	if (tctx->runnable_at) {
 		u64 lat = now > tctx->runnable_at ? now - tctx->runnable_at : 0;
@@ -980,10 +1155,11 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 	used = tctx->running_at && now > tctx->running_at ? now - tctx->running_at : 0;
 	layer_stat_add(lidx, SCXD_LSTAT_CPU_NS, used);
 	/* Charge the time used, scaled inversely by the task's weight, and
-	 * the task's layer by the layer's weight. */
-	p->scx.dsq_vtime += used * 100 / (p->scx.weight ? p->scx.weight : 100);
-	__sync_fetch_and_add(&layer_vtime[lidx & LAYER_MASK],
-			     used * 100 / (layer->weight ? layer->weight : 100));
+	 * the task's layer by the layer's weight, less what it prepaid. */
+	task_set_vtime(p, p->scx.dsq_vtime +
+			  used * 100 / (p->scx.weight ? p->scx.weight : 100));
+	layer_charge(lidx, llc_of(scx_bpf_task_cpu(p)), layer, (s64)used - (s64)tctx->prepaid);
+	tctx->prepaid = 0;
 	/* A runnable task is re-checked by the enqueue that follows. */
 	if (!runnable)
 		refresh_layer(p, tctx, false);
@@ -1022,7 +1198,7 @@ void BPF_STRUCT_OPS(scxd_enable, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	p->scx.dsq_vtime = vtime_now;
+	task_set_vtime(p, vtime_now);
 	if (tctx)
 		refresh_layer(p, tctx, true);
 }

@@ -156,6 +156,7 @@ enum scxd_layer_stat {
 	SCXD_LSTAT_LAT_NS,		/* sum of wakeup latencies, ns */
 	SCXD_LSTAT_LAT_CNT,		/* number of wakeup latencies */
 	SCXD_LSTAT_WAKEUP,		/* enqueues of waking tasks (not direct) */
+	SCXD_LSTAT_RESUME,		/* preempted by a latency task, resumed on its CPU */
 	SCXD_NR_LSTATS,
 };
 _Static_assert(SCXD_NR_LSTATS <= 16, "layer_stat_inc() masks stat with 15");

@@ -519,7 +519,7 @@ static int print_status(const struct proto_status *s)
 
 enum {
 	SS_LAYER, SS_ENQ, SS_DISPATCH, SS_DIRECT, SS_PREEMPT, SS_MIGRATE, SS_XLLC,
-	SS_STEAL, SS_RESCUE, SS_WAKEUP, SS_CPU_TIME, SS_UTIL, SS_P50, SS_P99, NR_SS,
+	SS_STEAL, SS_RESCUE, SS_WAKEUP, SS_RESUME, SS_CPU_TIME, SS_UTIL, SS_P50, SS_P99, NR_SS,
 };
 
 static const struct column stats_cols[NR_SS] = {
@@ -533,6 +533,7 @@ static const struct column stats_cols[NR_SS] = {
 	[SS_STEAL]	= { "STEAL",	true },
 	[SS_RESCUE]	= { "RESCUE",	true },
 	[SS_WAKEUP]	= { "WAKEUP",	true },
+	[SS_RESUME]	= { "RESUME",	true },
 	[SS_CPU_TIME]	= { "CPU_TIME",	true },
 	[SS_UTIL]	= { "UTIL",	true },
 	[SS_P50]	= { "P50",	true },
@@ -564,6 +565,7 @@ static int print_stats(const struct proto_status *s)
 			{ SS_PREEMPT, l->preemptions }, { SS_MIGRATE, l->migrations },
 			{ SS_XLLC, l->xllc_migrations }, { SS_STEAL, l->steals },
 			{ SS_RESCUE, l->rescues }, { SS_WAKEUP, l->wakeups },
+			{ SS_RESUME, l->resumes },
 		};
 		char **row = table_row(&t);
 

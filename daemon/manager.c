@@ -444,6 +444,7 @@ static int fill_status(struct manager *m, struct proto_status *st)
 		l->steals = now[i].cnt[SCXD_LSTAT_STEAL];
 		l->rescues = now[i].cnt[SCXD_LSTAT_RESCUE];
 		l->wakeups = now[i].cnt[SCXD_LSTAT_WAKEUP];
+		l->resumes = now[i].cnt[SCXD_LSTAT_RESUME];
 
 		l->util = m->util[i];
 		l->lat_p50_us = lat_hist_percentile(w->hist, SCXD_LAT_BUCKETS, 0.50) / 1000.0;

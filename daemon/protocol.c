@@ -553,6 +553,7 @@ static const struct field layer_fields[] = {
 	L2("counters",	steals,		"steals",	F_U64),
 	L2("counters",	rescues,	"rescues",	F_U64),
 	L2("counters",	wakeups,	"wakeups",	F_U64),
+	L2("counters",	resumes,	"resumes",	F_U64),
 	L2("latency",	lat_p50_us,	"p50_us",	F_DOUBLE),
 	L2("latency",	lat_p99_us,	"p99_us",	F_DOUBLE),
 	L2("latency",	lat_samples,	"samples",	F_U64),

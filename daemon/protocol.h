@@ -24,7 +24,7 @@
  *      "status", "stats_interval_ms" and per layer "kind", "preempt",
  *      "cpus_min", "cpus_max", "llcs", "nr_owned", "nr_span", "owned",
  *      "util", "counters.{cpu_ns,preemptions,migrations,xllc_migrations,
- *      steals,rescues,wakeups}" and "latency". A 0.2 reader takes a 0.1 document
+ *      steals,rescues,wakeups,resumes}" and "latency". A 0.2 reader takes a 0.1 document
  *      without them as zeroes and empty strings.
  */
 #ifndef SCXD_PROTOCOL_H
@@ -226,6 +226,7 @@ struct proto_status_layer {
 	uint64_t	steals;			/* SCXD_LSTAT_STEAL */
 	uint64_t	rescues;		/* SCXD_LSTAT_RESCUE (anti-stall) */
 	uint64_t	wakeups;		/* SCXD_LSTAT_WAKEUP: queued at wakeup */
+	uint64_t	resumes;		/* SCXD_LSTAT_RESUME: resumed after preemption */
 	/* Over the last sampling interval (stats_interval_ms): */
 	double		util;			/* busy CPUs: 1.5 = one and a half */
 	double		lat_p50_us;		/* wakeup latency percentiles */

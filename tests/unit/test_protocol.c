@@ -566,6 +566,7 @@ static void sample_status(struct proto_status *s)
 		l->steals = 44 + i;
 		l->wakeups = 55 + i;
 		l->rescues = i;
+		l->resumes = 66 + i;
 		l->util = 1.25 + i / 3.0;		/* not a short decimal */
 		l->lat_p50_us = 3.5 + i;
 		l->lat_p99_us = 1536.123 * (i + 1);
@@ -809,7 +810,7 @@ static void strip_0_2_fields(cJSON *j)
 	};
 	static const char *const counters[] = {
 		"cpu_ns", "preemptions", "migrations", "xllc_migrations", "steals", "rescues",
-		"wakeups",
+		"wakeups", "resumes",
 	};
 	cJSON *l;
 
