@@ -345,13 +345,21 @@ static u64 task_cgroup_id(struct task_struct *p)
 	return BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
 }
 
+/*
+ * Runs on every enqueue, so it reads through the pointers directly (the
+ * verifier turns those into fault-safe loads) instead of one
+ * bpf_probe_read_kernel() call per hop.
+ */
 static void read_fp(struct task_struct *p, struct task_fp *fp)
 {
+	const struct cred *cred = p->cred;
+	struct css_set *cset = p->cgroups;
+
 	bpf_probe_read_kernel(fp->comm, sizeof(fp->comm), p->comm);
-	fp->cgid = task_cgroup_id(p);
-	fp->prio = BPF_CORE_READ(p, static_prio);
-	fp->uid = BPF_CORE_READ(p, cred, euid.val);
-	fp->gid = BPF_CORE_READ(p, cred, egid.val);
+	fp->cgid = cset ? cset->dfl_cgrp->kn->id : 0;
+	fp->prio = p->static_prio;
+	fp->uid = cred ? cred->euid.val : 0;
+	fp->gid = cred ? cred->egid.val : 0;
 	fp->pad = 0;
 	fp->gen = cfg_gen;
 }
