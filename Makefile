@@ -36,7 +36,7 @@ DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(B)/%.o)
 # The pure modules (they never log, never touch BPF): shared by scxctl
 # and linked into the host unit tests.
 PURE_OBJS := $(B)/daemon/protocol.o $(B)/daemon/config.o $(B)/daemon/rule.o $(B)/daemon/topology.o \
-	     $(B)/daemon/alloc.o $(B)/daemon/stats.o
+	     $(B)/daemon/alloc.o $(B)/daemon/stats.o $(B)/daemon/config_edit.o
 CTL_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 

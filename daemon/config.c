@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_edit.h"
 #include "rule.h"
 
 #define CONFIG_MAX_SIZE		(1 << 20)
@@ -806,4 +807,86 @@ int config_load_file(struct scxd_config *c, const char *path, struct config_erro
 int config_load_default(struct scxd_config *c)
 {
 	return config_load_string(c, builtin_config, BUILTIN_NAME, NULL);
+}
+
+/* ---- canonical text (config_edit.h) ---- */
+
+static const char *log_level_name(int level)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++)
+		if (log_levels[i].level == level)
+			return log_levels[i].name;
+	return "info";
+}
+
+/* "0,2-3" for the set bits of @mask. */
+static void format_llcs(FILE *f, u64 mask)
+{
+	bool first = true;
+	u32 b = 0, e;
+
+	while (b < 64) {
+		if (!(mask & (1ULL << b))) {
+			b++;
+			continue;
+		}
+		for (e = b; e + 1 < 64 && (mask & (1ULL << (e + 1))); e++)
+			;
+		fprintf(f, "%s%u", first ? "" : ",", b);
+		if (e > b)
+			fprintf(f, "-%u", e);
+		first = false;
+		b = e + 1;
+	}
+}
+
+/* Only what differs from the parser's defaults (see close_layer()). */
+static void format_layer(FILE *f, const struct scxd_config *c, u32 i)
+{
+	const struct scxd_layer *l = &c->layers[i];
+	bool latency = l->policy == SCXD_POLICY_LATENCY;
+	u32 cpus_min = l->kind == SCXD_KIND_CONFINED ? 1 : 0, r;
+
+	fprintf(f, "\n[" LAYER_PREFIX "%s]\npolicy = %s\n", l->name, policy_name(l->policy));
+	if (l->weight != DEFAULT_WEIGHT)
+		fprintf(f, "weight = %u\n", l->weight);
+	if (l->slice_ns != default_slice_us[l->policy & 1] * 1000ULL)
+		fprintf(f, "slice_us = %llu\n", (unsigned long long)(l->slice_ns / 1000));
+	if (l->kind == SCXD_KIND_CONFINED)
+		fprintf(f, "kind = confined\n");
+	if (l->llcs) {
+		fprintf(f, "llcs = ");
+		format_llcs(f, l->llcs);
+		fputc('\n', f);
+	}
+	if (l->cpus_max || l->cpus_min != cpus_min)
+		fprintf(f, "cpus = %u-%u\n", l->cpus_min, l->cpus_max);
+	if (!!l->preempt != latency)
+		fprintf(f, "preempt = %s\n", l->preempt ? "yes" : "no");
+	for (r = 0; r < c->nr_rules; r++)
+		if (c->rules[r].layer == i)
+			fprintf(f, "match = %s\n", c->rule_text[r]);
+}
+
+char *config_format(const struct scxd_config *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	u32 i;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "[scxd]\nrole = %s\nsocket = %s\nsocket_group = %s\nlog_level = %s\n",
+		c->role, c->socket_path, c->socket_group, log_level_name(c->log_level));
+	for (i = 0; i < c->nr_layers && i < SCXD_MAX_LAYERS; i++)
+		format_layer(f, c, i);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
