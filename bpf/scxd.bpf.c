@@ -159,6 +159,9 @@ struct {
 } cpu_topo SEC(".maps");
 
 u32 nr_layers;
+/* The most layers any configuration had since attach: queues of layers a
+ * runtime change removed can still hold tasks, and are drained. */
+u32 nr_layers_hw;
 u32 nr_rules;
 u64 cfg_gen;
 u32 nr_cpus;			/* scx_bpf_nr_cpu_ids(), capped at SCXD_MAX_CPUS */
@@ -979,6 +982,15 @@ static long scan_layer(u64 idx, void *data)
 	u32 i = idx & LAYER_MASK;
 	u64 served;
 
+	/* A layer removed at runtime: its queued tasks run first, and are
+	 * re-classified when they next queue. */
+	if (i >= nr_layers) {
+		if (scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) > 0) {
+			ds->oldest = 0;
+			ds->starved = i;
+		}
+		return 0;
+	}
 	layer = bpf_map_lookup_elem(&layers, &i);
 	if (!layer || !cpu_in_span(i, ds->cpu))
 		return 0;
@@ -1049,7 +1061,7 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 		.lat = { ~0U, ~0ULL }, .tput = { ~0U, ~0ULL }, .pull = { ~0U, ~0ULL },
 	};
 	struct steal_scan ss = { .cpu = cpu, .llc = ds.llc, .now = ds.now, .layer = ~0U };
-	u32 n = nr_layers;
+	u32 n = nr_layers_hw > nr_layers ? nr_layers_hw : nr_layers;
 
 	if (n > SCXD_MAX_LAYERS)
 		n = SCXD_MAX_LAYERS;

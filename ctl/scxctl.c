@@ -794,6 +794,217 @@ static int verb_version(const struct opts *o, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- changes ----------------------------------------------------------- */
+
+/* Send a change; on success print @done (the change, in words). */
+static int change(const struct opts *o, const char *method, cJSON *params, const char *done)
+{
+	cJSON *result;
+	int status;
+
+	status = rpc(o, method, params, &result);
+	if (status != EXIT_OK)
+		return status;
+	if (o->json)
+		status = print_json(result);
+	else if (done)
+		printf("%s\n", done);
+	cJSON_Delete(result);
+	return status;
+}
+
+/* The value of option argv[*i] ("--key VALUE" or "--key=VALUE"); NULL and
+ * a usage error when it has none. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *eq = strchr(argv[*i], '=');
+
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc || !argv[*i + 1][0]) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "%s needs a value", name);
+		usage_error(what);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static bool opt_is(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Layer options -> "set": {key: value} in the config file's terms. The
+ * daemon checks the values, exactly as it checks a file. */
+static const struct {
+	const char	*opt;
+	const char	*key;
+	const char	*value;		/* fixed value; NULL: takes one */
+} layer_opts[] = {
+	{ "--latency",		"policy",	"latency" },
+	{ "--throughput",	"policy",	"throughput" },
+	{ "--weight",		"weight",	NULL },
+	{ "--slice-us",		"slice_us",	NULL },
+	{ "--llcs",		"llcs",		NULL },
+	{ "--cpus",		"cpus",		NULL },
+	{ "--kind",		"kind",		NULL },
+	{ "--preempt",		"preempt",	"yes" },
+	{ "--no-preempt",	"preempt",	"no" },
+};
+
+/*
+ * Parse argv[2..] of set-layer/add-layer into params: "set" always,
+ * "before" and "match" only when @add. Returns EXIT_OK or a usage error
+ * (already printed). @summary gets "key = value, ..." for the message.
+ */
+static int parse_layer_args(int argc, char **argv, bool add, cJSON *params, char *summary,
+			    size_t len)
+{
+	cJSON *set = cJSON_AddObjectToObject(params, "set");
+	cJSON *match = add ? cJSON_AddArrayToObject(params, "match") : NULL;
+	char what[160];
+
+	if (!set || (add && !match))
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	summary[0] = '\0';
+	for (int i = 2; i < argc; i++) {
+		const char *v = NULL;
+		size_t k;
+
+		for (k = 0; k < sizeof(layer_opts) / sizeof(layer_opts[0]); k++)
+			if (layer_opts[k].value ? !strcmp(argv[i], layer_opts[k].opt)
+						: opt_is(argv[i], layer_opts[k].opt))
+				break;
+		if (k < sizeof(layer_opts) / sizeof(layer_opts[0])) {
+			v = layer_opts[k].value ?: opt_value(argc, argv, &i, layer_opts[k].opt);
+			if (!v)
+				return EXIT_USAGE;
+			cJSON_DeleteItemFromObjectCaseSensitive(set, layer_opts[k].key);
+			if (!cJSON_AddStringToObject(set, layer_opts[k].key, v))
+				return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+			snprintf(summary + strlen(summary), len - strlen(summary), "%s%s = %s",
+				 summary[0] ? ", " : "", layer_opts[k].key, v);
+		} else if (add && opt_is(argv[i], "--before")) {
+			if (!(v = opt_value(argc, argv, &i, "--before")))
+				return EXIT_USAGE;
+			cJSON_DeleteItemFromObjectCaseSensitive(params, "before");
+			if (!cJSON_AddStringToObject(params, "before", v))
+				return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+		} else if (add && opt_is(argv[i], "--match")) {
+			if (!(v = opt_value(argc, argv, &i, "--match")))
+				return EXIT_USAGE;
+			if (!cJSON_AddItemToArray(match, cJSON_CreateString(v)))
+				return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+		} else {
+			snprintf(what, sizeof(what), "%s: unknown option '%.64s'", argv[0], argv[i]);
+			return usage_error(what);
+		}
+	}
+	return EXIT_OK;
+}
+
+static int layer_verb(const struct opts *o, int argc, char **argv, bool add)
+{
+	char summary[512], done[700];
+	cJSON *params;
+	int status;
+
+	if (argc < 2 || argv[1][0] == '-')
+		return usage_error(add ? "add-layer needs a layer name" : "set-layer needs a layer name");
+	params = cJSON_CreateObject();
+	if (!params || !cJSON_AddStringToObject(params, "layer", argv[1])) {
+		cJSON_Delete(params);
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	}
+	status = parse_layer_args(argc, argv, add, params, summary, sizeof(summary));
+	if (status == EXIT_OK && !add && !summary[0])
+		status = usage_error("set-layer needs at least one setting");
+	if (status != EXIT_OK) {
+		cJSON_Delete(params);
+		return status;
+	}
+	snprintf(done, sizeof(done), "%s layer %s%s%s", add ? "added" : "changed", argv[1],
+		 summary[0] ? ": " : "", summary);
+	return change(o, add ? PROTO_METHOD_ADD_LAYER : PROTO_METHOD_SET_LAYER, params, done);
+}
+
+static int verb_set_layer(const struct opts *o, int argc, char **argv)
+{
+	return layer_verb(o, argc, argv, false);
+}
+
+static int verb_add_layer(const struct opts *o, int argc, char **argv)
+{
+	return layer_verb(o, argc, argv, true);
+}
+
+static int verb_remove_layer(const struct opts *o, int argc, char **argv)
+{
+	char done[160];
+	cJSON *params;
+
+	if (argc != 2)
+		return usage_error("remove-layer takes one layer name");
+	params = cJSON_CreateObject();
+	if (!params || !cJSON_AddStringToObject(params, "layer", argv[1])) {
+		cJSON_Delete(params);
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	}
+	snprintf(done, sizeof(done), "removed layer %.64s; its tasks were re-classified", argv[1]);
+	return change(o, PROTO_METHOD_REMOVE_LAYER, params, done);
+}
+
+static int verb_match(const struct opts *o, int argc, char **argv)
+{
+	bool add = argc > 1 && !strcmp(argv[1], "add");
+	char done[400];
+	cJSON *params;
+
+	if (argc != 4 || (!add && strcmp(argv[1], "remove")))
+		return usage_error("usage: scxctl match add|remove LAYER RULE");
+	params = cJSON_CreateObject();
+	if (!params || !cJSON_AddStringToObject(params, "layer", argv[2]) ||
+	    !cJSON_AddStringToObject(params, "rule", argv[3])) {
+		cJSON_Delete(params);
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	}
+	snprintf(done, sizeof(done), "%s layer %.64s: match = %.256s", add ? "added to" : "removed from",
+		 argv[2], argv[3]);
+	return change(o, add ? PROTO_METHOD_MATCH_ADD : PROTO_METHOD_MATCH_REMOVE, params, done);
+}
+
+static int verb_reload(const struct opts *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("reload takes no arguments");
+	return change(o, PROTO_METHOD_RELOAD, NULL, "reloaded the configuration file");
+}
+
+static int verb_save(const struct opts *o, int argc, char **argv)
+{
+	const cJSON *path;
+	cJSON *result;
+	int status;
+
+	if (argc > 1)
+		return usage_error("save takes no arguments");
+	status = rpc(o, PROTO_METHOD_SAVE, NULL, &result);
+	if (status != EXIT_OK)
+		return status;
+	path = cJSON_GetObjectItemCaseSensitive(result, "path");
+	if (o->json)
+		status = print_json(result);
+	else
+		printf("saved the running configuration to %s\n",
+		       cJSON_IsString(path) ? path->valuestring : "?");
+	cJSON_Delete(result);
+	return status;
+}
+
 /* ---- help -------------------------------------------------------------- */
 
 static int verb_help(const struct opts *o, int argc, char **argv);
@@ -861,6 +1072,61 @@ static const struct verb {
 	  "Print scxctl's own version and protocol, then the daemon's. With\n"
 	  "--json, print only the daemon's answer. Read-only: any user.\n",
 	  verb_version },
+	{ "set-layer", "change a layer of the running scheduler",
+	  "Usage: scxctl set-layer NAME [--latency|--throughput] [--weight N]\n"
+	  "           [--slice-us N] [--llcs LIST|auto] [--cpus MIN-MAX]\n"
+	  "           [--kind open|confined] [--preempt|--no-preempt]\n"
+	  "\n"
+	  "Change layer NAME while the scheduler stays attached. Each option sets\n"
+	  "the config file key of the same name (docs/config.md), with the same\n"
+	  "values and checks; an empty value (--weight=) returns a key to its\n"
+	  "default. A layer whose slice or preempt was left at its policy's default\n"
+	  "follows a policy change. The change is applied as a whole or not at\n"
+	  "all; `scxctl save` keeps it across restarts. Root or the scxd group.\n"
+	  "Exit 78 with the reason when the result would be an invalid config.\n",
+	  verb_set_layer },
+	{ "add-layer", "add a layer to the running scheduler",
+	  "Usage: scxctl add-layer NAME --latency|--throughput --match RULE...\n"
+	  "           [--before LAYER] [set-layer options]\n"
+	  "\n"
+	  "Add layer NAME before LAYER (default: before the last layer, which\n"
+	  "catches every task no other layer matched). Like a [layer.NAME]\n"
+	  "section, it needs a policy and at least one --match rule (repeat it for\n"
+	  "more; rule syntax as in the config file). Tasks that match move into it\n"
+	  "at once, running or asleep. Root or the scxd group.\n",
+	  verb_add_layer },
+	{ "remove-layer", "remove a layer; its tasks are re-classified",
+	  "Usage: scxctl remove-layer NAME\n"
+	  "\n"
+	  "Remove layer NAME from the running scheduler. Its tasks, running or\n"
+	  "asleep, move to the layers their facts match now; none is lost. The\n"
+	  "last layer must still match every task. Root or the scxd group.\n",
+	  verb_remove_layer },
+	{ "match", "add or remove a match rule of a layer",
+	  "Usage: scxctl match add|remove LAYER RULE\n"
+	  "\n"
+	  "Add RULE as the last match line of LAYER, or remove the line equal to\n"
+	  "RULE (spacing aside). Rule syntax as in the config file, e.g.\n"
+	  "  scxctl match add gaming 'comm=steam* && uid=1000'\n"
+	  "Tasks already running are re-classified at once. Root or the scxd group.\n",
+	  verb_match },
+	{ "reload", "re-read the configuration file",
+	  "Usage: scxctl reload\n"
+	  "\n"
+	  "Re-read the daemon's configuration file and apply it, dropping runtime\n"
+	  "changes (a saved configuration is set aside as saved.ini.old). An\n"
+	  "invalid file changes nothing: exit 78 with FILE:LINE: problem. Same as\n"
+	  "systemctl reload scxd. Root or the scxd group.\n",
+	  verb_reload },
+	{ "save", "keep the running configuration across restarts",
+	  "Usage: scxctl save\n"
+	  "\n"
+	  "Write the running configuration, with every runtime change, to\n"
+	  "/var/lib/scxd/saved.ini (the daemon's --state-dir); the daemon starts\n"
+	  "from it instead of its configuration file, as long as it was saved from\n"
+	  "that same file. `scxctl reload` returns to the file. Root or the scxd\n"
+	  "group.\n",
+	  verb_save },
 	{ "help", "show this help, or a verb's help",
 	  "Usage: scxctl help [VERB]\n",
 	  verb_help },
@@ -884,7 +1150,7 @@ static void print_usage(void)
 	       "\n"
 	       "Verbs:\n");
 	for (size_t i = 0; i < N_VERBS; i++)
-		printf("  %-9s %s\n", verbs[i].name, verbs[i].summary);
+		printf("  %-12s %s\n", verbs[i].name, verbs[i].summary);
 	printf("\n"
 	       "Options:\n"
 	       "  -s, --socket PATH  control socket (default: $SCXD_SOCKET, else %s)\n"
@@ -957,7 +1223,8 @@ static int run(int argc, char **argv)
 	if (env && env[0])
 		o.socket = env;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:jt:h", longopts, NULL)) != -1) {
+	/* "+": options after the verb are the verb's (set-layer --latency). */
+	while ((c = getopt_long(argc, argv, "+:s:jt:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (!optarg[0])
@@ -995,6 +1262,20 @@ static int run(int argc, char **argv)
 			return EXIT_OK;
 		}
 		return usage_error("no verb given");
+	}
+	/* --json and --help may also follow the verb; the verb gets the rest. */
+	{
+		int n = 1;
+
+		for (int i = 1; i < argc; i++) {
+			if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+				o.json = true;
+			else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+				help = true;
+			else
+				argv[n++] = argv[i];
+		}
+		argc = n;
 	}
 	v = find_verb(argv[0]);
 	if (!v) {

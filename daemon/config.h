@@ -14,6 +14,7 @@
 
 #define SCXD_DEFAULT_CONFIG	"/etc/scxd/scxd.ini"
 #define SCXD_DEFAULT_SOCKET	"/run/scxd/control.sock"
+#define SCXD_STATE_DIR		"/var/lib/scxd"
 
 struct config_error {
 	char file[256];

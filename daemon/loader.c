@@ -149,6 +149,8 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c)
 	/* Counts first, generation last: a task that sees the new generation
 	 * must find the maps already complete. */
 	l->skel->bss->nr_layers = c->nr_layers;
+	if (c->nr_layers > l->skel->bss->nr_layers_hw)
+		l->skel->bss->nr_layers_hw = c->nr_layers;
 	l->skel->bss->nr_rules = c->nr_rules;
 	__atomic_add_fetch(&l->skel->bss->cfg_gen, 1, __ATOMIC_RELEASE);
 	return loader_attached(l) ? loader_reclassify(l) : 0;

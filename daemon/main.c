@@ -20,6 +20,8 @@ static void usage(FILE *f)
 		"Run the scxd layered sched_ext scheduler.\n\n"
 		"  -c, --config FILE   configuration (default: built-in; the unit passes %s)\n"
 		"  -s, --socket PATH   control socket (default: from the config, %s)\n"
+		"      --state-dir DIR where `scxctl save` keeps the running configuration\n"
+		"                      (default %s)\n"
 		"      --check         validate the configuration, print its layers, exit\n"
 		"                      (0 valid, 78 invalid)\n"
 		"      --verifier-stats  load the scheduler (no attach) with the configuration\n"
@@ -27,7 +29,7 @@ static void usage(FILE *f)
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
-		SCXD_DEFAULT_CONFIG, SCXD_DEFAULT_SOCKET);
+		SCXD_DEFAULT_CONFIG, SCXD_DEFAULT_SOCKET, SCXD_STATE_DIR);
 }
 
 /* EX_CONFIG from sysexits.h: the configuration is invalid. */
@@ -79,6 +81,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "state-dir", required_argument, NULL, 'D' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "verifier-stats", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -94,6 +97,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': opts.config_path = optarg; break;
 		case 's': opts.socket_path = optarg; break;
+		case 'D': opts.state_dir = optarg; break;
 		case 'C': check = 1; break;
 		case 'S': vstats = 1; break;
 		case 'v': verbose = 1; break;

@@ -1,18 +1,22 @@
 /* manager.c - see manager.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
 #include "alloc.h"
 #include "config.h"
+#include "config_edit.h"
 #include "control.h"
 #include "loader.h"
 #include "log.h"
@@ -27,6 +31,8 @@
 
 /* How often the loop looks whether the kernel has ejected the scheduler. */
 #define EXIT_POLL_USEC		(250 * 1000ULL)
+#define SAVED_NAME		"saved.ini"
+
 /* Sampling interval: utilization, latency percentiles, CPU allocation. */
 #define TICK_USEC		(1000 * 1000ULL)
 /* Restartable exits (CPU hotplug): attach again after 0.5, 1, 2, 4, 8 s;
@@ -36,8 +42,11 @@
 
 struct manager {
 	sd_event *event;
-	struct scxd_config *config;
+	struct scxd_config *config;	/* running */
+	struct scxd_config *file_config; /* as the file (or built-in) last read */
 	char config_path[PATH_MAX];	/* "" for the built-in configuration */
+	char saved_path[PATH_MAX];	/* what `save` writes, read at start */
+	char saved_old_path[PATH_MAX + 8]; /* where reload sets it aside */
 	char socket_path[108];
 	struct loader *loader;
 	struct control *control;
@@ -86,6 +95,55 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* The first line of a saved configuration: which file it was made from. */
+static void saved_header(const struct manager *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "# scxd saved configuration, base: %s\n",
+		 m->config_path[0] ? m->config_path : "(built-in)");
+}
+
+/*
+ * A configuration saved by `scxctl save` replaces the file's at start, if
+ * it was saved from the same file and still loads; otherwise the file's
+ * stands and the reason is logged.
+ */
+static void load_saved(struct manager *m)
+{
+	struct config_error err = {0};
+	struct scxd_config *c;
+	char want[PATH_MAX + 64], have[PATH_MAX + 64] = "", buf[600];
+	FILE *f;
+	int r;
+
+	f = fopen(m->saved_path, "re");
+	if (!f)
+		return;
+	saved_header(m, want, sizeof(want));
+	if (!fgets(have, sizeof(have), f))
+		have[0] = '\0';
+	fclose(f);
+	if (strcmp(have, want)) {
+		log_warning("Ignoring %s: saved from another configuration file (%.*s)",
+			    m->saved_path, (int)strcspn(have, "\n"), have);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	r = config_load_file(c, m->saved_path, &err);
+	if (r < 0) {
+		log_warning("Ignoring the saved configuration: %s",
+			    config_error_str(&err, buf, sizeof(buf)));
+		free(c);
+		return;
+	}
+	snprintf(c->source, sizeof(c->source), "%s", m->config->source);
+	free(m->config);
+	m->config = c;
+	log_notice("Using the configuration saved in %s (scxctl reload returns to %s)",
+		   m->saved_path, m->config->source);
+}
+
 int manager_new(struct manager **ret, const struct manager_options *opts)
 {
 	struct config_error err = {0};
@@ -111,6 +169,16 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	}
 	if (opts->config_path)
 		snprintf(m->config_path, sizeof(m->config_path), "%s", opts->config_path);
+	m->file_config = malloc(sizeof(*m->file_config));
+	if (!m->file_config) {
+		manager_free(m);
+		return log_error_errno(-ENOMEM, "Failed to allocate configuration: %m");
+	}
+	memcpy(m->file_config, m->config, sizeof(*m->config));
+	snprintf(m->saved_path, sizeof(m->saved_path), "%s/" SAVED_NAME,
+		 opts->state_dir ? opts->state_dir : SCXD_STATE_DIR);
+	snprintf(m->saved_old_path, sizeof(m->saved_old_path), "%s.old", m->saved_path);
+	load_saved(m);
 	log_set_max_level(m->config->log_level);
 	snprintf(m->socket_path, sizeof(m->socket_path), "%s",
 		 opts->socket_path ? opts->socket_path : m->config->socket_path);
@@ -129,6 +197,7 @@ struct manager *manager_free(struct manager *m)
 	sd_event_source_unref(m->restart);
 	sd_event_unref(m->event);
 	free(m->config);
+	free(m->file_config);
 	free(m);
 	return NULL;
 }
@@ -295,32 +364,19 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	return sd_event_exit(sd_event_source_get_event(s), EXIT_FAILURE);
 }
 
-/* SIGHUP: re-read the configuration file; an invalid one changes nothing. */
-static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+/*
+ * Make @next the running configuration, or change nothing. Every change
+ * comes through here: a reload, and each change through the socket. A
+ * configuration the allocator cannot place (llcs naming no LLC of this
+ * machine) is refused like a syntax error, with a message in @errmsg.
+ * Takes @next (freed on failure).
+ */
+static int manager_apply(struct manager *m, struct scxd_config *next, char *errmsg,
+			 size_t errlen)
 {
-	struct manager *m = userdata;
-	struct config_error err = {0};
-	struct scxd_config *next;
-	char buf[600];
 	int r;
 
-	if (!m->config_path[0]) {
-		log_notice("Reload requested, but scxd runs its built-in configuration");
-		return 0;
-	}
-	next = calloc(1, sizeof(*next));
-	if (!next)
-		return log_error_errno(-ENOMEM, "Failed to reload: %m"), 0;
-	r = config_load_file(next, m->config_path, &err);
-	if (r < 0) {
-		log_error("Reload rejected, configuration unchanged: %s",
-			  config_error_str(&err, buf, sizeof(buf)));
-		free(next);
-		return 0;
-	}
 	if (m->nr_cpus) {
-		/* A configuration the allocator cannot place (llcs naming no LLC
-		 * of this machine) is rejected like a syntax error. */
 		struct scxd_layer_cpus trial[SCXD_MAX_LAYERS];
 		double util[SCXD_MAX_LAYERS] = {0};
 		struct alloc_input in = {
@@ -328,21 +384,21 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 			.layers = next->layers, .util = util, .prev = NULL,
 		};
 
-		r = alloc_compute(&in, trial);
-		if (r < 0) {
-			log_error("Reload rejected, configuration unchanged: %s: a layer's llcs "
-				  "select no online CPU of this machine", next->source);
+		if (alloc_compute(&in, trial) < 0) {
+			snprintf(errmsg, errlen, "%s: a layer's llcs select no online CPU of this "
+				 "machine", next->source);
 			free(next);
-			return 0;
+			return -EBADMSG;
 		}
 	}
 	if (m->loader && loader_attached(m->loader)) {
 		r = loader_apply_config(m->loader, next);
 		if (r < 0) {
-			log_error_errno(r, "Reload failed writing to BPF: %m");
+			snprintf(errmsg, errlen, "writing the configuration to BPF: %s",
+				 strerror(-r));
 			loader_apply_config(m->loader, m->config);
 			free(next);
-			return 0;
+			return r;
 		}
 	}
 	free(m->config);
@@ -354,9 +410,56 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	memset(m->util, 0, sizeof(m->util));
 	m->last_usec = 0;
 	if (m->loader && loader_attached(m->loader) && (r = place_layers(m)) < 0)
-		log_warning_errno(r, "Failed to place the reloaded layers: %m");
+		log_warning_errno(r, "Failed to place the new layers: %m");
+	return 0;
+}
+
+/*
+ * Re-read the configuration file: the running configuration becomes the
+ * file's, and a saved one is set aside (it would otherwise come back at
+ * the next start). An invalid file changes nothing.
+ */
+static int reload_file(struct manager *m, char *errmsg, size_t errlen)
+{
+	struct config_error err = {0};
+	struct scxd_config *next;
+	char buf[600];
+	int r;
+
+	if (!m->config_path[0]) {
+		snprintf(errmsg, errlen, "scxd runs its built-in configuration: no file to re-read");
+		return -EINVAL;
+	}
+	next = calloc(1, sizeof(*next));
+	if (!next)
+		return -ENOMEM;
+	r = config_load_file(next, m->config_path, &err);
+	if (r < 0) {
+		snprintf(errmsg, errlen, "%s", config_error_str(&err, buf, sizeof(buf)));
+		free(next);
+		return r == -ENOMEM ? r : -EBADMSG;
+	}
+	r = manager_apply(m, next, errmsg, errlen);
+	if (r < 0)
+		return r;
+	if (rename(m->saved_path, m->saved_old_path) == 0)
+		log_notice("Set the saved configuration aside as %s", m->saved_old_path);
+	memcpy(m->file_config, m->config, sizeof(*m->config));
 	log_notice("Reloaded %s: %u layers, %u rules", m->config->source, m->config->nr_layers,
 		   m->config->nr_rules);
+	return 0;
+}
+
+/* SIGHUP: re-read the configuration file; an invalid one changes nothing. */
+static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct manager *m = userdata;
+	char msg[700];
+	int r;
+
+	r = reload_file(m, msg, sizeof(msg));
+	if (r < 0)
+		log_error_errno(r, "Reload rejected, configuration unchanged: %s", msg);
 	return 0;
 }
 
@@ -539,10 +642,297 @@ static void on_audit(void *userdata, const struct control_request *req, int r)
 	free(params);
 }
 
+/* ---- changes ----------------------------------------------------------- */
+
+/* params.@key: *out is NULL when absent; -EINVAL when not a string. */
+static int param_string(const cJSON *params, const char *key, bool required, const char **out,
+			char *errmsg, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, key);
+
+	*out = NULL;
+	if (!v && !required)
+		return 0;
+	if (!cJSON_IsString(v) || !v->valuestring[0]) {
+		snprintf(errmsg, errlen, "\"%s\" must be a non-empty string", key);
+		return -EINVAL;
+	}
+	*out = v->valuestring;
+	return 0;
+}
+
+/* An edit's own refusal (before the text is parsed) -> the method's. */
+static int edit_failed(int r, const struct config_error *err, char *errmsg, size_t errlen)
+{
+	snprintf(errmsg, errlen, "%s", err->msg);
+	return r == -EEXIST ? -EINVAL : r;
+}
+
+/* Parse the edited text and make it the running configuration. */
+static int commit_edit(struct manager *m, struct config_edit *e, char *errmsg, size_t errlen)
+{
+	struct config_error err = {0};
+	struct scxd_config *next = calloc(1, sizeof(*next));
+	int r;
+
+	if (!next)
+		return -ENOMEM;
+	r = config_edit_commit(e, next, m->config->source, &err);
+	if (r < 0) {
+		snprintf(errmsg, errlen, "%s", err.msg);
+		free(next);
+		return r == -ENOMEM ? r : -EBADMSG;
+	}
+	return manager_apply(m, next, errmsg, errlen);
+}
+
+/*
+ * "set": {"key": value, ...} applied to @layer. Values are the INI
+ * file's: strings, or numbers and booleans (yes/no) for convenience; ""
+ * removes a key (back to its default).
+ */
+static int apply_settings(struct config_edit *e, const char *layer, const cJSON *set,
+			  char *errmsg, size_t errlen)
+{
+	struct config_error err = {0};
+	const cJSON *kv;
+	char num[32];
+	int r;
+
+	if (!set)
+		return 0;
+	if (!cJSON_IsObject(set)) {
+		snprintf(errmsg, errlen, "\"set\" must be an object of key: value");
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(kv, set) {
+		const char *v;
+
+		if (cJSON_IsString(kv)) {
+			v = kv->valuestring;
+		} else if (cJSON_IsBool(kv)) {
+			v = cJSON_IsTrue(kv) ? "yes" : "no";
+		} else if (cJSON_IsNumber(kv) && kv->valuedouble == (double)(long long)kv->valuedouble) {
+			snprintf(num, sizeof(num), "%lld", (long long)kv->valuedouble);
+			v = num;
+		} else {
+			snprintf(errmsg, errlen, "\"set\": the value of \"%s\" must be a string, "
+				 "an integer or a boolean", kv->string);
+			return -EINVAL;
+		}
+		r = config_edit_set(e, layer, kv->string, v, &err);
+		if (r < 0)
+			return edit_failed(r, &err, errmsg, errlen);
+	}
+	return 0;
+}
+
+/*
+ * One change: fn edits the running configuration's text from the request's
+ * params (returning -errno with errmsg set), then the result is committed
+ * as a whole, or nothing changes.
+ */
+typedef int (*edit_fn)(struct manager *m, struct config_edit *e, const cJSON *params,
+		       char *errmsg, size_t errlen);
+
+static int run_change(struct manager *m, const struct control_request *req, edit_fn fn,
+		      char *errmsg, size_t errlen)
+{
+	struct config_edit *e = config_edit_new(m->config);
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	r = fn(m, e, req->params, errmsg, errlen);
+	if (!r)
+		r = commit_edit(m, e, errmsg, errlen);
+	config_edit_free(e);
+	return r;
+}
+
+static int edit_set_layer(struct manager *m, struct config_edit *e, const cJSON *params,
+			  char *errmsg, size_t errlen)
+{
+	const cJSON *set = cJSON_GetObjectItemCaseSensitive(params, "set");
+	const char *layer;
+	int r;
+
+	r = param_string(params, "layer", true, &layer, errmsg, errlen);
+	if (r < 0)
+		return r;
+	if (!cJSON_IsObject(set) || !set->child) {
+		snprintf(errmsg, errlen, "\"set\" must be an object with at least one key");
+		return -EINVAL;
+	}
+	if (config_layer_find(m->config, layer) < 0) {
+		snprintf(errmsg, errlen, "no layer '%s'", layer);
+		return -ENOENT;
+	}
+	return apply_settings(e, layer, set, errmsg, errlen);
+}
+
+static int edit_add_layer(struct manager *m, struct config_edit *e, const cJSON *params,
+			  char *errmsg, size_t errlen)
+{
+	const cJSON *match = cJSON_GetObjectItemCaseSensitive(params, "match"), *rule;
+	struct config_error err = {0};
+	const char *layer, *before;
+	int r;
+
+	if ((r = param_string(params, "layer", true, &layer, errmsg, errlen)) < 0 ||
+	    (r = param_string(params, "before", false, &before, errmsg, errlen)) < 0)
+		return r;
+	if (match && !cJSON_IsArray(match)) {
+		snprintf(errmsg, errlen, "\"match\" must be an array of rules");
+		return -EINVAL;
+	}
+	r = config_edit_add_layer(e, layer, before, &err);
+	if (r < 0)
+		return edit_failed(r, &err, errmsg, errlen);
+	r = apply_settings(e, layer, cJSON_GetObjectItemCaseSensitive(params, "set"), errmsg,
+			   errlen);
+	cJSON_ArrayForEach(rule, match) {
+		if (r < 0)
+			break;
+		if (!cJSON_IsString(rule)) {
+			snprintf(errmsg, errlen, "\"match\" must be an array of rules");
+			r = -EINVAL;
+		} else if ((r = config_edit_add_match(e, layer, rule->valuestring, &err)) < 0) {
+			r = edit_failed(r, &err, errmsg, errlen);
+		}
+	}
+	return r;
+}
+
+static int edit_remove_layer(struct manager *m, struct config_edit *e, const cJSON *params,
+			     char *errmsg, size_t errlen)
+{
+	struct config_error err = {0};
+	const char *layer;
+	int r;
+
+	r = param_string(params, "layer", true, &layer, errmsg, errlen);
+	if (r < 0)
+		return r;
+	r = config_edit_remove_layer(e, layer, &err);
+	return r < 0 ? edit_failed(r, &err, errmsg, errlen) : 0;
+}
+
+static int edit_match(struct config_edit *e, const cJSON *params, bool add, char *errmsg,
+		      size_t errlen)
+{
+	struct config_error err = {0};
+	const char *layer, *rule;
+	int r;
+
+	if ((r = param_string(params, "layer", true, &layer, errmsg, errlen)) < 0 ||
+	    (r = param_string(params, "rule", true, &rule, errmsg, errlen)) < 0)
+		return r;
+	r = add ? config_edit_add_match(e, layer, rule, &err)
+		: config_edit_remove_match(e, layer, rule, &err);
+	return r < 0 ? edit_failed(r, &err, errmsg, errlen) : 0;
+}
+
+static int edit_match_add(struct manager *m, struct config_edit *e, const cJSON *params,
+			  char *errmsg, size_t errlen)
+{
+	return edit_match(e, params, true, errmsg, errlen);
+}
+
+static int edit_match_remove(struct manager *m, struct config_edit *e, const cJSON *params,
+			     char *errmsg, size_t errlen)
+{
+	return edit_match(e, params, false, errmsg, errlen);
+}
+
+#define CHANGE_METHOD(name)							\
+	static int method_##name(void *userdata, const struct control_request *req,	\
+				 cJSON **result, char *errmsg, size_t errlen)		\
+	{									\
+		return run_change(userdata, req, edit_##name, errmsg, errlen);	\
+	}
+CHANGE_METHOD(set_layer)
+CHANGE_METHOD(add_layer)
+CHANGE_METHOD(remove_layer)
+CHANGE_METHOD(match_add)
+CHANGE_METHOD(match_remove)
+
+static int method_reload(void *userdata, const struct control_request *req, cJSON **result,
+			 char *errmsg, size_t errlen)
+{
+	return reload_file(userdata, errmsg, errlen);
+}
+
+/* Write @text to @path through a temporary file and rename(): a crash
+ * leaves the old file or the new one, never half of one. */
+static int write_atomically(const char *path, const char *head, const char *text)
+{
+	char tmp[PATH_MAX + 16];
+	FILE *f;
+	int r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	if (fputs(head, f) < 0 || fputs(text, f) < 0 || fflush(f) || fsync(fileno(f)))
+		r = -errno ?: -EIO;
+	if (fclose(f) && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}
+
+/* Persist the running configuration: the next start uses it (load_saved). */
+static int method_save(void *userdata, const struct control_request *req, cJSON **result,
+		       char *errmsg, size_t errlen)
+{
+	struct manager *m = userdata;
+	char head[PATH_MAX + 128], dir[PATH_MAX], *text, *slash;
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s", m->saved_path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			r = -errno;
+			snprintf(errmsg, errlen, "creating %s: %s", dir, strerror(-r));
+			return r;
+		}
+	}
+	text = config_format(m->config);
+	if (!text)
+		return -ENOMEM;
+	saved_header(m, head, sizeof(head));
+	strncat(head, "# Written by `scxctl save`; `scxctl reload` returns to the file.\n",
+		sizeof(head) - strlen(head) - 1);
+	r = write_atomically(m->saved_path, head, text);
+	free(text);
+	if (r < 0) {
+		snprintf(errmsg, errlen, "writing %s: %s", m->saved_path, strerror(-r));
+		return r;
+	}
+	*result = cJSON_CreateObject();
+	if (!*result || !cJSON_AddStringToObject(*result, "path", m->saved_path))
+		return -ENOMEM;
+	return 0;
+}
+
 static const struct control_method methods[] = {
-	{ "status", false, method_status },
-	{ "version", false, method_version },
-	{ "topology", false, method_topology },
+	{ PROTO_METHOD_STATUS, false, method_status },
+	{ PROTO_METHOD_VERSION, false, method_version },
+	{ PROTO_METHOD_TOPOLOGY, false, method_topology },
+	{ PROTO_METHOD_SET_LAYER, true, method_set_layer },
+	{ PROTO_METHOD_ADD_LAYER, true, method_add_layer },
+	{ PROTO_METHOD_REMOVE_LAYER, true, method_remove_layer },
+	{ PROTO_METHOD_MATCH_ADD, true, method_match_add },
+	{ PROTO_METHOD_MATCH_REMOVE, true, method_match_remove },
+	{ PROTO_METHOD_RELOAD, true, method_reload },
+	{ PROTO_METHOD_SAVE, true, method_save },
 };
 
 int manager_run(struct manager *m)

@@ -9,6 +9,7 @@ struct manager;
 struct manager_options {
 	const char *config_path;	/* NULL: the built-in configuration */
 	const char *socket_path;	/* NULL: from the config */
+	const char *state_dir;		/* NULL: SCXD_STATE_DIR (where save writes) */
 };
 
 /* Reads the configuration (errors are logged with file:line). */

@@ -20,6 +20,13 @@ const struct proto_method proto_methods[] = {
 	{ PROTO_METHOD_STATUS,		false, 1 },
 	{ PROTO_METHOD_VERSION,		false, 1 },
 	{ PROTO_METHOD_TOPOLOGY,	false, 1 },
+	{ PROTO_METHOD_SET_LAYER,	true, 1 },
+	{ PROTO_METHOD_ADD_LAYER,	true, 1 },
+	{ PROTO_METHOD_REMOVE_LAYER,	true, 1 },
+	{ PROTO_METHOD_MATCH_ADD,	true, 1 },
+	{ PROTO_METHOD_MATCH_REMOVE,	true, 1 },
+	{ PROTO_METHOD_RELOAD,		true, 1 },
+	{ PROTO_METHOD_SAVE,		true, 1 },
 };
 const size_t proto_n_methods = sizeof(proto_methods) / sizeof(proto_methods[0]);
 

@@ -96,6 +96,13 @@ struct proto_method {
 #define PROTO_METHOD_STATUS	"status"
 #define PROTO_METHOD_VERSION	"version"
 #define PROTO_METHOD_TOPOLOGY	"topology"
+#define PROTO_METHOD_SET_LAYER	"set-layer"
+#define PROTO_METHOD_ADD_LAYER	"add-layer"
+#define PROTO_METHOD_REMOVE_LAYER "remove-layer"
+#define PROTO_METHOD_MATCH_ADD	"match-add"
+#define PROTO_METHOD_MATCH_REMOVE "match-remove"
+#define PROTO_METHOD_RELOAD	"reload"
+#define PROTO_METHOD_SAVE	"save"
 
 extern const struct proto_method proto_methods[];
 extern const size_t proto_n_methods;

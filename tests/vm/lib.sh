@@ -165,5 +165,11 @@ cgroup_of() {
 # as_tester CMD...: run CMD as the unprivileged user tester (uid 1000,
 # not in group scxd).
 as_tester() {
-	su -s /bin/sh tester -c 'exec "$0" "$@"' "$@"
+	# One quoted command line: su would take an argument such as
+	# --weight for an option of its own.
+	_q=
+	for _a; do
+		_q="$_q '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
+	done
+	su -s /bin/sh -c "exec$_q" tester
 }
