@@ -9,10 +9,12 @@
  * sort tasks into them into the `layers` and `rules` maps and then bumps
  * `cfg_gen`; it writes where each layer may run into `layer_cpus`.
  *
- * Classification. A rule is an AND of conditions over facts of a task
- * (comm, leader comm, cgroup path, ids, nice, kthread, leader); rules are
- * stored grouped by layer in evaluation order and the first that holds
- * wins. The matcher itself is bpf/policy.h, the same code the host unit
+ * Classification. A task pinned to a layer (`pins`, written by the daemon
+ * for scxctl run/move, inherited by everything the task forks) is in that
+ * layer. Otherwise rules decide: a rule is an AND of conditions over facts
+ * of a task (comm, leader comm, cgroup path, ids, nice, kthread, leader);
+ * rules are stored grouped by layer in evaluation order and the first that
+ * holds wins. The matcher itself is bpf/policy.h, the same code the host unit
  * tests run. A task is classified when it is enabled, and re-classified
  * whenever the *fingerprint* of its facts changes: comm (exec, prctl
  * rename), cgroup id (cgroup move), static priority (nice), effective
@@ -244,8 +246,10 @@ struct task_fp {
 };
 
 struct task_ctx {
-	struct task_fp fp;
+	/* struct scxd_task_info, which the daemon reads (explain) */
 	u32	layer;		/* SCXD_NO_LAYER until enabled; changed by xchg */
+	u32	rule;		/* what put it there: a rule index or enum scxd_reason */
+	struct task_fp fp;
 	s32	last_cpu;	/* -1 before the first run */
 	u64	runnable_at;	/* 0 unless waiting to run after a wakeup */
 	u64	running_at;
@@ -260,6 +264,19 @@ struct {
 	__type(key, int);
 	__type(value, struct task_ctx);
 } task_ctxs SEC(".maps");
+
+_Static_assert(__builtin_offsetof(struct task_ctx, layer) ==
+	       __builtin_offsetof(struct scxd_task_info, layer) &&
+	       __builtin_offsetof(struct task_ctx, rule) ==
+	       __builtin_offsetof(struct scxd_task_info, rule), "task_ctx head");
+
+/* Tasks pinned to a layer; written by the daemon through pidfds. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct scxd_pin);
+} pins SEC(".maps");
 
 /* Scratch space for classification: too large for the BPF stack. */
 struct classify_scratch {
@@ -438,13 +455,41 @@ static void read_facts(struct task_struct *p, struct classify_scratch *s)
 	f->leader = leader == p;
 }
 
-/* First rule that holds decides; the last layer catches the rest. */
-static u32 classify(struct task_struct *p)
+/* The index of the layer with id @id, or SCXD_NO_LAYER. */
+static u32 layer_by_id(u32 id)
+{
+	u32 i, n = nr_layers;
+
+	for (i = 0; i < SCXD_MAX_LAYERS; i++) {
+		struct scxd_layer *l;
+
+		if (i >= n)
+			break;
+		l = bpf_map_lookup_elem(&layers, &i);
+		if (l && l->id == id)
+			return i;
+	}
+	return SCXD_NO_LAYER;
+}
+
+/* A pin decides; else the first rule that holds; the last layer catches
+ * the rest. *why says which (a rule index or enum scxd_reason). */
+static u32 classify(struct task_struct *p, u32 *why)
 {
 	struct classify_scratch *s;
 	u32 zero = 0, i, n = nr_rules, fallback;
+	struct scxd_pin *pin;
 
 	fallback = nr_layers ? nr_layers - 1 : 0;
+	pin = bpf_task_storage_get(&pins, p, 0, 0);
+	if (pin) {
+		i = layer_by_id(pin->layer_id);
+		if (i != SCXD_NO_LAYER) {
+			*why = SCXD_RULE_PINNED;
+			return i;
+		}
+	}
+	*why = SCXD_RULE_CATCH_ALL;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return fallback;
@@ -458,8 +503,12 @@ static u32 classify(struct task_struct *p)
 		r = bpf_map_lookup_elem(&rules, &i);
 		if (!r)
 			break;
-		if (scxd_rule_match(r, &s->facts))
-			return r->layer < nr_layers ? r->layer : fallback;
+		if (scxd_rule_match(r, &s->facts)) {
+			if (r->layer >= nr_layers)
+				return fallback;
+			*why = i;
+			return r->layer;
+		}
 	}
 	stat_inc(SCXD_STAT_CLASSIFY_FAIL);
 	return fallback;
@@ -488,7 +537,7 @@ static void refresh_layer(struct task_struct *p, struct task_ctx *tctx, bool for
 	if (!force && tctx->layer < SCXD_MAX_LAYERS && fp_equal(&fp, &tctx->fp))
 		return;
 	tctx->fp = fp;
-	set_layer(tctx, classify(p));
+	set_layer(tctx, classify(p, &tctx->rule));
 	layer_stat_inc(tctx->layer, SCXD_LSTAT_RECLASSIFY);
 }
 
@@ -894,8 +943,12 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
  * stopped, a layer looked cheap to every CPU choosing during that slice,
  * and 8 CPUs served 300:100 weights 1.2-2.3:1. The task's stop settles
  * the difference (scxd_running marks what was prepaid).
+ *
+ * A global function: the verifier checks it once, not once per caller
+ * path through scxd_dispatch (inlined, it took that program over 300k
+ * instructions on 7.2).
  */
-static bool dispatch_from(u32 layer, u32 llc, u32 here, u64 now)
+__attribute__((noinline)) int dispatch_from(u32 layer, u32 llc, u32 here, u64 now)
 {
 	u64 q = dsq_of(layer, llc);
 	struct scxd_layer *l;
@@ -980,21 +1033,15 @@ static long scan_layer(u64 idx, void *data)
 	struct dispatch_scan *ds = data;
 	struct scxd_layer *layer;
 	u32 i = idx & LAYER_MASK;
+	bool removed = i >= nr_layers;
 	u64 served;
 
-	/* A layer removed at runtime: its queued tasks run first, and are
-	 * re-classified when they next queue. */
-	if (i >= nr_layers) {
-		if (scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) > 0) {
-			ds->oldest = 0;
-			ds->starved = i;
-		}
-		return 0;
-	}
 	layer = bpf_map_lookup_elem(&layers, &i);
-	if (!layer || !cpu_in_span(i, ds->cpu))
+	if (!layer || (!removed && !cpu_in_span(i, ds->cpu)))
 		return 0;
 	if (scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) <= 0) {
+		if (removed)
+			return 0;
 		if (layer->policy == SCXD_POLICY_THROUGHPUT)
 			pick_consider(&ds->pull, i & LAYER_MASK,
 				      layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT, ds->llc));
@@ -1002,10 +1049,14 @@ static long scan_layer(u64 idx, void *data)
 	}
 	/* i is spilled to the stack for the calls above and comes back unbounded. */
 	served = queue_served_at[dsq_of(i & LAYER_MASK, ds->llc) & (NR_QUEUES - 1)];
-	if (ds->now - served > STARVE_NS && served < ds->oldest) {
+	/* A layer removed at runtime counts as starved: its queued tasks run
+	 * first, and are re-classified when they next queue. */
+	if ((removed || ds->now - served > STARVE_NS) && served < ds->oldest) {
 		ds->oldest = served;
 		ds->starved = i;
 	}
+	if (removed)
+		return 0;
 	if (layer->policy == SCXD_POLICY_LATENCY)
 		pick_consider(&ds->lat, i, layer_eff_vtime(i, SCXD_POLICY_LATENCY, ds->llc));
 	else
@@ -1211,6 +1262,14 @@ s32 BPF_STRUCT_OPS(scxd_init_task, struct task_struct *p, struct scx_init_task_a
 		return -ENOMEM;
 	tctx->layer = SCXD_NO_LAYER;
 	tctx->last_cpu = -1;
+	/* A pinned task's children (threads, forks) are pinned the same. */
+	if (args->fork) {
+		struct scxd_pin *pin = bpf_task_storage_get(&pins, bpf_get_current_task_btf(),
+							     0, 0);
+
+		if (pin && !bpf_task_storage_get(&pins, p, pin, BPF_LOCAL_STORAGE_GET_F_CREATE))
+			return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -105,6 +105,32 @@ struct scxd_layer {
 	u32	cpus_min;		/* CPU allocation bounds, in CPUs */
 	u32	cpus_max;		/* 0: no upper bound */
 	u64	llcs;			/* dense LLC indexes it may use; 0: auto (all) */
+	u32	id;			/* stable across changes: a hash of name, never 0 */
+	u32	users;			/* 1: any user may run/move own tasks into it */
+};
+
+/*
+ * A task pinned to a layer (scxctl run / move), in the `pins` task
+ * storage map: by the layer's id, which survives layers being added or
+ * removed; a pin to a layer that no longer exists is ignored. A task
+ * forked by a pinned task is pinned the same, so a command started with
+ * scxctl run keeps every descendant in its layer.
+ */
+struct scxd_pin {
+	u32	layer_id;
+	u32	pad;
+};
+
+/* Why a task is in its layer (struct scxd_task_info.rule). */
+enum scxd_reason {
+	SCXD_RULE_CATCH_ALL	= 0xffffffff,	/* no rule matched: the last layer */
+	SCXD_RULE_PINNED	= 0xfffffffe,	/* pinned (scxd_pin) */
+};
+
+/* What `scxctl explain` reads of a task: the head of BPF's task_ctx. */
+struct scxd_task_info {
+	u32	layer;			/* SCXD_NO_LAYER until enabled */
+	u32	rule;			/* index in `rules`, or enum scxd_reason */
 };
 
 /*
@@ -195,7 +221,7 @@ struct scxd_task_facts {
 
 _Static_assert(sizeof(struct scxd_cond) == 136, "scxd_cond layout");
 _Static_assert(sizeof(struct scxd_rule) == 8 + 8 * 136, "scxd_rule layout");
-_Static_assert(sizeof(struct scxd_layer) == 72, "scxd_layer layout");
+_Static_assert(sizeof(struct scxd_layer) == 80, "scxd_layer layout");
 _Static_assert(sizeof(struct scxd_cpu_topo) == 24, "scxd_cpu_topo layout");
 
 #endif /* __SCXD_H */

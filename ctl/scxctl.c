@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "protocol.h"
 #include "stats.h"
 
@@ -44,6 +46,7 @@ enum {
 #define MSG_RESPONSE	"bad response"
 #define MSG_NOMEM	"out of memory"
 #define MSG_OUTPUT	"output error"
+#define MSG_CONFIG	"invalid config"
 
 #define MAX_RESPONSE	(16 * 1024 * 1024)
 
@@ -984,6 +987,21 @@ static int verb_reload(const struct opts *o, int argc, char **argv)
 	return change(o, PROTO_METHOD_RELOAD, NULL, "reloaded the configuration file");
 }
 
+static int verb_stop(const struct opts *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("stop takes no arguments");
+	return change(o, PROTO_METHOD_STOP, NULL,
+		      "detached: tasks run on the kernel's default scheduler");
+}
+
+static int verb_start(const struct opts *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("start takes no arguments");
+	return change(o, PROTO_METHOD_START, NULL, "attached");
+}
+
 static int verb_save(const struct opts *o, int argc, char **argv)
 {
 	const cJSON *path;
@@ -1003,6 +1021,263 @@ static int verb_save(const struct opts *o, int argc, char **argv)
 		       cJSON_IsString(path) ? path->valuestring : "?");
 	cJSON_Delete(result);
 	return status;
+}
+
+/* ---- pins ------------------------------------------------------------- */
+
+/* A process id argument; 0 (with a usage error printed) when it is not one. */
+static int parse_pid(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > INT32_MAX) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "'%.32s' is not a process id", s);
+		usage_error(what);
+		return 0;
+	}
+	return v;
+}
+
+/* "PID" or "--cgroup PATH" at argv[*i] into params; EXIT_OK or a usage error. */
+static int parse_target(int argc, char **argv, int *i, cJSON *params)
+{
+	const char *v;
+
+	if (opt_is(argv[*i], "--cgroup")) {
+		if (!(v = opt_value(argc, argv, i, "--cgroup")))
+			return EXIT_USAGE;
+		return cJSON_AddStringToObject(params, "cgroup", v) ? EXIT_OK
+			: fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	}
+	int pid = parse_pid(argv[*i]);
+
+	if (!pid)
+		return EXIT_USAGE;
+	return cJSON_AddNumberToObject(params, "pid", pid) ? EXIT_OK
+		: fail(EXIT_ERROR, MSG_NOMEM, NULL);
+}
+
+/* move PID|--cgroup PATH --layer NAME; unpin PID|--cgroup PATH */
+static int pin_verb(const struct opts *o, int argc, char **argv, bool move)
+{
+	cJSON *params = cJSON_CreateObject();
+	bool target = false;
+	const char *layer = NULL;
+	char done[160];
+	int status = EXIT_OK;
+
+	if (!params)
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	for (int i = 1; i < argc && status == EXIT_OK; i++) {
+		if (move && opt_is(argv[i], "--layer")) {
+			if (!(layer = opt_value(argc, argv, &i, "--layer")))
+				status = EXIT_USAGE;
+		} else if (!target) {
+			status = parse_target(argc, argv, &i, params);
+			target = true;
+		} else {
+			char what[128];
+
+			snprintf(what, sizeof(what), "%s: unexpected '%.64s'", argv[0], argv[i]);
+			status = usage_error(what);
+		}
+	}
+	if (status == EXIT_OK && (!target || (move && !layer)))
+		status = usage_error(move ? "usage: scxctl move PID|--cgroup PATH --layer NAME"
+					  : "usage: scxctl unpin PID|--cgroup PATH");
+	if (status == EXIT_OK && layer && !cJSON_AddStringToObject(params, "layer", layer))
+		status = fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	if (status != EXIT_OK) {
+		cJSON_Delete(params);
+		return status;
+	}
+	if (move)
+		snprintf(done, sizeof(done), "pinned to layer %.64s", layer);
+	else
+		snprintf(done, sizeof(done), "unpinned");
+	return change(o, move ? PROTO_METHOD_MOVE : PROTO_METHOD_UNPIN, params, done);
+}
+
+static int verb_move(const struct opts *o, int argc, char **argv)
+{
+	return pin_verb(o, argc, argv, true);
+}
+
+static int verb_unpin(const struct opts *o, int argc, char **argv)
+{
+	return pin_verb(o, argc, argv, false);
+}
+
+/* run --layer NAME -- CMD ARGS: pin ourselves, then become CMD. */
+static int verb_run(const struct opts *o, int argc, char **argv)
+{
+	const char *layer = NULL;
+	cJSON *params, *result;
+	int i, status;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (opt_is(argv[i], "--layer")) {
+			if (!(layer = opt_value(argc, argv, &i, "--layer")))
+				return EXIT_USAGE;
+		} else {
+			break;
+		}
+	}
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (!layer || i >= argc)
+		return usage_error("usage: scxctl run --layer NAME -- COMMAND [ARGS...]");
+	params = cJSON_CreateObject();
+	if (!params || !cJSON_AddStringToObject(params, "layer", layer)) {
+		cJSON_Delete(params);
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	}
+	status = rpc(o, PROTO_METHOD_RUN, params, &result);
+	if (status != EXIT_OK)
+		return status;
+	cJSON_Delete(result);
+	fflush(stdout);
+	execvp(argv[i], argv + i);
+	/* Like env(1): 127 when the command is not found, 126 otherwise. */
+	status = errno == ENOENT ? 127 : 126;
+	fprintf(stderr, "scxctl: run: %s: %s\n", argv[i], strerror(errno));
+	return status;
+}
+
+static int verb_explain(const struct opts *o, int argc, char **argv)
+{
+	const cJSON *layer, *reason, *rule, *comm, *pinned;
+	cJSON *params, *result;
+	int pid, status;
+
+	if (argc != 2)
+		return usage_error("usage: scxctl explain PID");
+	pid = parse_pid(argv[1]);
+	if (!pid)
+		return EXIT_USAGE;
+	params = cJSON_CreateObject();
+	if (!params || !cJSON_AddNumberToObject(params, "pid", pid)) {
+		cJSON_Delete(params);
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	}
+	status = rpc(o, PROTO_METHOD_EXPLAIN, params, &result);
+	if (status != EXIT_OK)
+		return status;
+	if (o->json) {
+		status = print_json(result);
+		cJSON_Delete(result);
+		return status;
+	}
+	layer = cJSON_GetObjectItemCaseSensitive(result, "layer");
+	reason = cJSON_GetObjectItemCaseSensitive(result, "reason");
+	rule = cJSON_GetObjectItemCaseSensitive(result, "rule");
+	comm = cJSON_GetObjectItemCaseSensitive(result, "comm");
+	pinned = cJSON_GetObjectItemCaseSensitive(result, "pinned");
+	if (!cJSON_IsString(layer) || !cJSON_IsString(reason)) {
+		cJSON_Delete(result);
+		return fail(EXIT_ERROR, MSG_RESPONSE, "explain: no layer or reason");
+	}
+	printf("%d (%s): layer %s\n", pid, cJSON_IsString(comm) ? comm->valuestring : "?",
+	       layer->valuestring);
+	if (!strcmp(reason->valuestring, "pinned"))
+		printf("  pinned (scxctl run/move; scxctl unpin %d undoes it)\n", pid);
+	else if (!strcmp(reason->valuestring, "rule") && cJSON_IsString(rule))
+		printf("  matched: match = %s\n", rule->valuestring);
+	else
+		printf("  no rule matched: the last layer takes every other task\n");
+	if (cJSON_IsTrue(pinned) && strcmp(reason->valuestring, "pinned"))
+		printf("  (pinned to a layer that no longer exists: rules decide)\n");
+	cJSON_Delete(result);
+	return EXIT_OK;
+}
+
+/* ---- roles --------------------------------------------------------------- */
+
+static int verb_role(const struct opts *o, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	const cJSON *list, *r, *cur, *text;
+	cJSON *params = NULL, *result;
+	char done[160];
+	int status;
+
+	if (!strcmp(sub, "list") && argc == 2) {
+		status = rpc(o, PROTO_METHOD_ROLES, NULL, &result);
+		if (status != EXIT_OK || o->json) {
+			if (status == EXIT_OK)
+				status = print_json(result);
+			cJSON_Delete(result);
+			return status;
+		}
+		cur = cJSON_GetObjectItemCaseSensitive(result, "current");
+		list = cJSON_GetObjectItemCaseSensitive(result, "roles");
+		cJSON_ArrayForEach(r, list) {
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(r, "name");
+			const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "description");
+
+			if (!cJSON_IsString(n))
+				continue;
+			printf("%s %-10s %s\n",
+			       cJSON_IsString(cur) && !strcmp(cur->valuestring, n->valuestring) ? "*"
+											    : " ",
+			       n->valuestring, cJSON_IsString(d) ? d->valuestring : "");
+		}
+		cJSON_Delete(result);
+		return EXIT_OK;
+	}
+	if ((strcmp(sub, "show") && strcmp(sub, "set")) || argc != 3)
+		return usage_error("usage: scxctl role list | role show NAME | role set NAME");
+	params = cJSON_CreateObject();
+	if (!params || !cJSON_AddStringToObject(params, "name", argv[2])) {
+		cJSON_Delete(params);
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	}
+	if (!strcmp(sub, "set")) {
+		snprintf(done, sizeof(done), "running role %.64s", argv[2]);
+		return change(o, PROTO_METHOD_ROLE_SET, params, done);
+	}
+	status = rpc(o, PROTO_METHOD_ROLE_SHOW, params, &result);
+	if (status != EXIT_OK)
+		return status;
+	text = cJSON_GetObjectItemCaseSensitive(result, "text");
+	if (o->json)
+		status = print_json(result);
+	else
+		fputs(cJSON_IsString(text) ? text->valuestring : "", stdout);
+	cJSON_Delete(result);
+	return status;
+}
+
+/* ---- check (offline) ---------------------------------------------------- */
+
+static int verb_check(const struct opts *o, int argc, char **argv)
+{
+	struct scxd_config *c;
+	struct config_error err = {0};
+	char buf[600];
+	int r;
+
+	if (argc != 2)
+		return usage_error("usage: scxctl check FILE");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+	r = config_load_file(c, argv[1], &err);
+	if (r < 0) {
+		config_error_str(&err, buf, sizeof(buf));
+		free(c);
+		if (r == -EINVAL)
+			return fail(EXIT_CONFIG, MSG_CONFIG, "%s", buf);
+		return fail(EXIT_ERROR, "cannot read the file", "%s", buf);
+	}
+	config_describe(c, stdout);
+	free(c);
+	return EXIT_OK;
 }
 
 /* ---- help -------------------------------------------------------------- */
@@ -1127,6 +1402,72 @@ static const struct verb {
 	  "that same file. `scxctl reload` returns to the file. Root or the scxd\n"
 	  "group.\n",
 	  verb_save },
+	{ "stop", "detach the scheduler, keep the daemon",
+	  "Usage: scxctl stop\n"
+	  "\n"
+	  "Detach scxd's scheduler: every task goes back to the kernel's default\n"
+	  "scheduler (EEVDF). The daemon keeps running with its configuration,\n"
+	  "runtime changes included; `scxctl start` attaches again. For comparing\n"
+	  "with the kernel's scheduler on the same machine. Root or the scxd group.\n",
+	  verb_stop },
+	{ "start", "attach the scheduler again after stop",
+	  "Usage: scxctl start\n"
+	  "\n"
+	  "Attach scxd's scheduler with the running configuration. Exit 1 with\n"
+	  "\"busy\" when it is attached already or another sched_ext scheduler\n"
+	  "runs. Root or the scxd group.\n",
+	  verb_start },
+	{ "run", "start a command in a layer, with all it starts",
+	  "Usage: scxctl run --layer NAME -- COMMAND [ARGS...]\n"
+	  "\n"
+	  "Pin scxctl itself to layer NAME, then execute COMMAND: it, its threads\n"
+	  "and every process it starts stay in that layer, whatever the rules say\n"
+	  "(like gamemoderun, for any layer). Any user may run a command in a layer\n"
+	  "whose config says users = yes; other layers need root or the scxd group.\n"
+	  "Exit status: COMMAND's; 126/127 if it cannot be executed or found.\n",
+	  verb_run },
+	{ "move", "pin a running process (or a cgroup's) to a layer",
+	  "Usage: scxctl move PID|--cgroup PATH --layer NAME\n"
+	  "\n"
+	  "Pin every thread of process PID, or of every process in cgroup PATH and\n"
+	  "below it (PATH as in /proc/PID/cgroup, e.g. /user.slice/app.scope), to\n"
+	  "layer NAME; what they fork from then on inherits the pin. Root or the\n"
+	  "scxd group; any user for their own processes into a layer with\n"
+	  "users = yes.\n",
+	  verb_move },
+	{ "unpin", "let the rules place a pinned process again",
+	  "Usage: scxctl unpin PID|--cgroup PATH\n"
+	  "\n"
+	  "Remove the pins of PID's threads (or of a cgroup's processes); the\n"
+	  "rules decide their layer again. Same permissions as move.\n",
+	  verb_unpin },
+	{ "explain", "show which layer a process is in, and why",
+	  "Usage: scxctl [--json] explain PID\n"
+	  "\n"
+	  "Print PID's layer and what put it there: the match rule that held\n"
+	  "first, a pin (scxctl run/move), or no rule (the last layer). With\n"
+	  "--json: {pid, comm, layer, reason: rule|pinned|catch-all, rule_index,\n"
+	  "rule, pinned}. Read-only: any user.\n",
+	  verb_explain },
+	{ "role", "list, show or switch to a machine role",
+	  "Usage: scxctl [--json] role list | role show NAME | role set NAME\n"
+	  "\n"
+	  "Roles are configuration files, one per kind of machine (desktop, build,\n"
+	  "gaming, server: /etc/scxd/roles/NAME.ini, the daemon's --roles-dir).\n"
+	  "list: the roles with their one-line descriptions, * the running one.\n"
+	  "show: the role's configuration, in the canonical form `save` writes.\n"
+	  "set: run that role's configuration now, without detaching (root or\n"
+	  "the scxd group); `scxctl save` keeps it, `scxctl reload` returns to\n"
+	  "the configuration file. An invalid role file changes nothing (exit 78).\n",
+	  verb_role },
+	{ "check", "validate a configuration file without a daemon",
+	  "Usage: scxctl check FILE\n"
+	  "\n"
+	  "Parse FILE as scxd would and print its effective layers: every setting\n"
+	  "with its default filled in, and the match lines. Needs no daemon and no\n"
+	  "privileges. Exit 78 with FILE:LINE: problem when it is invalid, 1 when\n"
+	  "it cannot be read. Same as scxd --check --config FILE.\n",
+	  verb_check },
 	{ "help", "show this help, or a verb's help",
 	  "Usage: scxctl help [VERB]\n",
 	  verb_help },
@@ -1263,12 +1604,16 @@ static int run(int argc, char **argv)
 		}
 		return usage_error("no verb given");
 	}
-	/* --json and --help may also follow the verb; the verb gets the rest. */
+	/* --json and --help may also follow the verb (up to a "--", after
+	 * which all is run's command); the verb gets the rest. */
 	{
+		bool rest = false;
 		int n = 1;
 
 		for (int i = 1; i < argc; i++) {
-			if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			if (rest || !strcmp(argv[i], "--"))
+				rest = true, argv[n++] = argv[i];
+			else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 				o.json = true;
 			else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 				help = true;

@@ -333,6 +333,17 @@ static int set_kind(struct parser *p, const char *v)
 	return 1;
 }
 
+static int set_users(struct parser *p, const char *v)
+{
+	if (!strcmp(v, "yes"))
+		cur_layer(p)->users = 1;
+	else if (!strcmp(v, "no"))
+		cur_layer(p)->users = 0;
+	else
+		return fail(p, "users takes yes or no, not '%s'", v);
+	return 1;
+}
+
 /* Checked against the policy when the section ends: it may come first. */
 static int set_preempt(struct parser *p, const char *v)
 {
@@ -472,6 +483,7 @@ static const struct key {
 	{ "llcs",		SEC_LAYER,	false,	set_llcs },
 	{ "cpus",		SEC_LAYER,	false,	set_cpus },
 	{ "preempt",		SEC_LAYER,	false,	set_preempt },
+	{ "users",		SEC_LAYER,	false,	set_users },
 	{ "match",		SEC_LAYER,	true,	add_match },
 };
 
@@ -542,6 +554,16 @@ static int open_global(struct parser *p)
 	return 1;
 }
 
+/* A layer's stable id (struct scxd_layer.id): FNV-1a of its name. */
+static u32 layer_id(const char *name)
+{
+	u32 h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h ? h : 1;
+}
+
 static int open_layer(struct parser *p, const char *name, size_t n)
 {
 	struct scxd_config *c = p->c;
@@ -567,6 +589,11 @@ static int open_layer(struct parser *p, const char *name, size_t n)
 	l = &c->layers[c->nr_layers];
 	memcpy(l->name, buf, sizeof(l->name));
 	l->weight = DEFAULT_WEIGHT;
+	l->id = layer_id(l->name);
+	for (u32 i = 0; i < c->nr_layers; i++)
+		if (c->layers[i].id == l->id)
+			return fail(p, "layer names '%s' and '%s' have the same id; rename one",
+				    c->layers[i].name, l->name);
 	p->layers[c->nr_layers].line = p->line;
 	c->nr_layers++;
 	p->sec = SEC_LAYER;
@@ -865,6 +892,8 @@ static void format_layer(FILE *f, const struct scxd_config *c, u32 i)
 		fprintf(f, "cpus = %u-%u\n", l->cpus_min, l->cpus_max);
 	if (!!l->preempt != latency)
 		fprintf(f, "preempt = %s\n", l->preempt ? "yes" : "no");
+	if (l->users)
+		fprintf(f, "users = yes\n");
 	for (r = 0; r < c->nr_rules; r++)
 		if (c->rules[r].layer == i)
 			fprintf(f, "match = %s\n", c->rule_text[r]);
@@ -889,4 +918,31 @@ char *config_format(const struct scxd_config *c)
 		return NULL;
 	}
 	return buf;
+}
+
+void config_describe(const struct scxd_config *c, FILE *f)
+{
+	fprintf(f, "%s: %u layers, %u rules\n", c->source, c->nr_layers, c->nr_rules);
+	for (u32 i = 0; i < c->nr_layers; i++) {
+		const struct scxd_layer *l = &c->layers[i];
+		char cpus[32];
+
+		if (l->cpus_max)
+			snprintf(cpus, sizeof(cpus), "%u-%u", l->cpus_min, l->cpus_max);
+		else
+			snprintf(cpus, sizeof(cpus), "%u-all", l->cpus_min);
+		fprintf(f, "  %-16s %-10s weight=%u slice_us=%llu kind=%s preempt=%s cpus=%s llcs=",
+			l->name, policy_name(l->policy), l->weight,
+			(unsigned long long)l->slice_ns / 1000,
+			l->kind == SCXD_KIND_CONFINED ? "confined" : "open",
+			l->preempt ? "yes" : "no", cpus);
+		if (l->llcs)
+			format_llcs(f, l->llcs);
+		else
+			fputs("auto", f);
+		fprintf(f, " users=%s\n", l->users ? "yes" : "no");
+		for (u32 j = 0; j < c->nr_rules; j++)
+			if (c->rules[j].layer == i)
+				fprintf(f, "      match = %s\n", c->rule_text[j]);
+	}
 }

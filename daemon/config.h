@@ -9,12 +9,14 @@
 #define SCXD_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "scxd.h"
 
 #define SCXD_DEFAULT_CONFIG	"/etc/scxd/scxd.ini"
 #define SCXD_DEFAULT_SOCKET	"/run/scxd/control.sock"
 #define SCXD_STATE_DIR		"/var/lib/scxd"
+#define SCXD_ROLES_DIR		"/etc/scxd/roles"
 
 struct config_error {
 	char file[256];
@@ -55,6 +57,10 @@ int config_load_default(struct scxd_config *c);
 
 /* Index of the layer called @name, or -ENOENT. */
 int config_layer_find(const struct scxd_config *c, const char *name);
+
+/* "FILE: N layers, N rules" and one line per layer with every setting,
+ * its match lines below it: what scxd --check and scxctl check print. */
+void config_describe(const struct scxd_config *c, FILE *f);
 
 /* "latency", "throughput", or "?" */
 const char *policy_name(u32 policy);

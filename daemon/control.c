@@ -312,7 +312,8 @@ static int client_handle_line(struct client *cl, char *line, size_t len)
 
 	if (m->mutating) {
 		admin = client_is_admin(cl);
-		if (admin <= 0) {
+		creq.admin = admin > 0;
+		if (admin < 0 || (!admin && !m->users)) {
 			if (admin < 0)
 				snprintf(errmsg, sizeof(errmsg),
 					 "cannot check the caller's groups: %s", strerror(-admin));
@@ -736,7 +737,7 @@ int control_new(struct control **ret, sd_event *event, const char *socket_path,
 
 		if (!methods[i].name || !methods[i].fn)
 			return -EINVAL;
-		if (pm && pm->mutating != methods[i].mutating)
+		if (pm && (pm->mutating != methods[i].mutating || pm->users != methods[i].users))
 			return -EINVAL;
 	}
 

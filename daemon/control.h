@@ -40,6 +40,7 @@ struct control_request {
 	gid_t		gid;
 	pid_t		pid;
 	int		proto;
+	bool		admin;		/* root or in the admin group */
 };
 
 /*
@@ -55,7 +56,8 @@ typedef int (*control_fn)(void *userdata, const struct control_request *req,
 
 struct control_method {
 	const char	*name;
-	bool		mutating;	/* needs uid 0 or the admin group */
+	bool		mutating;	/* needs uid 0 or the admin group ... */
+	bool		users;		/* ... unless this: the method checks */
 	control_fn	fn;
 };
 

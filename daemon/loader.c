@@ -1,9 +1,11 @@
 /* loader.c - see loader.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -154,6 +156,70 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c)
 	l->skel->bss->nr_rules = c->nr_rules;
 	__atomic_add_fetch(&l->skel->bss->cfg_gen, 1, __ATOMIC_RELEASE);
 	return loader_attached(l) ? loader_reclassify(l) : 0;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL	/* Linux 6.9: a pidfd for any thread */
+#endif
+
+/* A pidfd of thread @tid: the key of task storage maps. */
+static int thread_pidfd(pid_t tid)
+{
+	int fd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+
+	/* Kernels before 6.9 have thread-group leaders' pidfds only. */
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_pidfd_open, tid, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+int loader_pin(struct loader *l, pid_t tid, u32 layer_id)
+{
+	struct scxd_pin pin = { .layer_id = layer_id };
+	int fd = thread_pidfd(tid), map = bpf_map__fd(l->skel->maps.pins), r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (layer_id ? bpf_map_update_elem(map, &fd, &pin, BPF_ANY)
+		     : bpf_map_delete_elem(map, &fd))
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int loader_refresh(struct loader *l)
+{
+	__atomic_add_fetch(&l->skel->bss->cfg_gen, 1, __ATOMIC_RELEASE);
+	return loader_attached(l) ? loader_reclassify(l) : 0;
+}
+
+int loader_task_info(struct loader *l, pid_t tid, struct scxd_task_info *info, u32 *pin_id)
+{
+	size_t size = bpf_map__value_size(l->skel->maps.task_ctxs);
+	struct scxd_pin pin;
+	void *buf;
+	int fd, r = 0;
+
+	if (size < sizeof(*info))
+		return -EINVAL;
+	buf = calloc(1, size);
+	if (!buf)
+		return -ENOMEM;
+	fd = thread_pidfd(tid);
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.task_ctxs), &fd, buf))
+		r = -errno;
+	else
+		memcpy(info, buf, sizeof(*info));
+	*pin_id = 0;
+	if (!r && !bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.pins), &fd, &pin))
+		*pin_id = pin.layer_id;
+	close(fd);
+	free(buf);
+	return r;
 }
 
 int loader_reclassify(struct loader *l)

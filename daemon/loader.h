@@ -4,6 +4,7 @@
 #ifndef SCXD_LOADER_H
 #define SCXD_LOADER_H
 #include <stdbool.h>
+#include <sys/types.h>
 #include "scxd.h"
 
 struct loader;
@@ -25,6 +26,19 @@ const char *loader_verifier_stats(const struct loader *l);
 int loader_apply_config(struct loader *l, const struct scxd_config *c);
 /* Run the iter/task program that re-checks every task's layer. */
 int loader_reclassify(struct loader *l);
+
+/*
+ * Pin thread @tid to the layer with id @layer_id (0: remove its pin;
+ * -ENOENT if it had none); loader_refresh() then makes it take effect.
+ * Children the thread forks from then on inherit the pin (BPF,
+ * ops.init_task). -ESRCH: no such thread.
+ */
+int loader_pin(struct loader *l, pid_t tid, u32 layer_id);
+/* Bump the generation and re-check every task now (after pins change). */
+int loader_refresh(struct loader *l);
+/* Thread @tid's layer and why (-ESRCH: no such thread; -ENOENT: not
+ * (yet) scheduled by scxd); *pin_id is its pin's layer id, 0 if none. */
+int loader_task_info(struct loader *l, pid_t tid, struct scxd_task_info *info, u32 *pin_id);
 
 /* Before attach: the sysfs table, kept by BPF if the kernel lacks
  * sd_llc_id. After attach: the table BPF settled on. */

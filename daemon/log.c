@@ -10,6 +10,7 @@
 #include "log.h"
 
 static int max_level = LOG_INFO;
+static int min_max_level;	/* log_set_max_level() never goes below it */
 static int to_journal;
 
 /* systemd sets JOURNAL_STREAM=dev:ino when stderr is a journal stream. */
@@ -34,7 +35,13 @@ void log_setup(int level)
 
 void log_set_max_level(int level)
 {
-	max_level = level;
+	max_level = level > min_max_level ? level : min_max_level;
+}
+
+void log_set_min_max_level(int level)
+{
+	min_max_level = level;
+	log_set_max_level(max_level);
 }
 
 int log_get_max_level(void)

@@ -8,6 +8,9 @@
 
 void log_setup(int max_level);
 void log_set_max_level(int level);
+/* A floor for log_set_max_level(): scxd -v keeps debug logging through
+ * every change of the configuration's log_level. */
+void log_set_min_max_level(int level);
 int log_get_max_level(void);
 /* Logs at @level; "%m" is strerror(-@err) when @err is non-zero.
  * Returns @err (negative), so that `return log_error_errno(r, ...)` works. */

@@ -22,6 +22,7 @@ static void usage(FILE *f)
 		"  -s, --socket PATH   control socket (default: from the config, %s)\n"
 		"      --state-dir DIR where `scxctl save` keeps the running configuration\n"
 		"                      (default %s)\n"
+		"      --roles-dir DIR role files for scxctl role, NAME.ini (default %s)\n"
 		"      --check         validate the configuration, print its layers, exit\n"
 		"                      (0 valid, 78 invalid)\n"
 		"      --verifier-stats  load the scheduler (no attach) with the configuration\n"
@@ -29,7 +30,8 @@ static void usage(FILE *f)
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
-		SCXD_DEFAULT_CONFIG, SCXD_DEFAULT_SOCKET, SCXD_STATE_DIR);
+		SCXD_DEFAULT_CONFIG, SCXD_DEFAULT_SOCKET, SCXD_STATE_DIR,
+		SCXD_ROLES_DIR);
 }
 
 /* EX_CONFIG from sysexits.h: the configuration is invalid. */
@@ -50,28 +52,7 @@ static int check_config(const char *path)
 		free(c);
 		return EXIT_CONFIG;
 	}
-	printf("%s: %u layers, %u rules\n", c->source, c->nr_layers, c->nr_rules);
-	for (u32 i = 0; i < c->nr_layers; i++) {
-		const struct scxd_layer *l = &c->layers[i];
-		char llcs[200], cpus[32];
-
-		if (!l->llcs)
-			snprintf(llcs, sizeof(llcs), "auto");
-		else
-			proto_cpulist_format(&l->llcs, 64, llcs, sizeof(llcs));
-		if (l->cpus_max)
-			snprintf(cpus, sizeof(cpus), "%u-%u", l->cpus_min, l->cpus_max);
-		else
-			snprintf(cpus, sizeof(cpus), "%u-all", l->cpus_min);
-		printf("  %-16s %-10s weight=%u slice_us=%llu kind=%s preempt=%s cpus=%s llcs=%s\n",
-		       l->name, policy_name(l->policy), l->weight,
-		       (unsigned long long)l->slice_ns / 1000,
-		       l->kind == SCXD_KIND_CONFINED ? "confined" : "open",
-		       l->preempt ? "yes" : "no", cpus, llcs);
-		for (u32 j = 0; j < c->nr_rules; j++)
-			if (c->rules[j].layer == i)
-				printf("      match = %s\n", c->rule_text[j]);
-	}
+	config_describe(c, stdout);
 	free(c);
 	return EXIT_SUCCESS;
 }
@@ -82,6 +63,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "state-dir", required_argument, NULL, 'D' },
+		{ "roles-dir", required_argument, NULL, 'R' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "verifier-stats", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -98,6 +80,7 @@ int main(int argc, char **argv)
 		case 'c': opts.config_path = optarg; break;
 		case 's': opts.socket_path = optarg; break;
 		case 'D': opts.state_dir = optarg; break;
+		case 'R': opts.roles_dir = optarg; break;
 		case 'C': check = 1; break;
 		case 'S': vstats = 1; break;
 		case 'v': verbose = 1; break;
@@ -119,7 +102,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return r == -EINVAL ? EXIT_CONFIG : EXIT_FAILURE;
 	if (verbose)
-		log_set_max_level(LOG_DEBUG);
+		log_set_min_max_level(LOG_DEBUG);
 	r = vstats ? manager_verifier_stats(m) : manager_run(m);
 	manager_free(m);
 	return r;

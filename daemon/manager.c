@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +49,7 @@ struct manager {
 	char config_path[PATH_MAX];	/* "" for the built-in configuration */
 	char saved_path[PATH_MAX];	/* what `save` writes, read at start */
 	char saved_old_path[PATH_MAX + 8]; /* where reload sets it aside */
+	char roles_dir[PATH_MAX];	/* role files: NAME.ini */
 	char socket_path[108];
 	struct loader *loader;
 	struct control *control;
@@ -178,6 +181,8 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	snprintf(m->saved_path, sizeof(m->saved_path), "%s/" SAVED_NAME,
 		 opts->state_dir ? opts->state_dir : SCXD_STATE_DIR);
 	snprintf(m->saved_old_path, sizeof(m->saved_old_path), "%s.old", m->saved_path);
+	snprintf(m->roles_dir, sizeof(m->roles_dir), "%s",
+		 opts->roles_dir ? opts->roles_dir : SCXD_ROLES_DIR);
 	load_saved(m);
 	log_set_max_level(m->config->log_level);
 	snprintf(m->socket_path, sizeof(m->socket_path), "%s",
@@ -922,17 +927,521 @@ static int method_save(void *userdata, const struct control_request *req, cJSON 
 	return 0;
 }
 
+/* ---- pins: run, move, unpin, explain --------------------------------- */
+
+/* The real and effective uid of process @pid (from /proc). */
+static int proc_uids(pid_t pid, uid_t *ruid, uid_t *euid)
+{
+	char path[64], line[256];
+	unsigned r, e;
+	int found = -ESRCH;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %u %u", &r, &e) == 2) {
+			*ruid = r;
+			*euid = e;
+			found = 0;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+/* The processes a pin request names: params.pid, or every process in
+ * params.cgroup (a path under /sys/fs/cgroup) and its descendants. */
+struct targets {
+	pid_t	*pids;
+	size_t	n, cap;
+};
+
+static int targets_add(struct targets *t, pid_t pid)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		pid_t *p = realloc(t->pids, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		t->pids = p;
+		t->cap = cap;
+	}
+	t->pids[t->n++] = pid;
+	return 0;
+}
+
+static int targets_from_cgroup(struct targets *t, const char *dir, int depth)
+{
+	char path[PATH_MAX + 16];
+	struct dirent *de;
+	long pid;
+	FILE *f;
+	DIR *d;
+	int r = 0;
+
+	if (depth > 32)
+		return -ELOOP;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (r == 0 && fscanf(f, "%ld", &pid) == 1)
+		r = targets_add(t, pid);
+	fclose(f);
+	d = opendir(dir);
+	if (!d)
+		return r ?: -errno;
+	while (r == 0 && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		r = targets_from_cgroup(t, path, depth + 1);
+	}
+	closedir(d);
+	return r;
+}
+
+static int get_targets(const cJSON *params, struct targets *t, char *errmsg, size_t errlen)
+{
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(params, "pid");
+	const char *cg;
+	char dir[PATH_MAX];
+	int r;
+
+	r = param_string(params, "cgroup", false, &cg, errmsg, errlen);
+	if (r < 0)
+		return r;
+	if (!!cg == !!pid) {
+		snprintf(errmsg, errlen, "give either \"pid\" or \"cgroup\"");
+		return -EINVAL;
+	}
+	if (pid) {
+		if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || pid->valuedouble > INT32_MAX ||
+		    pid->valuedouble != (double)(int)pid->valuedouble) {
+			snprintf(errmsg, errlen, "\"pid\" must be a process id");
+			return -EINVAL;
+		}
+		return targets_add(t, pid->valueint);
+	}
+	if (cg[0] != '/' || strstr(cg, "/..") || strlen(cg) > PATH_MAX - 32) {
+		snprintf(errmsg, errlen, "\"cgroup\" must be an absolute path such as "
+			 "/user.slice/app.scope, not '%s'", cg);
+		return -EINVAL;
+	}
+	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", strcmp(cg, "/") ? cg : "");
+	r = targets_from_cgroup(t, dir, 0);
+	if (r < 0)
+		snprintf(errmsg, errlen, "cgroup %s: %s", cg, strerror(-r));
+	return r == -ENOENT ? -ENOENT : r;
+}
+
+/*
+ * May the caller pin (or unpin) @t into @layer (NULL: unpin)? An admin
+ * may do anything; any other user only their own processes, and only
+ * into a layer the configuration opens to users (users = yes).
+ */
+static int may_pin(struct manager *m, const struct control_request *req, const struct targets *t,
+		   const struct scxd_layer *layer, char *errmsg, size_t errlen)
+{
+	uid_t ruid = 0, euid = 0;
+	int r;
+
+	if (req->admin)
+		return 0;
+	if (layer && !layer->users) {
+		snprintf(errmsg, errlen, "layer '%s' is not open to users (users = yes); "
+			 "root or group \"%s\" can move tasks into it", layer->name,
+			 m->config->socket_group);
+		return -EPERM;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		r = proc_uids(t->pids[i], &ruid, &euid);
+		if (r == -ESRCH)
+			continue;	/* gone meanwhile */
+		if (r < 0)
+			return r;
+		if (ruid != req->uid || euid != req->uid) {
+			snprintf(errmsg, errlen, "process %d is not yours", (int)t->pids[i]);
+			return -EPERM;
+		}
+	}
+	return 0;
+}
+
+/* Pin (layer_id != 0) or unpin every thread of every target process. */
+static int pin_targets(struct manager *m, const struct targets *t, u32 layer_id, char *errmsg,
+		       size_t errlen, unsigned *done)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int r;
+
+	*done = 0;
+	if (!m->loader || !loader_attached(m->loader)) {
+		snprintf(errmsg, errlen, "the scheduler is not attached");
+		return -EBUSY;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)t->pids[i]);
+		d = opendir(path);
+		if (!d)
+			continue;	/* gone meanwhile */
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			r = loader_pin(m->loader, atoi(de->d_name), layer_id);
+			if (r == 0)
+				(*done)++;
+			else if (r != -ESRCH && r != -ENOENT) {
+				closedir(d);
+				snprintf(errmsg, errlen, "thread %s: %s", de->d_name, strerror(-r));
+				return r;
+			}
+		}
+		closedir(d);
+	}
+	return loader_refresh(m->loader);
+}
+
+/* run, move (layer given) and unpin (none): one path. */
+static int pin_request(struct manager *m, const struct control_request *req, bool self,
+		       bool unpin, cJSON **result, char *errmsg, size_t errlen)
+{
+	const struct scxd_layer *layer = NULL;
+	struct targets t = {0};
+	const char *name = NULL;
+	unsigned done = 0;
+	int r, i;
+
+	if (!unpin) {
+		r = param_string(req->params, "layer", true, &name, errmsg, errlen);
+		if (r < 0)
+			return r;
+		i = config_layer_find(m->config, name);
+		if (i < 0) {
+			snprintf(errmsg, errlen, "no layer '%s'", name);
+			return -ENOENT;
+		}
+		layer = &m->config->layers[i];
+	}
+	r = self ? targets_add(&t, req->pid) : get_targets(req->params, &t, errmsg, errlen);
+	if (!r)
+		r = may_pin(m, req, &t, layer, errmsg, errlen);
+	if (!r)
+		r = pin_targets(m, &t, layer ? layer->id : 0, errmsg, errlen, &done);
+	free(t.pids);
+	if (r < 0)
+		return r;
+	if (!done) {
+		snprintf(errmsg, errlen, unpin ? "no pinned thread found" : "no such process");
+		return -ENOENT;
+	}
+	*result = cJSON_CreateObject();
+	if (!*result || !cJSON_AddNumberToObject(*result, "threads", done))
+		return -ENOMEM;
+	return 0;
+}
+
+static int method_run(void *userdata, const struct control_request *req, cJSON **result,
+		      char *errmsg, size_t errlen)
+{
+	return pin_request(userdata, req, true, false, result, errmsg, errlen);
+}
+
+static int method_move(void *userdata, const struct control_request *req, cJSON **result,
+		       char *errmsg, size_t errlen)
+{
+	return pin_request(userdata, req, false, false, result, errmsg, errlen);
+}
+
+static int method_unpin(void *userdata, const struct control_request *req, cJSON **result,
+			char *errmsg, size_t errlen)
+{
+	return pin_request(userdata, req, false, true, result, errmsg, errlen);
+}
+
+/* Which layer a task is in, and why. */
+static int method_explain(void *userdata, const struct control_request *req, cJSON **result,
+			  char *errmsg, size_t errlen)
+{
+	struct manager *m = userdata;
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(req->params, "pid");
+	struct scxd_task_info info;
+	const char *reason = "rule";
+	char path[64], comm[32] = "";
+	u32 pin_id = 0;
+	FILE *f;
+	cJSON *o;
+	int r;
+
+	if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || pid->valuedouble > INT32_MAX) {
+		snprintf(errmsg, errlen, "\"pid\" must be a process id");
+		return -EINVAL;
+	}
+	if (!m->loader || !loader_attached(m->loader)) {
+		snprintf(errmsg, errlen, "the scheduler is not attached");
+		return -EBUSY;
+	}
+	r = loader_task_info(m->loader, pid->valueint, &info, &pin_id);
+	if (r == -ESRCH || r == -ENOENT) {
+		snprintf(errmsg, errlen, r == -ESRCH ? "no process %d" :
+			 "process %d is not scheduled by scxd", pid->valueint);
+		return -ENOENT;
+	}
+	if (r < 0)
+		return r;
+	if (info.layer >= m->config->nr_layers) {
+		snprintf(errmsg, errlen, "process %d is not in a layer yet", pid->valueint);
+		return -ENOENT;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid->valueint);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	o = *result = cJSON_CreateObject();
+	if (!o)
+		return -ENOMEM;
+	if (info.rule == SCXD_RULE_PINNED)
+		reason = "pinned";
+	else if (info.rule == SCXD_RULE_CATCH_ALL || info.rule >= m->config->nr_rules)
+		reason = "catch-all";
+	cJSON_AddNumberToObject(o, "pid", pid->valueint);
+	cJSON_AddStringToObject(o, "comm", comm);
+	cJSON_AddStringToObject(o, "layer", m->config->layers[info.layer].name);
+	cJSON_AddStringToObject(o, "reason", reason);
+	if (!strcmp(reason, "rule")) {
+		cJSON_AddNumberToObject(o, "rule_index", info.rule);
+		cJSON_AddStringToObject(o, "rule", m->config->rule_text[info.rule]);
+	} else {
+		cJSON_AddNullToObject(o, "rule_index");
+		cJSON_AddNullToObject(o, "rule");
+	}
+	cJSON_AddBoolToObject(o, "pinned", pin_id != 0);
+	return 0;
+}
+
+/* ---- stop / start ------------------------------------------------------ */
+
+/* Detach: every task goes back to the kernel's default scheduler; the
+ * daemon, its configuration and the control socket stay. */
+static int method_stop(void *userdata, const struct control_request *req, cJSON **result,
+		       char *errmsg, size_t errlen)
+{
+	struct manager *m = userdata;
+
+	if (!m->loader || !loader_attached(m->loader)) {
+		snprintf(errmsg, errlen, "the scheduler is not attached");
+		return -EBUSY;
+	}
+	/* A pending automatic re-attach would undo the stop. */
+	m->restart = sd_event_source_disable_unref(m->restart);
+	loader_detach(m->loader);
+	m->loader = loader_free(m->loader);
+	log_notice("Scheduler detached on request; tasks run on the kernel's default scheduler");
+	sd_notify(0, "STATUS=Stopped: tasks on the kernel's default scheduler");
+	return 0;
+}
+
+static int method_start(void *userdata, const struct control_request *req, cJSON **result,
+			char *errmsg, size_t errlen)
+{
+	struct manager *m = userdata;
+	int r;
+
+	if (m->loader && loader_attached(m->loader)) {
+		snprintf(errmsg, errlen, "the scheduler is attached already");
+		return -EBUSY;
+	}
+	m->restart = sd_event_source_disable_unref(m->restart);
+	m->loader = loader_free(m->loader);
+	r = scheduler_start(m);
+	if (r < 0) {
+		m->loader = loader_free(m->loader);
+		snprintf(errmsg, errlen, "attaching the scheduler: %s%s", strerror(-r),
+			 r == -EBUSY ? " (another sched_ext scheduler is running)" : "");
+		return r == -EBUSY ? -EBUSY : r;
+	}
+	sd_notifyf(0, "STATUS=Scheduling with %u layers", m->config->nr_layers);
+	return 0;
+}
+
+/* ---- roles: one configuration file per machine role --------------------- */
+
+/* The file of role @name ("NAME.ini" in the roles directory). */
+static int role_path(struct manager *m, const char *name, char *path, size_t len, char *errmsg,
+		     size_t errlen)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > 64 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				   "0123456789_.-") != n || name[0] == '.') {
+		snprintf(errmsg, errlen, "invalid role name '%s'", name);
+		return -EINVAL;
+	}
+	snprintf(path, len, "%s/%s.ini", m->roles_dir, name);
+	if (access(path, R_OK) < 0) {
+		snprintf(errmsg, errlen, "no role '%s' (%s)", name, path);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* The role file's summary: its first comment line after "NAME.ini - ". */
+static void role_description(const char *path, char *buf, size_t len)
+{
+	char line[512], *dash;
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f) && (line[0] == ';' || line[0] == '#')) {
+		line[strcspn(line, "\n")] = '\0';
+		dash = strstr(line, " - ");
+		snprintf(buf, len, "%s", dash ? dash + 3 : line + 1 + (line[1] == ' '));
+	}
+	fclose(f);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int method_roles(void *userdata, const struct control_request *req, cJSON **result,
+			char *errmsg, size_t errlen)
+{
+	struct manager *m = userdata;
+	char *names[256], path[PATH_MAX + 80], desc[256];
+	cJSON *list, *o;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	*result = cJSON_CreateObject();
+	if (!*result || !cJSON_AddStringToObject(*result, "current", m->config->role) ||
+	    !cJSON_AddStringToObject(*result, "dir", m->roles_dir) ||
+	    !(list = cJSON_AddArrayToObject(*result, "roles")))
+		return -ENOMEM;
+	d = opendir(m->roles_dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)) && n < 256) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 4 && !strcmp(de->d_name + l - 4, ".ini") && de->d_name[0] != '.' &&
+		    (names[n] = strndup(de->d_name, l - 4)))
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s.ini", m->roles_dir, names[i]);
+		role_description(path, desc, sizeof(desc));
+		o = cJSON_CreateObject();
+		if (o) {
+			cJSON_AddStringToObject(o, "name", names[i]);
+			cJSON_AddStringToObject(o, "description", desc);
+			cJSON_AddItemToArray(list, o);
+		}
+		free(names[i]);
+	}
+	return 0;
+}
+
+/* Load role @name into a new configuration (freed by the caller). */
+static int load_role(struct manager *m, const cJSON *params, struct scxd_config **out,
+		     char *path, size_t len, char *errmsg, size_t errlen)
+{
+	struct config_error err = {0};
+	const char *name;
+	char buf[600];
+	int r;
+
+	r = param_string(params, "name", true, &name, errmsg, errlen);
+	if (r < 0 || (r = role_path(m, name, path, len, errmsg, errlen)) < 0)
+		return r;
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	r = config_load_file(*out, path, &err);
+	if (r < 0) {
+		snprintf(errmsg, errlen, "%s", config_error_str(&err, buf, sizeof(buf)));
+		free(*out);
+		*out = NULL;
+		return r == -ENOMEM ? r : -EBADMSG;
+	}
+	return 0;
+}
+
+static int method_role_show(void *userdata, const struct control_request *req, cJSON **result,
+			    char *errmsg, size_t errlen)
+{
+	struct scxd_config *c = NULL;
+	char path[PATH_MAX + 80], *text;
+	int r;
+
+	r = load_role(userdata, req->params, &c, path, sizeof(path), errmsg, errlen);
+	if (r < 0)
+		return r;
+	text = config_format(c);
+	free(c);
+	*result = cJSON_CreateObject();
+	if (!text || !*result || !cJSON_AddStringToObject(*result, "path", path) ||
+	    !cJSON_AddStringToObject(*result, "text", text)) {
+		free(text);
+		return -ENOMEM;
+	}
+	free(text);
+	return 0;
+}
+
+/* Run role NAME's configuration from now on; reload returns to the file. */
+static int method_role_set(void *userdata, const struct control_request *req, cJSON **result,
+			   char *errmsg, size_t errlen)
+{
+	struct manager *m = userdata;
+	struct scxd_config *c = NULL;
+	char path[PATH_MAX + 80];
+	int r;
+
+	r = load_role(m, req->params, &c, path, sizeof(path), errmsg, errlen);
+	if (r < 0)
+		return r;
+	r = manager_apply(m, c, errmsg, errlen);
+	if (r == 0)
+		log_notice("Running role %s from %s", m->config->role, path);
+	return r;
+}
+
 static const struct control_method methods[] = {
-	{ PROTO_METHOD_STATUS, false, method_status },
-	{ PROTO_METHOD_VERSION, false, method_version },
-	{ PROTO_METHOD_TOPOLOGY, false, method_topology },
-	{ PROTO_METHOD_SET_LAYER, true, method_set_layer },
-	{ PROTO_METHOD_ADD_LAYER, true, method_add_layer },
-	{ PROTO_METHOD_REMOVE_LAYER, true, method_remove_layer },
-	{ PROTO_METHOD_MATCH_ADD, true, method_match_add },
-	{ PROTO_METHOD_MATCH_REMOVE, true, method_match_remove },
-	{ PROTO_METHOD_RELOAD, true, method_reload },
-	{ PROTO_METHOD_SAVE, true, method_save },
+	{ PROTO_METHOD_STATUS, false, false, method_status },
+	{ PROTO_METHOD_VERSION, false, false, method_version },
+	{ PROTO_METHOD_TOPOLOGY, false, false, method_topology },
+	{ PROTO_METHOD_SET_LAYER, true, false, method_set_layer },
+	{ PROTO_METHOD_ADD_LAYER, true, false, method_add_layer },
+	{ PROTO_METHOD_REMOVE_LAYER, true, false, method_remove_layer },
+	{ PROTO_METHOD_MATCH_ADD, true, false, method_match_add },
+	{ PROTO_METHOD_MATCH_REMOVE, true, false, method_match_remove },
+	{ PROTO_METHOD_RELOAD, true, false, method_reload },
+	{ PROTO_METHOD_SAVE, true, false, method_save },
+	{ PROTO_METHOD_RUN, true, true, method_run },
+	{ PROTO_METHOD_MOVE, true, true, method_move },
+	{ PROTO_METHOD_UNPIN, true, true, method_unpin },
+	{ PROTO_METHOD_EXPLAIN, false, false, method_explain },
+	{ PROTO_METHOD_STOP, true, false, method_stop },
+	{ PROTO_METHOD_ROLES, false, false, method_roles },
+	{ PROTO_METHOD_ROLE_SHOW, false, false, method_role_show },
+	{ PROTO_METHOD_ROLE_SET, true, false, method_role_set },
+	{ PROTO_METHOD_START, true, false, method_start },
 };
 
 int manager_run(struct manager *m)

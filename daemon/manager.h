@@ -10,6 +10,7 @@ struct manager_options {
 	const char *config_path;	/* NULL: the built-in configuration */
 	const char *socket_path;	/* NULL: from the config */
 	const char *state_dir;		/* NULL: SCXD_STATE_DIR (where save writes) */
+	const char *roles_dir;		/* NULL: SCXD_ROLES_DIR (role files, NAME.ini) */
 };
 
 /* Reads the configuration (errors are logged with file:line). */

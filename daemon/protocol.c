@@ -17,16 +17,25 @@
 #include "protocol.h"
 
 const struct proto_method proto_methods[] = {
-	{ PROTO_METHOD_STATUS,		false, 1 },
-	{ PROTO_METHOD_VERSION,		false, 1 },
-	{ PROTO_METHOD_TOPOLOGY,	false, 1 },
-	{ PROTO_METHOD_SET_LAYER,	true, 1 },
-	{ PROTO_METHOD_ADD_LAYER,	true, 1 },
-	{ PROTO_METHOD_REMOVE_LAYER,	true, 1 },
-	{ PROTO_METHOD_MATCH_ADD,	true, 1 },
-	{ PROTO_METHOD_MATCH_REMOVE,	true, 1 },
-	{ PROTO_METHOD_RELOAD,		true, 1 },
-	{ PROTO_METHOD_SAVE,		true, 1 },
+	{ PROTO_METHOD_STATUS,		false, false, 1 },
+	{ PROTO_METHOD_VERSION,		false, false, 1 },
+	{ PROTO_METHOD_TOPOLOGY,	false, false, 1 },
+	{ PROTO_METHOD_SET_LAYER,	true, false, 1 },
+	{ PROTO_METHOD_ADD_LAYER,	true, false, 1 },
+	{ PROTO_METHOD_REMOVE_LAYER,	true, false, 1 },
+	{ PROTO_METHOD_MATCH_ADD,	true, false, 1 },
+	{ PROTO_METHOD_MATCH_REMOVE,	true, false, 1 },
+	{ PROTO_METHOD_RELOAD,		true, false, 1 },
+	{ PROTO_METHOD_SAVE,		true, false, 1 },
+	{ PROTO_METHOD_RUN,		true, true, 1 },
+	{ PROTO_METHOD_MOVE,		true, true, 1 },
+	{ PROTO_METHOD_UNPIN,		true, true, 1 },
+	{ PROTO_METHOD_EXPLAIN,		false, false, 1 },
+	{ PROTO_METHOD_STOP,		true, false, 1 },
+	{ PROTO_METHOD_ROLES,		false, false, 1 },
+	{ PROTO_METHOD_ROLE_SHOW,	false, false, 1 },
+	{ PROTO_METHOD_ROLE_SET,	true, false, 1 },
+	{ PROTO_METHOD_START,		true, false, 1 },
 };
 const size_t proto_n_methods = sizeof(proto_methods) / sizeof(proto_methods[0]);
 

@@ -90,6 +90,8 @@ int proto_code_from_errno(int r);
 struct proto_method {
 	const char	*name;
 	bool		mutating;
+	bool		users;		/* mutating, but any user may call it: the
+					 * method checks what the caller may do */
 	int		since;		/* protocol version that added it */
 };
 
@@ -103,6 +105,15 @@ struct proto_method {
 #define PROTO_METHOD_MATCH_REMOVE "match-remove"
 #define PROTO_METHOD_RELOAD	"reload"
 #define PROTO_METHOD_SAVE	"save"
+#define PROTO_METHOD_RUN	"run"
+#define PROTO_METHOD_MOVE	"move"
+#define PROTO_METHOD_UNPIN	"unpin"
+#define PROTO_METHOD_EXPLAIN	"explain"
+#define PROTO_METHOD_STOP	"stop"
+#define PROTO_METHOD_ROLES	"roles"
+#define PROTO_METHOD_ROLE_SHOW	"role-show"
+#define PROTO_METHOD_ROLE_SET	"role-set"
+#define PROTO_METHOD_START	"start"
 
 extern const struct proto_method proto_methods[];
 extern const size_t proto_n_methods;

@@ -47,6 +47,18 @@ static int m_reload(void *ud, const struct control_request *req, cJSON **result,
 	return 0;
 }
 
+/* A method open to users: it says whether the server found an admin. */
+static int m_mine(void *ud, const struct control_request *req, cJSON **result,
+		  char *errmsg, size_t errlen)
+{
+	struct ctx *x = ud;
+
+	x->calls++;
+	*result = cJSON_CreateObject();
+	cJSON_AddBoolToObject(*result, "admin", req->admin);
+	return 0;
+}
+
 static int m_busy(void *ud, const struct control_request *req, cJSON **result,
 		  char *errmsg, size_t errlen)
 {
@@ -88,11 +100,12 @@ static void audit(void *ud, const struct control_request *req, int r)
 }
 
 static const struct control_method methods[] = {
-	{ "status",	false,	m_status },
-	{ "reload",	true,	m_reload },
-	{ "busy",	false,	m_busy },
-	{ "fail",	false,	m_fail },
-	{ "big",	false,	m_big },
+	{ "status",	false,	false,	m_status },
+	{ "reload",	true,	false,	m_reload },
+	{ "busy",	false,	false,	m_busy },
+	{ "mine",	true,	true,	m_mine },
+	{ "fail",	false,	false,	m_fail },
+	{ "big",	false,	false,	m_big },
 };
 
 struct fixture {
@@ -480,6 +493,34 @@ TEST(a_mutating_method_from_a_non_admin_is_denied_audited_and_not_run)
 	down(&f);
 }
 
+TEST(a_method_open_to_users_runs_for_a_non_admin_told_so_and_is_audited)
+{
+	struct fixture f;
+	struct proto_error err;
+	cJSON *res = NULL;
+	int fd;
+
+	CHECK_INT(up(&f, geteuid() == 0 ? "root" : "nonexistent-scxd-group"), 0);
+	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "mine", &err, &res), 0);
+	CHECK(res && cJSON_IsFalse(cJSON_GetObjectItem(res, "admin")));
+	cJSON_Delete(res);
+	CHECK_INT(f.ctx.audits, 1);
+	CHECK_INT(f.ctx.audit_r, 0);
+	close(fd);
+	if (geteuid() == 0) {
+		fd = connect_to(f.path);
+		CHECK(fd >= 0);
+		res = NULL;
+		CHECK_INT(call(&f, fd, "mine", &err, &res), 0);
+		CHECK(res && cJSON_IsTrue(cJSON_GetObjectItem(res, "admin")));
+		cJSON_Delete(res);
+		close(fd);
+	}
+	down(&f);
+}
+
 TEST(the_caller_check_comes_before_the_params_check)
 {
 	struct fixture f;
@@ -737,7 +778,7 @@ TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 
 TEST(a_method_declared_by_the_protocol_must_keep_its_class)
 {
-	static const struct control_method wrong[] = { { "status", true, m_status } };
+	static const struct control_method wrong[] = { { "status", true, false, m_status } };
 	struct fixture f;
 	struct control *c = NULL;
 

@@ -71,7 +71,24 @@ scxctl add-layer extra --throughput --match comm=zzapp --before gaming ||
 wait_for 2 tasks_are extra 1 || fail "extra has $(col extra 5) tasks"
 assert_eq "$(col gaming 5)" 0 "gaming tasks while extra matches first"
 scxctl add-layer extra2 --throughput 2>/dev/null && fail "a layer without a rule was accepted"
+# Busy tasks queued in the last layer's queues when a layer before it
+# goes: that queue now belongs to no layer, and must still be served.
+hogs=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	sh -c 'while :; do :; done' &
+	hogs="$hogs $!"
+done
+sleep 1
 scxctl remove-layer extra || fail "remove-layer exited $?"
+ticks() { for h in $hogs; do set -- $(cut -d')' -f2 "/proc/$h/stat"); echo "$h ${12}"; done; }
+t0=$(ticks)
+sleep 3
+t1=$(ticks)
+echo "$t0" | while read -r h a; do
+	b=$(echo "$t1" | awk -v h="$h" '$1 == h {print $2}')
+	[ "$b" -gt "$a" ] || { echo "hog $h did not run after remove-layer ($a -> $b ticks)"; exit 1; }
+done || fail "a task queued in a removed layer's queue starved"
+kill $hogs
 wait_for 2 tasks_are gaming 1 || fail "gaming has $(col gaming 5) tasks after remove-layer"
 [ -z "$(col extra 1)" ] || fail "layer extra still listed"
 scxctl match remove gaming comm=zzapp || fail "match remove exited $?"
