@@ -508,6 +508,11 @@ static int print_status(const struct proto_status *s)
 		return r;
 	if (!nr)
 		printf("(no layers)\n");
+	if (s->nr_changes) {
+		printf("\nruntime changes (+ running, - in the file; save keeps them, reload drops them):\n");
+		for (uint32_t i = 0; i < s->nr_changes && i < PROTO_MAX_CHANGES; i++)
+			printf("  %s\n", s->changes[i]);
+	}
 
 	if (s->exit.kind[0]) {
 		printf("\nlast exit: %s (code %lld)", s->exit.kind, (long long)s->exit.code);
@@ -622,36 +627,164 @@ static int get_status(const struct opts *o, struct proto_status *s, bool *printe
 	return EXIT_OK;
 }
 
-static int verb_status(const struct opts *o, int argc, char **argv)
+enum { LY_LAYER, LY_POLICY, LY_WEIGHT, LY_SLICE, LY_KIND, LY_PREEMPT, LY_CPUS, LY_LLCS,
+       LY_USERS, LY_RULES, NR_LY };
+
+static const struct column layers_cols[NR_LY] = {
+	[LY_LAYER]	= { "LAYER",	false },
+	[LY_POLICY]	= { "POLICY",	false },
+	[LY_WEIGHT]	= { "WEIGHT",	true },
+	[LY_SLICE]	= { "SLICE",	true },
+	[LY_KIND]	= { "KIND",	false },
+	[LY_PREEMPT]	= { "PREEMPT",	false },
+	[LY_CPUS]	= { "CPUS",	false },
+	[LY_LLCS]	= { "LLCS",	false },
+	[LY_USERS]	= { "USERS",	false },
+	[LY_RULES]	= { "RULES",	true },
+};
+
+static void layer_bounds(const struct proto_status_layer *l, char *cpus, size_t clen, char *llcs,
+			 size_t llen)
+{
+	if (l->cpus_max)
+		snprintf(cpus, clen, "%u-%u", l->cpus_min, l->cpus_max);
+	else
+		snprintf(cpus, clen, "%u-all", l->cpus_min);
+	if (!l->llcs || proto_cpulist_format((const u64 *)&l->llcs, 64, llcs, llen) < 0)
+		snprintf(llcs, llen, "auto");
+}
+
+/* The configuration of each layer, one row each: what the file says. */
+static int print_layers(const struct proto_status *s, const char *unused)
+{
+	uint32_t nr = s->nr_layers < SCXD_MAX_LAYERS ? s->nr_layers : SCXD_MAX_LAYERS;
+	char slice[32], cpus[32], llcs[200];
+	struct table t;
+	int r;
+
+	if (table_init(&t, layers_cols, NR_LY, nr) < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct proto_status_layer *l = &s->layers[i];
+		char **row = table_row(&t);
+
+		stats_format_us(slice, sizeof(slice), (double)l->slice_us);
+		layer_bounds(l, cpus, sizeof(cpus), llcs, sizeof(llcs));
+		table_set(&t, row, LY_LAYER, "%s", l->name);
+		table_set(&t, row, LY_POLICY, "%s", l->policy);
+		table_set(&t, row, LY_WEIGHT, "%u", l->weight);
+		table_set(&t, row, LY_SLICE, "%s", slice);
+		table_set(&t, row, LY_KIND, "%s", l->kind[0] ? l->kind : "-");
+		table_set(&t, row, LY_PREEMPT, "%s", l->preempt ? "yes" : "no");
+		table_set(&t, row, LY_CPUS, "%s", cpus);
+		table_set(&t, row, LY_LLCS, "%s", llcs);
+		table_set(&t, row, LY_USERS, "%s", l->users ? "yes" : "no");
+		table_set(&t, row, LY_RULES, "%u", l->nr_rules);
+	}
+	r = table_print(&t);
+	table_done(&t);
+	return r;
+}
+
+/* One layer: its settings as in the file, its match lines, and now. */
+static int print_layer(const struct proto_status *s, const char *name)
+{
+	char slice[32], cpus[32], llcs[200], owned[PROTO_CPULIST_LEN], buf[32];
+
+	for (uint32_t i = 0; i < s->nr_layers && i < SCXD_MAX_LAYERS; i++) {
+		const struct proto_status_layer *l = &s->layers[i];
+
+		if (strcmp(l->name, name))
+			continue;
+		stats_format_us(slice, sizeof(slice), (double)l->slice_us);
+		layer_bounds(l, cpus, sizeof(cpus), llcs, sizeof(llcs));
+		proto_cpulist_format(l->owned.bits, SCXD_MAX_CPUS, owned, sizeof(owned));
+		printf("[layer.%s]  (layer %u of %u)\n", l->name, i + 1, s->nr_layers);
+		printf("policy = %s\nweight = %u\nslice_us = %llu\nkind = %s\npreempt = %s\n",
+		       l->policy, l->weight, (unsigned long long)l->slice_us,
+		       l->kind[0] ? l->kind : "-", l->preempt ? "yes" : "no");
+		if (l->cpus_max)
+			printf("cpus = %s\n", cpus);
+		else
+			printf("; cpus: %u or more, no upper bound\n", l->cpus_min);
+		printf("llcs = %s\nusers = %s\n", llcs, l->users ? "yes" : "no");
+		for (uint32_t r = l->first_rule; r < l->first_rule + l->nr_rules &&
+						  r < SCXD_MAX_RULES; r++)
+			printf("match = %s\n", s->rules[r]);
+		printf("\nnow: %llu tasks, %u CPUs owned (%s) of %u it may use, util %.2f",
+		       (unsigned long long)l->tasks, l->nr_owned, owned[0] ? owned : "none",
+		       l->nr_span, l->util);
+		if (l->lat_samples) {
+			stats_format_us(buf, sizeof(buf), l->lat_p50_us);
+			printf(", wakeup latency p50 %s", buf);
+			stats_format_us(buf, sizeof(buf), l->lat_p99_us);
+			printf(" p99 %s", buf);
+		}
+		printf("; slice %s\n", slice);
+		return 0;
+	}
+	return fail(EXIT_ERROR, "not found", "no layer '%s'", name), -ENOENT;
+}
+
+static int print_status_view(const struct proto_status *s, const char *unused)
+{
+	return print_status(s);
+}
+
+static int print_stats_view(const struct proto_status *s, const char *unused)
+{
+	return print_stats(s);
+}
+
+/*
+ * The verbs that show the status document: fetch it, then print it with
+ * @print (its @arg: a layer name, or NULL). --json prints the document as
+ * received.
+ */
+static int status_verb(const struct opts *o, int (*print)(const struct proto_status *s,
+							  const char *arg), const char *arg)
 {
 	static struct proto_status s;
 	bool printed;
-	int status;
+	int status, r;
 
-	if (argc > 1)
-		return usage_error("status takes no arguments");
 	status = get_status(o, &s, &printed);
 	if (status != EXIT_OK || printed)
 		return status;
-	if (print_status(&s) < 0)
+	r = print(&s, arg);
+	if (r == -ENOENT)
+		return EXIT_ERROR;
+	if (r < 0)
 		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
 	return EXIT_OK;
 }
 
+static int verb_status(const struct opts *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("status takes no arguments");
+	return status_verb(o, print_status_view, NULL);
+}
+
 static int verb_stats(const struct opts *o, int argc, char **argv)
 {
-	static struct proto_status s;
-	bool printed;
-	int status;
-
 	if (argc > 1)
 		return usage_error("stats takes no arguments");
-	status = get_status(o, &s, &printed);
-	if (status != EXIT_OK || printed)
-		return status;
-	if (print_stats(&s) < 0)
-		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
-	return EXIT_OK;
+	return status_verb(o, print_stats_view, NULL);
+}
+
+static int verb_layers(const struct opts *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("layers takes no arguments");
+	return status_verb(o, print_layers, NULL);
+}
+
+static int verb_layer(const struct opts *o, int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "show"))
+		return usage_error("usage: scxctl layer show NAME");
+	return status_verb(o, print_layer, argv[2]);
 }
 
 /* ---- topology ---------------------------------------------------------- */
@@ -1328,6 +1461,25 @@ static const struct verb {
 	  "One snapshot of the daemon's status; with --json, the status document\n"
 	  "as received. Read-only: any user.\n",
 	  verb_stats },
+	{ "layers", "list the layers and their settings",
+	  "Usage: scxctl [--json] layers\n"
+	  "\n"
+	  "One row per layer, in evaluation order, with its configuration:\n"
+	  "  LAYER POLICY WEIGHT SLICE KIND PREEMPT\n"
+	  "  CPUS      allocation bounds MIN-MAX (MIN-all: no upper bound)\n"
+	  "  LLCS      the LLC indexes it may use, or auto\n"
+	  "  USERS     yes: any user may run/move own processes into it\n"
+	  "  RULES     number of match lines (scxctl layer show NAME lists them)\n"
+	  "With --json, the status document as received. Read-only: any user.\n",
+	  verb_layers },
+	{ "layer", "show one layer: settings, match lines, current state",
+	  "Usage: scxctl [--json] layer show NAME\n"
+	  "\n"
+	  "Print layer NAME's settings as config file lines (defaults filled in),\n"
+	  "its match lines in order, then its tasks, CPUs, utilization and wakeup\n"
+	  "latency now. Exit 1 when there is no such layer. With --json, the\n"
+	  "status document as received. Read-only: any user.\n",
+	  verb_layer },
 	{ "topology", "show the CPUs and last-level caches the scheduler sees",
 	  "Usage: scxctl [--json] topology\n"
 	  "\n"

@@ -374,3 +374,48 @@ int config_edit_commit(struct config_edit *e, struct scxd_config *out, const cha
 	free(next);
 	return 0;
 }
+
+/* Does @e have a line equal to @l (same section, key and value)? */
+static bool has_line(const struct config_edit *e, const struct line *l)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const struct line *m = &e->lines[i];
+
+		if (m->key && !strcmp(m->section, l->section) && !strcmp(m->key, l->key) &&
+		    !strcmp(m->value, l->value))
+			return true;
+	}
+	return false;
+}
+
+/* Report @a's key lines that @b lacks, prefixed with @sign. */
+static int diff_one_way(const struct config_edit *a, const struct config_edit *b, char sign,
+			void (*fn)(void *data, const char *line), void *data)
+{
+	char buf[600];
+	int n = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const struct line *l = &a->lines[i];
+
+		if (!l->key || has_line(b, l))
+			continue;
+		snprintf(buf, sizeof(buf), "%c [%s] %s = %s", sign, l->section, l->key, l->value);
+		fn(data, buf);
+		n++;
+	}
+	return n;
+}
+
+int config_diff(const struct scxd_config *from, const struct scxd_config *to,
+		void (*fn)(void *data, const char *line), void *data)
+{
+	struct config_edit *a = config_edit_new(from), *b = config_edit_new(to);
+	int n = -ENOMEM;
+
+	if (a && b)
+		n = diff_one_way(a, b, '-', fn, data) + diff_one_way(b, a, '+', fn, data);
+	config_edit_free(a);
+	config_edit_free(b);
+	return n;
+}

@@ -29,6 +29,15 @@
 /* The canonical INI text of @c, malloc()ed; NULL on ENOMEM. */
 char *config_format(const struct scxd_config *c);
 
+/*
+ * How @to differs from @from, line by line in canonical form: each line
+ * only @to has as "+ [SECTION] key = value", each only @from has as
+ * "- [SECTION] key = value", @from's first. Calls @fn for each; returns
+ * how many there are, or -ENOMEM.
+ */
+int config_diff(const struct scxd_config *from, const struct scxd_config *to,
+		void (*fn)(void *data, const char *line), void *data);
+
 struct config_edit;
 
 /* An edit session over @c's canonical form; NULL on ENOMEM. */

@@ -485,6 +485,14 @@ static int method_version(void *userdata, const struct control_request *req, cJS
 
 /* The status document: configuration, kernel state, placement and the
  * counters of the last sampling interval. */
+static void add_change(void *data, const char *line)
+{
+	struct proto_status *st = data;
+
+	if (st->nr_changes < PROTO_MAX_CHANGES)
+		snprintf(st->changes[st->nr_changes++], PROTO_CHANGE_LEN, "%s", line);
+}
+
 static int fill_status(struct manager *m, struct proto_status *st)
 {
 	struct layer_sample now[SCXD_MAX_LAYERS] = {0};
@@ -505,6 +513,8 @@ static int fill_status(struct manager *m, struct proto_status *st)
 	sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
 	st->uptime_s = (usec - m->start_usec) / 1000000;
 	st->stats_interval_ms = m->last_usec ? TICK_USEC / 1000 : 0;
+	if (config_diff(m->file_config, c, add_change, st) < 0)
+		return -ENOMEM;
 
 	if (m->loader && loader_exited(m->loader)) {
 		const struct scxd_exit_rec *e = loader_exit_rec(m->loader);
@@ -534,6 +544,7 @@ static int fill_status(struct manager *m, struct proto_status *st)
 		snprintf(l->kind, sizeof(l->kind), "%s",
 			 cl->kind == SCXD_KIND_CONFINED ? "confined" : "open");
 		l->preempt = cl->preempt;
+		l->users = cl->users;
 		l->cpus_min = cl->cpus_min;
 		l->cpus_max = cl->cpus_max;
 		l->llcs = cl->llcs;

@@ -550,6 +550,7 @@ static const struct field layer_fields[] = {
 	L(NULL,		weight,		"weight",	F_U32),
 	L(NULL,		slice_us,	"slice_us",	F_U64),
 	L2(NULL,	preempt,	"preempt",	F_BOOL),
+	L2(NULL,	users,		"users",	F_BOOL),
 	L2(NULL,	cpus_min,	"cpus_min",	F_U32),
 	L2(NULL,	cpus_max,	"cpus_max",	F_U32),
 	L2(NULL,	llcs,		"llcs",		F_LLCS),
@@ -854,6 +855,15 @@ cJSON *proto_status_encode(const struct proto_status *s)
 			}
 		}
 	}
+	if (!(layers = cJSON_AddArrayToObject(j, "changes")))
+		goto fail;
+	for (uint32_t i = 0; i < s->nr_changes && i < PROTO_MAX_CHANGES; i++) {
+		x = encode_str(s->changes[i], PROTO_CHANGE_LEN);
+		if (!x || !cJSON_AddItemToArray(layers, x)) {
+			cJSON_Delete(x);
+			goto fail;
+		}
+	}
 	return j;
 fail:
 	cJSON_Delete(j);
@@ -930,6 +940,23 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 			if (strlen(rj->valuestring) >= PROTO_RULE_LEN)
 				return fail(err, PROTO_ERR_PARSE, "%s.rules[%d]: too long", path, k);
 			strcpy(dst, rj->valuestring);
+		}
+	}
+
+	/* 0.2: absent from a 0.1 daemon. */
+	x = cJSON_GetObjectItemCaseSensitive(j, "changes");
+	if (x) {
+		const cJSON *c;
+
+		if (!cJSON_IsArray(x))
+			return field_error(err, "", "changes", "not an array");
+		cJSON_ArrayForEach(c, x) {
+			if (s->nr_changes == PROTO_MAX_CHANGES)
+				break;
+			if (!cJSON_IsString(c) || strlen(c->valuestring) >= PROTO_CHANGE_LEN)
+				return fail(err, PROTO_ERR_PARSE, "changes[%u]: not a string that fits",
+					    s->nr_changes);
+			strcpy(s->changes[s->nr_changes++], c->valuestring);
 		}
 	}
 	return 0;

@@ -211,6 +211,8 @@ int proto_cpulist_parse(const char *s, u64 *words, unsigned nr_bits);
 #define PROTO_OPS_LEN		128	/* SCX_OPS_NAME_LEN */
 #define PROTO_EXIT_MSG_LEN	1024	/* sched_ext's exit msg buffer */
 #define PROTO_RULE_LEN		256	/* one match line as text, NUL included */
+#define PROTO_MAX_CHANGES	64	/* status.changes: more are cut */
+#define PROTO_CHANGE_LEN	(PROTO_RULE_LEN + 96)
 
 struct proto_status_layer {
 	char		name[SCXD_NAME_LEN];
@@ -231,6 +233,7 @@ struct proto_status_layer {
 	 * the document. */
 	char		kind[16];		/* "open", "confined" */
 	bool		preempt;		/* may preempt throughput tasks */
+	bool		users;			/* any user may run/move own tasks in */
 	uint32_t	cpus_min;		/* allocation bounds, CPUs; */
 	uint32_t	cpus_max;		/* cpus_max 0: no upper bound */
 	uint64_t	llcs;			/* dense LLC indexes; 0: "auto" (all) */
@@ -275,6 +278,11 @@ struct proto_status {
 	uint32_t	nr_layers;
 	struct proto_status_layer layers[SCXD_MAX_LAYERS];
 	char		rules[SCXD_MAX_RULES][PROTO_RULE_LEN];
+	/* How the running configuration differs from the file's (0.2):
+	 * "+ [layer.x] key = value" / "- [layer.x] key = value" lines,
+	 * config_diff()'s; a 0.1 daemon sends none. */
+	uint32_t	nr_changes;
+	char		changes[PROTO_MAX_CHANGES][PROTO_CHANGE_LEN];
 };
 
 /* NULL on ENOMEM. Layers past SCXD_MAX_LAYERS and rule ranges past

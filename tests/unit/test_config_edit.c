@@ -235,4 +235,32 @@ TEST(match_lines_are_added_and_removed_in_canonical_form)
 	free(d);
 }
 
+static char diff_out[8][300];
+static int diff_n;
+
+static void collect(void *data, const char *line)
+{
+	if (diff_n < 8)
+		snprintf(diff_out[diff_n++], sizeof(diff_out[0]), "%s", line);
+}
+
+TEST(diff_lists_what_the_running_config_changed_from_the_file)
+{
+	struct scxd_config *c = load(base_ini), *d = calloc(1, sizeof(*d));
+
+	diff_n = 0;
+	CHECK_INT(config_diff(c, c, collect, NULL), 0);
+	CHECK_INT(EDIT(c, d, config_edit_set(_e, "build", "weight", "250", &e) ?:
+			     config_edit_add_match(_e, "build", "comm=ninja", &e)), 0);
+	/* The file left weight at its default, so no "- weight" line. */
+	CHECK_INT(config_diff(c, d, collect, NULL), 2);
+	CHECK_INT(diff_n, 2);
+	CHECK_STR(diff_out[0], "+ [layer.build] weight = 250");
+	CHECK_STR(diff_out[1], "+ [layer.build] match = comm=ninja");
+	CHECK_INT(config_diff(d, c, collect, NULL), 2);
+	CHECK_STR(diff_out[2], "- [layer.build] weight = 250");
+	free(c);
+	free(d);
+}
+
 TEST_MAIN

@@ -552,6 +552,7 @@ static void sample_status(struct proto_status *s)
 		l->direct = i;
 		strcpy(l->kind, i == 1 ? "confined" : "open");
 		l->preempt = i == 0;
+		l->users = i == 1;
 		l->cpus_min = i;
 		l->cpus_max = i ? 4 * i : 0;
 		l->llcs = i == 2 ? 0x3 : 0;		/* "0-1", or "auto" */
@@ -573,6 +574,9 @@ static void sample_status(struct proto_status *s)
 		l->lat_samples = 100000 + i;
 	}
 	s->stats_interval_ms = 1000;
+	s->nr_changes = 2;
+	strcpy(s->changes[0], "- [layer.batch] weight = 100");
+	strcpy(s->changes[1], "+ [layer.batch] weight = \"7\"");
 }
 
 TEST(a_status_survives_encode_and_decode_byte_for_byte)
@@ -805,7 +809,7 @@ TEST(a_layer_is_sent_with_its_cpus_as_lists_and_its_latency_as_an_object)
 static void strip_0_2_fields(cJSON *j)
 {
 	static const char *const top[] = {
-		"kind", "preempt", "cpus_min", "cpus_max", "llcs", "nr_owned", "nr_span",
+		"kind", "preempt", "users", "cpus_min", "cpus_max", "llcs", "nr_owned", "nr_span",
 		"owned", "util", "latency",
 	};
 	static const char *const counters[] = {
@@ -815,6 +819,7 @@ static void strip_0_2_fields(cJSON *j)
 	cJSON *l;
 
 	cJSON_DeleteItemFromObject(j, "stats_interval_ms");
+	cJSON_DeleteItemFromObject(j, "changes");
 	cJSON_ArrayForEach(l, cJSON_GetObjectItem(j, "layers")) {
 		for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
 			cJSON_DeleteItemFromObject(l, top[i]);

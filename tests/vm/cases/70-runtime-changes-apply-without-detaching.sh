@@ -43,6 +43,17 @@ assert_eq "$(col gaming 3)" 300 "weight after set-layer"
 assert_eq "$(col gaming 4)" 2ms "slice follows the new policy"
 assert_eq "$(bpf_policy 0)" 0 "BPF policy of layer 0 after set-layer"
 assert_eq "$(seq)" "$seq0" "enable_seq after set-layer (a detach would bump it)"
+# status lists what differs from the file; layers and layer show agree.
+scxctl status | grep -qx '  + \[layer.gaming\] policy = latency' ||
+	fail "status does not list the policy change: $(scxctl status)"
+scxctl status | grep -qx '  - \[layer.gaming\] policy = throughput' ||
+	fail "status does not list the file's policy"
+scxctl layers
+assert_eq "$(scxctl layers | awk '$1 == "gaming" {print $2, $3, $6}')" "latency 300 yes" \
+	"policy, weight and preempt in scxctl layers"
+scxctl layer show gaming
+scxctl layer show gaming | grep -qx 'match = comm=gamebin' || fail "layer show lacks the rule"
+scxctl layer show nosuch 2>/dev/null && fail "layer show of a missing layer succeeded"
 
 # --- an invalid value: exit 78, the reason, nothing changed.
 err=$(scxctl set-layer gaming --weight 0 2>&1) && fail "weight 0 was accepted"
@@ -126,6 +137,7 @@ assert_eq "$(col gaming 2)" latency "policy after a refused reload"
 cp /tmp/rt.good /tmp/rt.ini
 scxctl reload || fail "reload exited $?"
 assert_eq "$(col gaming 2)" throughput "policy after reload"
+scxctl status | grep -q 'runtime changes' && fail "status lists changes after reload"
 [ ! -e "$state/saved.ini" ] && [ -e "$state/saved.ini.old" ] ||
 	fail "reload did not set saved.ini aside"
 assert_eq "$(sched_state)" enabled "sched_ext state at the end"
