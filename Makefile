@@ -40,7 +40,8 @@ PURE_OBJS := $(B)/daemon/protocol.o $(B)/daemon/config.o $(B)/daemon/rule.o $(B)
 CTL_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
-all: daemon/scxd ctl/scxctl
+# ctlclient: the VM cases' and the control benchmark's socket client.
+all: daemon/scxd ctl/scxctl $(B)/tools/ctlclient
 
 # vmlinux.h comes from BTF: the running kernel's when it has sched_ext,
 # else the VM kernel's (tools/vm-kernel.sh). Never edited by hand.
@@ -87,6 +88,11 @@ ctl/scxctl: $(CTL_OBJS) $(PURE_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/tools/ctlclient: tests/vm/tools/ctlclient.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
 $(B)/tests/%: $(B)/tests/unit/%.o $(PURE_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -95,6 +101,8 @@ PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin
 BINDIR	?= $(PREFIX)/bin
 UNITDIR	?= $(PREFIX)/lib/systemd/system
+MANDIR	?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 ROLE	?= desktop
 
 # The config is installed only when absent: never overwrite an admin's edits.
@@ -106,6 +114,11 @@ install: all
 	[ -e $(DESTDIR)/etc/scxd/scxd.ini ] || install -m 0644 config/$(ROLE).ini $(DESTDIR)/etc/scxd/scxd.ini
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/scxd.service.in > $(DESTDIR)$(UNITDIR)/scxd.service
+	install -d -m 0755 $(DESTDIR)/var/lib/scxd
+	install -D -m 0644 docs/man/scxctl.1 $(DESTDIR)$(MANDIR)/man1/scxctl.1
+	install -D -m 0644 docs/man/scxd.ini.5 $(DESTDIR)$(MANDIR)/man5/scxd.ini.5
+	install -D -m 0644 docs/man/scxd.8 $(DESTDIR)$(MANDIR)/man8/scxd.8
+	install -D -m 0644 ctl/scxctl.bash-completion $(DESTDIR)$(COMPLETIONDIR)/scxctl
 
 deps:
 	$(Q)tools/deps.sh
@@ -113,13 +126,14 @@ deps:
 unit: $(UNIT_TESTS)
 
 test: all $(UNIT_TESTS)
-	$(Q)tests/run.sh $(UNIT_TESTS)
+	$(Q)tests/run.sh $(UNIT_TESTS) tests/unit/completion_test.sh
 
 demo: all
 	$(Q)tests/vm/run.sh --demo
 
 bench: all
 	$(Q)tests/bench/run.sh
+	$(Q)tests/bench/control.sh
 
 clean:
 	$(Q)rm -rf $(B) daemon/scxd ctl/scxctl

@@ -782,9 +782,28 @@ static int verb_layers(const struct opts *o, int argc, char **argv)
 
 static int verb_layer(const struct opts *o, int argc, char **argv)
 {
+	const cJSON *l, *name;
+	cJSON *result;
+	int status;
+
 	if (argc != 3 || strcmp(argv[1], "show"))
-		return usage_error("usage: scxctl layer show NAME");
-	return status_verb(o, print_layer, argv[2]);
+		return usage_error("scxctl layer show NAME");
+	if (!o->json)
+		return status_verb(o, print_layer, argv[2]);
+	/* --json: that layer's object of the status document. */
+	status = rpc(o, PROTO_METHOD_STATUS, NULL, &result);
+	if (status != EXIT_OK)
+		return status;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(result, "layers")) {
+		name = cJSON_GetObjectItemCaseSensitive(l, "name");
+		if (cJSON_IsString(name) && !strcmp(name->valuestring, argv[2])) {
+			status = print_json(l);
+			cJSON_Delete(result);
+			return status;
+		}
+	}
+	cJSON_Delete(result);
+	return fail(EXIT_ERROR, "not found", "no layer '%s'", argv[2]);
 }
 
 /* ---- topology ---------------------------------------------------------- */
@@ -990,6 +1009,8 @@ static const struct {
 	{ "--kind",		"kind",		NULL },
 	{ "--preempt",		"preempt",	"yes" },
 	{ "--no-preempt",	"preempt",	"no" },
+	{ "--users",		"users",	"yes" },
+	{ "--no-users",		"users",	"no" },
 };
 
 /*
@@ -1101,7 +1122,7 @@ static int verb_match(const struct opts *o, int argc, char **argv)
 	cJSON *params;
 
 	if (argc != 4 || (!add && strcmp(argv[1], "remove")))
-		return usage_error("usage: scxctl match add|remove LAYER RULE");
+		return usage_error("scxctl match add|remove LAYER RULE");
 	params = cJSON_CreateObject();
 	if (!params || !cJSON_AddStringToObject(params, "layer", argv[2]) ||
 	    !cJSON_AddStringToObject(params, "rule", argv[3])) {
@@ -1253,18 +1274,15 @@ static int verb_run(const struct opts *o, int argc, char **argv)
 	cJSON *params, *result;
 	int i, status;
 
+	/* The "--" is required: without it, a --help or --json of the
+	 * command's would be taken for scxctl's own. */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (opt_is(argv[i], "--layer")) {
-			if (!(layer = opt_value(argc, argv, &i, "--layer")))
-				return EXIT_USAGE;
-		} else {
-			break;
-		}
+		if (!opt_is(argv[i], "--layer") || !(layer = opt_value(argc, argv, &i, "--layer")))
+			return usage_error("scxctl run --layer NAME -- COMMAND [ARGS...]");
 	}
-	if (i < argc && !strcmp(argv[i], "--"))
-		i++;
-	if (!layer || i >= argc)
-		return usage_error("usage: scxctl run --layer NAME -- COMMAND [ARGS...]");
+	if (!layer || i + 1 >= argc)
+		return usage_error("scxctl run --layer NAME -- COMMAND [ARGS...]");
+	i++;
 	params = cJSON_CreateObject();
 	if (!params || !cJSON_AddStringToObject(params, "layer", layer)) {
 		cJSON_Delete(params);
@@ -1289,7 +1307,7 @@ static int verb_explain(const struct opts *o, int argc, char **argv)
 	int pid, status;
 
 	if (argc != 2)
-		return usage_error("usage: scxctl explain PID");
+		return usage_error("scxctl explain PID");
 	pid = parse_pid(argv[1]);
 	if (!pid)
 		return EXIT_USAGE;
@@ -1364,7 +1382,7 @@ static int verb_role(const struct opts *o, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if ((strcmp(sub, "show") && strcmp(sub, "set")) || argc != 3)
-		return usage_error("usage: scxctl role list | role show NAME | role set NAME");
+		return usage_error("scxctl role list | role show NAME | role set NAME");
 	params = cJSON_CreateObject();
 	if (!params || !cJSON_AddStringToObject(params, "name", argv[2])) {
 		cJSON_Delete(params);
@@ -1396,7 +1414,7 @@ static int verb_check(const struct opts *o, int argc, char **argv)
 	int r;
 
 	if (argc != 2)
-		return usage_error("usage: scxctl check FILE");
+		return usage_error("scxctl check FILE");
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
@@ -1435,6 +1453,9 @@ static const struct verb {
 	  "  UTIL      busy CPUs over the last sampling interval (1.50 = one and a half)\n"
 	  "  P50 P99   wakeup latency percentiles over the last sampling interval\n"
 	  "  OWNED     the CPUs allocated to the layer, as a list (0-3,6)\n"
+	  "Then, if the running configuration differs from the configuration\n"
+	  "file, the differing lines: \"+ [layer.x] key = value\" running,\n"
+	  "\"- ...\" in the file (scxctl save keeps them, reload drops them).\n"
 	  "Ends with the last scheduler exit, if there was one. \"-\" marks a value\n"
 	  "that is not known: no sample yet, or a daemon older than scxctl. The\n"
 	  "first five columns keep their place in later releases.\n"
@@ -1454,6 +1475,8 @@ static const struct verb {
 	  "  STEAL     tasks taken from another LLC's queue\n"
 	  "  RESCUE    tasks served first after waiting too long (anti-stall)\n"
 	  "  WAKEUP    waking tasks that were queued (not placed on an idle CPU)\n"
+	  "  RESUME    tasks preempted by a latency task that went back to their\n"
+	  "            CPU with the slice they had left\n"
 	  "  CPU_TIME  CPU time used\n"
 	  "and over the last sampling interval (the first line says how long):\n"
 	  "  UTIL      busy CPUs\n"
@@ -1477,8 +1500,8 @@ static const struct verb {
 	  "\n"
 	  "Print layer NAME's settings as config file lines (defaults filled in),\n"
 	  "its match lines in order, then its tasks, CPUs, utilization and wakeup\n"
-	  "latency now. Exit 1 when there is no such layer. With --json, the\n"
-	  "status document as received. Read-only: any user.\n",
+	  "latency now. Exit 1 when there is no such layer. With --json, that\n"
+	  "layer's object of the status document. Read-only: any user.\n",
 	  verb_layer },
 	{ "topology", "show the CPUs and last-level caches the scheduler sees",
 	  "Usage: scxctl [--json] topology\n"
@@ -1503,6 +1526,7 @@ static const struct verb {
 	  "Usage: scxctl set-layer NAME [--latency|--throughput] [--weight N]\n"
 	  "           [--slice-us N] [--llcs LIST|auto] [--cpus MIN-MAX]\n"
 	  "           [--kind open|confined] [--preempt|--no-preempt]\n"
+	  "           [--users|--no-users]\n"
 	  "\n"
 	  "Change layer NAME while the scheduler stays attached. Each option sets\n"
 	  "the config file key of the same name (docs/config.md), with the same\n"
@@ -1618,7 +1642,7 @@ static const struct verb {
 	  "Parse FILE as scxd would and print its effective layers: every setting\n"
 	  "with its default filled in, and the match lines. Needs no daemon and no\n"
 	  "privileges. Exit 78 with FILE:LINE: problem when it is invalid, 1 when\n"
-	  "it cannot be read. Same as scxd --check --config FILE.\n",
+	  "it cannot be read. Like scxd --check --config FILE.\n",
 	  verb_check },
 	{ "help", "show this help, or a verb's help",
 	  "Usage: scxctl help [VERB]\n",

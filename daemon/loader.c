@@ -134,7 +134,20 @@ struct loader *loader_free(struct loader *l)
 	return NULL;
 }
 
-int loader_apply_config(struct loader *l, const struct scxd_config *c)
+/* Would every task land in the same layer under @a and @b? */
+static bool same_classification(const struct scxd_config *a, const struct scxd_config *b)
+{
+	if (!a || a->nr_layers != b->nr_layers || a->nr_rules != b->nr_rules ||
+	    memcmp(a->rules, b->rules, b->nr_rules * sizeof(b->rules[0])))
+		return false;
+	for (u32 i = 0; i < b->nr_layers; i++)
+		if (a->layers[i].id != b->layers[i].id)
+			return false;
+	return true;
+}
+
+int loader_apply_config(struct loader *l, const struct scxd_config *c,
+			const struct scxd_config *prev)
 {
 	int layers_fd = bpf_map__fd(l->skel->maps.layers);
 	int rules_fd = bpf_map__fd(l->skel->maps.rules);
@@ -145,6 +158,10 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c)
 	for (i = 0; i < c->nr_layers; i++)
 		if (bpf_map_update_elem(layers_fd, &i, &c->layers[i], BPF_ANY))
 			return -errno;
+	/* Layer settings are read live; only a change of who goes where
+	 * needs the rules rewritten and every task checked again. */
+	if (same_classification(prev, c))
+		return 0;
 	for (i = 0; i < c->nr_rules; i++)
 		if (bpf_map_update_elem(rules_fd, &i, &c->rules[i], BPF_ANY))
 			return -errno;

@@ -22,8 +22,11 @@ const char *loader_verifier_stats(const struct loader *l);
 
 /* Write layers and rules into the BPF maps, then bump the generation so
  * that every task is re-classified on its next enqueue; when attached,
- * also re-check sleeping tasks at once (loader_reclassify). */
-int loader_apply_config(struct loader *l, const struct scxd_config *c);
+ * also re-check sleeping tasks at once (loader_reclassify). With @prev,
+ * the configuration the maps hold now, the rules and the re-check are
+ * skipped when they would put every task where it is. */
+int loader_apply_config(struct loader *l, const struct scxd_config *c,
+			const struct scxd_config *prev);
 /* Run the iter/task program that re-checks every task's layer. */
 int loader_reclassify(struct loader *l);
 

@@ -50,6 +50,10 @@ struct manager {
 	char saved_path[PATH_MAX];	/* what `save` writes, read at start */
 	char saved_old_path[PATH_MAX + 8]; /* where reload sets it aside */
 	char roles_dir[PATH_MAX];	/* role files: NAME.ini */
+	/* How config differs from file_config, for status: computed when
+	 * either changes, not per request. */
+	unsigned nr_changes;
+	char changes[PROTO_MAX_CHANGES][PROTO_CHANGE_LEN];
 	char socket_path[108];
 	struct loader *loader;
 	struct control *control;
@@ -96,6 +100,22 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		     p != buf ? "[...] " : "", p);
 	free(buf);
 	return 0;
+}
+
+static void add_change(void *data, const char *line)
+{
+	struct manager *m = data;
+
+	if (m->nr_changes < PROTO_MAX_CHANGES)
+		snprintf(m->changes[m->nr_changes++], PROTO_CHANGE_LEN, "%s", line);
+}
+
+/* Recompute how the running configuration differs from the file's. */
+static void update_changes(struct manager *m)
+{
+	m->nr_changes = 0;
+	if (config_diff(m->file_config, m->config, add_change, m) < 0)
+		log_warning("Out of memory comparing the configuration with its file");
 }
 
 /* The first line of a saved configuration: which file it was made from. */
@@ -184,6 +204,7 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	snprintf(m->roles_dir, sizeof(m->roles_dir), "%s",
 		 opts->roles_dir ? opts->roles_dir : SCXD_ROLES_DIR);
 	load_saved(m);
+	update_changes(m);
 	log_set_max_level(m->config->log_level);
 	snprintf(m->socket_path, sizeof(m->socket_path), "%s",
 		 opts->socket_path ? opts->socket_path : m->config->socket_path);
@@ -292,7 +313,7 @@ static int scheduler_start(struct manager *m)
 		log_warning_errno(r, "Failed to read CPU topology from sysfs: %m");
 	else if ((r = loader_write_topology(m->loader, sysfs, nr)) < 0)
 		return log_error_errno(r, "Failed to write the topology to BPF: %m");
-	r = loader_apply_config(m->loader, m->config);
+	r = loader_apply_config(m->loader, m->config, NULL);
 	if (r < 0)
 		return log_error_errno(r, "Failed to write the configuration to BPF: %m");
 	r = loader_attach(m->loader);
@@ -397,17 +418,18 @@ static int manager_apply(struct manager *m, struct scxd_config *next, char *errm
 		}
 	}
 	if (m->loader && loader_attached(m->loader)) {
-		r = loader_apply_config(m->loader, next);
+		r = loader_apply_config(m->loader, next, m->config);
 		if (r < 0) {
 			snprintf(errmsg, errlen, "writing the configuration to BPF: %s",
 				 strerror(-r));
-			loader_apply_config(m->loader, m->config);
+			loader_apply_config(m->loader, m->config, NULL);
 			free(next);
 			return r;
 		}
 	}
 	free(m->config);
 	m->config = next;
+	update_changes(m);
 	log_set_max_level(m->config->log_level);
 	/* Layer i may be another layer now: no hysteresis from the old one. */
 	memset(m->placement, 0, sizeof(m->placement));
@@ -450,6 +472,7 @@ static int reload_file(struct manager *m, char *errmsg, size_t errlen)
 	if (rename(m->saved_path, m->saved_old_path) == 0)
 		log_notice("Set the saved configuration aside as %s", m->saved_old_path);
 	memcpy(m->file_config, m->config, sizeof(*m->config));
+	update_changes(m);
 	log_notice("Reloaded %s: %u layers, %u rules", m->config->source, m->config->nr_layers,
 		   m->config->nr_rules);
 	return 0;
@@ -485,14 +508,6 @@ static int method_version(void *userdata, const struct control_request *req, cJS
 
 /* The status document: configuration, kernel state, placement and the
  * counters of the last sampling interval. */
-static void add_change(void *data, const char *line)
-{
-	struct proto_status *st = data;
-
-	if (st->nr_changes < PROTO_MAX_CHANGES)
-		snprintf(st->changes[st->nr_changes++], PROTO_CHANGE_LEN, "%s", line);
-}
-
 static int fill_status(struct manager *m, struct proto_status *st)
 {
 	struct layer_sample now[SCXD_MAX_LAYERS] = {0};
@@ -513,8 +528,8 @@ static int fill_status(struct manager *m, struct proto_status *st)
 	sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
 	st->uptime_s = (usec - m->start_usec) / 1000000;
 	st->stats_interval_ms = m->last_usec ? TICK_USEC / 1000 : 0;
-	if (config_diff(m->file_config, c, add_change, st) < 0)
-		return -ENOMEM;
+	st->nr_changes = m->nr_changes;
+	memcpy(st->changes, m->changes, m->nr_changes * sizeof(m->changes[0]));
 
 	if (m->loader && loader_exited(m->loader)) {
 		const struct scxd_exit_rec *e = loader_exit_rec(m->loader);
@@ -1530,7 +1545,7 @@ int manager_verifier_stats(struct manager *m)
 	r = loader_new(&l, true);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the BPF scheduler: %m"), EXIT_FAILURE;
-	r = loader_apply_config(l, m->config);
+	r = loader_apply_config(l, m->config, NULL);
 	if (r < 0) {
 		loader_free(l);
 		return log_error_errno(r, "Failed to write the configuration to BPF: %m"), EXIT_FAILURE;

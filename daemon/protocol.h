@@ -60,7 +60,7 @@ enum proto_code {
 	PROTO_ERR_INVALID_PARAMS	= -32602,
 	PROTO_ERR_INTERNAL		= -32603,
 	PROTO_OK			= 0,
-	PROTO_ERR_PERMISSION		= 1,	/* mutating method, caller not admin */
+	PROTO_ERR_PERMISSION		= 1,	/* not allowed: not admin, or not the caller's */
 	PROTO_ERR_NOT_FOUND		= 2,	/* named object (layer, ...) absent */
 	PROTO_ERR_TOO_LARGE		= 3,	/* request line over PROTO_MAX_REQUEST */
 	PROTO_ERR_VERSION		= 4,	/* "proto" newer than the daemon's */
