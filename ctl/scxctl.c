@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <stdint.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,31 @@ static int fail(int status, const char *fixed, const char *fmt, ...)
 static int usage_error(const char *what)
 {
 	return fail(EXIT_USAGE, MSG_USAGE, "%s (see 'scxctl --help')", what);
+}
+
+/* The value of option argv[*i] ("--key VALUE" or "--key=VALUE"); NULL and
+ * a usage error when it has none. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *eq = strchr(argv[*i], '=');
+
+	if (eq)
+		return eq + 1;
+	if (*i + 1 >= argc || !argv[*i + 1][0]) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "%s needs a value", name);
+		usage_error(what);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static bool opt_is(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
 }
 
 /* ---- talking to the daemon --------------------------------------------- */
@@ -773,6 +799,149 @@ static int verb_stats(const struct opts *o, int argc, char **argv)
 	return status_verb(o, print_stats_view, NULL);
 }
 
+/* ---- top ---------------------------------------------------------------- */
+
+enum { TP_LAYER, TP_POLICY, TP_TASKS, TP_CPUS, TP_UTIL, TP_P50, TP_P99, TP_WAKEUPS,
+       TP_PREEMPTS, NR_TP };
+
+static const struct column top_cols[NR_TP] = {
+	[TP_LAYER]	= { "LAYER",	false },
+	[TP_POLICY]	= { "POLICY",	false },
+	[TP_TASKS]	= { "TASKS",	true },
+	[TP_CPUS]	= { "CPUS",	true },
+	[TP_UTIL]	= { "UTIL",	true },
+	[TP_P50]	= { "P50",	true },
+	[TP_P99]	= { "P99",	true },
+	[TP_WAKEUPS]	= { "WAKEUPS/S", true },
+	[TP_PREEMPTS]	= { "PREEMPT/S", true },
+};
+
+/* A counter's rate between two status documents @secs apart; "-" when
+ * the layer was not the same one before (a change renumbered layers). */
+static void rate_cell(struct table *t, char **row, size_t col, const struct proto_status_layer *now,
+		      const struct proto_status_layer *then, uint64_t a, uint64_t b, double secs)
+{
+	if (!then || strcmp(now->name, then->name) || secs <= 0 || a < b)
+		table_set(t, row, col, "-");
+	else
+		table_set(t, row, col, "%.0f", (a - b) / secs);
+}
+
+static int print_top(const struct proto_status *s, const struct proto_status *prev, double secs)
+{
+	uint32_t nr = s->nr_layers < SCXD_MAX_LAYERS ? s->nr_layers : SCXD_MAX_LAYERS;
+	char up[64], clock[16];
+	time_t t0 = time(NULL);
+	struct table t;
+	int r;
+
+	format_uptime(up, sizeof(up), s->uptime_s);
+	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&t0));
+	printf("scxctl top %s  state: %s  attached: %s  role: %s  uptime: %s\n\n", clock,
+	       s->state[0] ? s->state : "-", s->attached ? "yes" : "no",
+	       s->role[0] ? s->role : "-", up);
+	if (table_init(&t, top_cols, NR_TP, nr) < 0)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct proto_status_layer *l = &s->layers[i];
+		const struct proto_status_layer *p = prev && i < prev->nr_layers ? &prev->layers[i]
+										  : NULL;
+		char **row = table_row(&t);
+
+		table_set(&t, row, TP_LAYER, "%s", l->name);
+		table_set(&t, row, TP_POLICY, "%s", l->policy);
+		table_set(&t, row, TP_TASKS, "%llu", (unsigned long long)l->tasks);
+		table_set(&t, row, TP_CPUS, "%u/%u", l->nr_owned, l->nr_span);
+		interval_cells(&t, row, TP_UTIL, TP_P50, TP_P99, s, l);
+		rate_cell(&t, row, TP_WAKEUPS, l, p, l->wakeups + l->direct,
+			  p ? p->wakeups + p->direct : 0, secs);
+		rate_cell(&t, row, TP_PREEMPTS, l, p, l->preemptions, p ? p->preemptions : 0, secs);
+	}
+	r = table_print(&t);
+	table_done(&t);
+	return r;
+}
+
+static volatile sig_atomic_t top_stop;
+
+static void on_top_signal(int sig)
+{
+	top_stop = 1;
+}
+
+/* top [--count N] [--interval MS]: the layers now, every interval. */
+static int verb_top(const struct opts *o, int argc, char **argv)
+{
+	static struct proto_status frames[2];
+	long count = -1, interval = 1000;
+	bool tty = isatty(STDOUT_FILENO), printed;
+	double last = 0;
+	int status = EXIT_OK, n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		bool is_count = opt_is(argv[i], "--count");
+		const char *v;
+		char *end;
+		long x;
+
+		if (!is_count && !opt_is(argv[i], "--interval"))
+			return usage_error("top [--count N] [--interval MS]");
+		v = opt_value(argc, argv, &i, is_count ? "--count" : "--interval");
+		if (!v)
+			return EXIT_USAGE;
+		x = strtol(v, &end, 10);
+		if (*end || end == v || x < (is_count ? 1 : 100) || x > 86400000)
+			return usage_error("top: --count wants N >= 1, --interval MS >= 100");
+		if (is_count)
+			count = x;
+		else
+			interval = x;
+	}
+	signal(SIGINT, on_top_signal);
+	signal(SIGTERM, on_top_signal);
+	while (!top_stop && (count < 0 || n < count)) {
+		struct proto_status *s = &frames[n & 1], *prev = n ? &frames[(n + 1) & 1] : NULL;
+		double t = now_ms() / 1000.0;
+
+		if (n)
+			usleep(interval * 1000);
+		if (top_stop)
+			break;
+		if (o->json) {
+			/* One document per line: a stream a script can read. */
+			cJSON *res;
+			char *line;
+
+			status = rpc(o, PROTO_METHOD_STATUS, NULL, &res);
+			if (status != EXIT_OK)
+				break;
+			line = cJSON_PrintUnformatted(res);
+			cJSON_Delete(res);
+			if (!line)
+				return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+			puts(line);
+			cJSON_free(line);
+			printed = true;
+		} else {
+			status = get_status(o, s, &printed);
+			if (status != EXIT_OK)
+				break;
+		}
+		if (!printed) {
+			if (tty)
+				fputs("\033[H\033[J", stdout);
+			else if (n)
+				putchar('\n');
+			if (print_top(s, prev, n ? now_ms() / 1000.0 - last : 0) < 0)
+				return fail(EXIT_ERROR, MSG_NOMEM, NULL);
+		}
+		fflush(stdout);
+		last = n ? t : now_ms() / 1000.0;
+		n++;
+	}
+	return status;
+}
+
 static int verb_layers(const struct opts *o, int argc, char **argv)
 {
 	if (argc > 1)
@@ -966,31 +1135,6 @@ static int change(const struct opts *o, const char *method, cJSON *params, const
 		printf("%s\n", done);
 	cJSON_Delete(result);
 	return status;
-}
-
-/* The value of option argv[*i] ("--key VALUE" or "--key=VALUE"); NULL and
- * a usage error when it has none. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *eq = strchr(argv[*i], '=');
-
-	if (eq)
-		return eq + 1;
-	if (*i + 1 >= argc || !argv[*i + 1][0]) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "%s needs a value", name);
-		usage_error(what);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-static bool opt_is(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
 }
 
 /* Layer options -> "set": {key: value} in the config file's terms. The
@@ -1503,6 +1647,20 @@ static const struct verb {
 	  "latency now. Exit 1 when there is no such layer. With --json, that\n"
 	  "layer's object of the status document. Read-only: any user.\n",
 	  verb_layer },
+	{ "top", "live view of the layers, refreshed every second",
+	  "Usage: scxctl [--json] top [--count N] [--interval MS]\n"
+	  "\n"
+	  "Redraw every MS milliseconds (default 1000, at least 100) until\n"
+	  "Ctrl-C, or N times: a header line, then one row per layer:\n"
+	  "  TASKS     tasks in the layer now\n"
+	  "  CPUS      CPUs allocated / CPUs it may run on\n"
+	  "  UTIL P50 P99  busy CPUs and wakeup latency percentiles over the\n"
+	  "            daemon's last sampling interval\n"
+	  "  WAKEUPS/S PREEMPT/S  rates since the previous frame (\"-\" on the first)\n"
+	  "When stdout is not a terminal, frames follow each other separated by\n"
+	  "an empty line. With --json, one status document per frame, one per\n"
+	  "line. Read-only: any user.\n",
+	  verb_top },
 	{ "topology", "show the CPUs and last-level caches the scheduler sees",
 	  "Usage: scxctl [--json] topology\n"
 	  "\n"

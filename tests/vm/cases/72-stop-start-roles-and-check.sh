@@ -24,6 +24,17 @@ assert_eq "$(sched_ops)" scxd "ops after start"
 assert_eq "$(col batch 3)" 7 "batch weight after stop and start"
 scxctl start 2>/dev/null && fail "start while attached succeeded"
 
+# --- top: frames with rates from the second one on; --json, one per line.
+scxctl top --count 3 --interval 300 >/tmp/top.out || fail "top exited $?"
+cat /tmp/top.out
+assert_eq "$(grep -c '^scxctl top ' /tmp/top.out)" 3 "frames top printed"
+assert_eq "$(grep -c '^LAYER ' /tmp/top.out)" 3 "tables top printed"
+tail -4 /tmp/top.out | awk '$1 == "default" && $8 ~ /^[0-9]+$/ {ok = 1} END {exit !ok}' ||
+	fail "no wakeup rate in top's last frame"
+assert_eq "$(scxctl --json top --count 2 --interval 200 | grep -c '^{.*"layers":')" 2 \
+	"status documents from top --json"
+scxctl top --count 0 2>/dev/null && fail "top --count 0 was accepted"
+
 # --- roles.
 scxctl role list
 scxctl role list | grep -q '^\* desktop ' || fail "role list does not mark desktop as running"
