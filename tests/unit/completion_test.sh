@@ -181,7 +181,7 @@ check()	# NAME CONDITION-COMMAND...
 	fi
 }
 
-verbs='add-layer check explain help layer layers match move reload remove-layer role run save set-layer start stats status stop topology unpin version'
+verbs='add-layer check explain help layer layers match move reload remove-layer role run save set-layer start stats status stop top topology unpin version'
 layers='batch default gaming'
 set_opts='--cpus --help --json --kind --latency --llcs --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
 add_opts='--before --cpus --help --json --kind --latency --llcs --match --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
@@ -334,6 +334,19 @@ complete_is "explain: nothing after --" "" scxctl explain -- ''
 _SCXCTL_PROC=$tmp/nosuch complete_is "explain: no /proc" "" scxctl explain ''
 
 complete_is "verbs by prefix: la" "layer layers" scxctl la
+complete_is "verbs by prefix: to" "top topology" scxctl to
+complete_is "top: options" "--count --interval" scxctl top ''
+complete_is "top: options, with --json --help" "--count --help --interval --json" scxctl top -
+complete_is "top: option by prefix" "--interval" scxctl top --i
+complete_is "top: options after --json" "--count --interval" scxctl --json top ''
+complete_is "top: --count value: nothing" "" scxctl top --count ''
+complete_is "top: --interval value: nothing" "" scxctl top --interval ''
+complete_is "top: --interval=, = a word: nothing" "" scxctl top --interval =
+complete_is "top: --count=, one word: nothing" "" scxctl top --count=
+complete_is "top: options after a value" "--count --interval" scxctl top --interval 500 ''
+complete_is "top: options after --count=N" "--count --help --interval --json" scxctl top --count=3 -
+complete_is "top: no layer names" "" scxctl top g
+complete_is "top: nothing after --" "" scxctl top -- ''
 complete_is "layers: nothing" "" scxctl layers ''
 complete_is "layer: subverb" "show" scxctl layer ''
 complete_is "layer show: layer names" "$layers" scxctl layer show ''
@@ -437,7 +450,7 @@ if [ -x ctl/scxctl ]; then
 	complete_is "unpin options are its usage's" "${opts% }" scxctl unpin -
 	opts=$(usage_opts explain)
 	complete_is "explain options are its usage's" "${opts% }" scxctl explain -
-	for v in status stats layers layer topology version reload save stop start role check; do
+	for v in status stats layers layer top topology version reload save stop start role check; do
 		opts=$(usage_opts "$v")
 		complete_is "$v options are its usage's" "${opts% }" scxctl "$v" -
 	done
