@@ -55,7 +55,13 @@ struct opts {
 	const char	*socket;
 	bool		json;
 	int		timeout_ms;
+	bool		timeout_set;	/* given with --timeout */
 };
+
+/* start loads the scheduler through the kernel's verifier, which takes
+ * seconds on a slow (or emulated) machine: it waits this long unless
+ * --timeout says otherwise. */
+#define START_TIMEOUT_MS	60000
 
 __attribute__((format(printf, 3, 4)))
 static int fail(int status, const char *fixed, const char *fmt, ...)
@@ -1295,9 +1301,13 @@ static int verb_stop(const struct opts *o, int argc, char **argv)
 
 static int verb_start(const struct opts *o, int argc, char **argv)
 {
+	struct opts slow = *o;
+
 	if (argc > 1)
 		return usage_error("start takes no arguments");
-	return change(o, PROTO_METHOD_START, NULL, "attached");
+	if (!o->timeout_set)
+		slow.timeout_ms = START_TIMEOUT_MS;
+	return change(&slow, PROTO_METHOD_START, NULL, "attached");
 }
 
 static int verb_save(const struct opts *o, int argc, char **argv)
@@ -1747,7 +1757,9 @@ static const struct verb {
 	{ "start", "attach the scheduler again after stop",
 	  "Usage: scxctl start\n"
 	  "\n"
-	  "Attach scxd's scheduler with the running configuration. Exit 1 with\n"
+	  "Attach scxd's scheduler with the running configuration. Loading it\n"
+	  "through the kernel's verifier can take seconds: start waits up to 60 s\n"
+	  "unless --timeout says otherwise. Exit 1 with\n"
 	  "\"busy\" when it is attached already or another sched_ext scheduler\n"
 	  "runs. Root or the scxd group.\n",
 	  verb_start },
@@ -1910,6 +1922,7 @@ static int run(int argc, char **argv)
 			o.json = true;
 			break;
 		case 't':
+			o.timeout_set = true;
 			if (parse_timeout(optarg, &o.timeout_ms) < 0) {
 				snprintf(what, sizeof(what),
 					 "--timeout wants milliseconds from 1 to 3600000, not '%s'",
