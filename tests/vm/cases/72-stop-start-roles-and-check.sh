@@ -18,7 +18,9 @@ wait_for 5 state_is disabled || fail "sched_ext state after stop: $(sched_state)
 scxctl status | head -1
 scxctl status | head -1 | grep -q 'attached: no' || fail "status does not say detached"
 scxctl stop 2>/dev/null && fail "a second stop succeeded"
+t0=$(date +%s)
 scxctl start || fail "start exited $?"
+echo "start took $(($(date +%s) - t0)) s (loading the scheduler through the verifier)"
 wait_for 5 state_is enabled || fail "sched_ext state after start: $(sched_state)"
 assert_eq "$(sched_ops)" scxd "ops after start"
 assert_eq "$(col batch 3)" 7 "batch weight after stop and start"
