@@ -26,6 +26,11 @@ assert_eq "$(sched_ops)" scxd "ops after start"
 assert_eq "$(col batch 3)" 7 "batch weight after stop and start"
 scxctl start 2>/dev/null && fail "start while attached succeeded"
 
+# --- version: scxctl's own line, then the daemon's; --json the daemon's.
+scxctl version
+scxctl version | grep -q '^scxd [0-9][^ ]* (protocol 1)$' || fail "version lacks the daemon's line"
+scxctl --json version | grep -q '"proto":[[:space:]]*1' || fail "version --json lacks proto"
+
 # --- top: frames with rates from the second one on; --json, one per line.
 scxctl top --count 3 --interval 300 >/tmp/top.out || fail "top exited $?"
 cat /tmp/top.out
