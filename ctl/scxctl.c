@@ -1126,6 +1126,18 @@ static int verb_version(const struct opts *o, int argc, char **argv)
 
 /* ---- changes ----------------------------------------------------------- */
 
+/* Request params {"@key": "@value"}; NULL on ENOMEM. */
+static cJSON *string_params(const char *key, const char *value)
+{
+	cJSON *params = cJSON_CreateObject();
+
+	if (params && !cJSON_AddStringToObject(params, key, value)) {
+		cJSON_Delete(params);
+		return NULL;
+	}
+	return params;
+}
+
 /* Send a change; on success print @done (the change, in words). */
 static int change(const struct opts *o, const char *method, cJSON *params, const char *done)
 {
@@ -1222,11 +1234,9 @@ static int layer_verb(const struct opts *o, int argc, char **argv, bool add)
 
 	if (argc < 2 || argv[1][0] == '-')
 		return usage_error(add ? "add-layer needs a layer name" : "set-layer needs a layer name");
-	params = cJSON_CreateObject();
-	if (!params || !cJSON_AddStringToObject(params, "layer", argv[1])) {
-		cJSON_Delete(params);
+	params = string_params("layer", argv[1]);
+	if (!params)
 		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
-	}
 	status = parse_layer_args(argc, argv, add, params, summary, sizeof(summary));
 	if (status == EXIT_OK && !add && !summary[0])
 		status = usage_error("set-layer needs at least one setting");
@@ -1256,11 +1266,9 @@ static int verb_remove_layer(const struct opts *o, int argc, char **argv)
 
 	if (argc != 2)
 		return usage_error("remove-layer takes one layer name");
-	params = cJSON_CreateObject();
-	if (!params || !cJSON_AddStringToObject(params, "layer", argv[1])) {
-		cJSON_Delete(params);
+	params = string_params("layer", argv[1]);
+	if (!params)
 		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
-	}
 	snprintf(done, sizeof(done), "removed layer %.64s; its tasks were re-classified", argv[1]);
 	return change(o, PROTO_METHOD_REMOVE_LAYER, params, done);
 }
@@ -1437,11 +1445,9 @@ static int verb_run(const struct opts *o, int argc, char **argv)
 	if (!layer || i + 1 >= argc)
 		return usage_error("scxctl run --layer NAME -- COMMAND [ARGS...]");
 	i++;
-	params = cJSON_CreateObject();
-	if (!params || !cJSON_AddStringToObject(params, "layer", layer)) {
-		cJSON_Delete(params);
+	params = string_params("layer", layer);
+	if (!params)
 		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
-	}
 	status = rpc(o, PROTO_METHOD_RUN, params, &result);
 	if (status != EXIT_OK)
 		return status;
@@ -1537,11 +1543,9 @@ static int verb_role(const struct opts *o, int argc, char **argv)
 	}
 	if ((strcmp(sub, "show") && strcmp(sub, "set")) || argc != 3)
 		return usage_error("scxctl role list | role show NAME | role set NAME");
-	params = cJSON_CreateObject();
-	if (!params || !cJSON_AddStringToObject(params, "name", argv[2])) {
-		cJSON_Delete(params);
+	params = string_params("name", argv[2]);
+	if (!params)
 		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
-	}
 	if (!strcmp(sub, "set")) {
 		snprintf(done, sizeof(done), "running role %.64s", argv[2]);
 		return change(o, PROTO_METHOD_ROLE_SET, params, done);
