@@ -25,20 +25,29 @@ LIBBPF_VERSION := $(shell pkg-config --modversion libbpf 2>/dev/null)
 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP \
-	   -I$(B) -Ibpf -Idaemon $(PKG_CFLAGS) -D_GNU_SOURCE
+	   $(PKG_CFLAGS) -D_GNU_SOURCE
 LDLIBS	+= $(PKG_LIBS)
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 -I$(B) -Ibpf \
 	   -Wall -Wno-missing-declarations -Wno-unused-function -Werror
 
-DAEMON_SRCS := $(wildcard daemon/*.c)
-DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(B)/%.o)
-# The pure modules (they never log, never touch BPF): shared by scxctl
-# and linked into the host unit tests.
-PURE_OBJS := $(B)/daemon/protocol.o $(B)/daemon/config.o $(B)/daemon/rule.o $(B)/daemon/topology.o \
-	     $(B)/daemon/alloc.o $(B)/daemon/stats.o $(B)/daemon/config_edit.o
+# The rooms and what each may include (docs/architecture.md): lib/ sees
+# only bpf/'s shared headers; ctl/ sees lib/, never daemon/ internals;
+# daemon/ sees lib/ and the generated skeleton; the unit tests see all.
+$(B)/lib/%.o:		INCLUDES := -Ibpf -Ilib
+$(B)/ctl/%.o:		INCLUDES := -Ibpf -Ilib -Ictl
+$(B)/daemon/%.o:	INCLUDES := -I$(B) -Ibpf -Ilib -Idaemon
+$(B)/tests/%.o:		INCLUDES := -I$(B) -Ibpf -Ilib -Idaemon
+
+# lib/: what both binaries and the unit tests share. An archive, so that
+# each binary links only the objects it uses.
+LIB_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard lib/*.c))
+LIB	:= $(B)/libscxd.a
+DAEMON_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard daemon/*.c))
 CTL_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard ctl/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+# scxctl needs JSON (the protocol) and INI (scxctl check), nothing else.
+CTL_LIBS := $(shell pkg-config --libs libcjson inih 2>/dev/null)
 
 # ctlclient: the VM cases' and the control benchmark's socket client.
 all: daemon/scxd ctl/scxctl $(B)/tools/ctlclient
@@ -56,7 +65,7 @@ $(B)/vmlinux.h:
 	fi; \
 	$(BPFTOOL) btf dump file $$src format c > $@.tmp && mv $@.tmp $@ && echo "    vmlinux.h from $$src"
 
-$(B)/%.bpf.o: bpf/%.bpf.c bpf/scxd.h bpf/policy.h $(B)/vmlinux.h
+$(B)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(B)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -78,24 +87,31 @@ $(B)/daemon/loader.o: $(B)/scxd.skel.h
 $(B)/%.o: %.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(INCLUDES) $(CFLAGS) -c $< -o $@
 
-daemon/scxd: $(DAEMON_OBJS)
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+daemon/scxd: $(DAEMON_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-ctl/scxctl: $(CTL_OBJS) $(PURE_OBJS)
+ctl/scxctl: $(CTL_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
 $(B)/tools/ctlclient: tests/vm/tools/ctlclient.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $<
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(PURE_OBJS)
+# A unit test links lib/ and the daemon objects it tests (listed below).
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(LIB),$^) $(LIB) $(LDLIBS)
+$(B)/tests/test_alloc: $(B)/daemon/alloc.o
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin

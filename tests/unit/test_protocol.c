@@ -1,4 +1,4 @@
-/* test_protocol.c - the control protocol codec (daemon/protocol.c). */
+/* test_protocol.c - the control protocol codec (lib/protocol.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

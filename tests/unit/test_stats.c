@@ -1,4 +1,4 @@
-/* test_stats.c - counter deltas, utilization, latency percentiles (daemon/stats.c). */
+/* test_stats.c - counter deltas, utilization, latency percentiles (lib/stats.c). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
