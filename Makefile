@@ -112,6 +112,7 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(LIB),$^) $(LIB) $(LDLIBS)
 $(B)/tests/test_alloc: $(B)/daemon/alloc.o
+$(B)/tests/test_topology: $(B)/daemon/topology.o
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin

@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "cpulist.h"
+#include "cpumask.h"
 #include "protocol.h"
 #include "stats.h"
 
@@ -497,7 +499,7 @@ static const struct column status_cols[NR_ST] = {
 static int print_status(const struct proto_status *s)
 {
 	uint32_t nr = s->nr_layers < SCXD_MAX_LAYERS ? s->nr_layers : SCXD_MAX_LAYERS;
-	static char list[PROTO_CPULIST_LEN];
+	static char list[CPULIST_LEN];
 	struct table t;
 	char buf[32], up[64];
 	int r;
@@ -530,7 +532,7 @@ static int print_status(const struct proto_status *s)
 		}
 		table_set(&t, row, ST_KIND, "%s", l->kind);
 		table_set(&t, row, ST_CPUS, "%u/%u", l->nr_owned, l->nr_span);
-		proto_cpulist_format(l->owned.bits, SCXD_MAX_CPUS, list, sizeof(list));
+		cpulist_format(l->owned.bits, SCXD_MAX_CPUS, list, sizeof(list));
 		table_set(&t, row, ST_OWNED, "%s", list[0] ? list : "-");
 	}
 	putchar('\n');
@@ -682,7 +684,7 @@ static void layer_bounds(const struct proto_status_layer *l, char *cpus, size_t 
 		snprintf(cpus, clen, "%u-%u", l->cpus_min, l->cpus_max);
 	else
 		snprintf(cpus, clen, "%u-all", l->cpus_min);
-	if (!l->llcs || proto_cpulist_format((const u64 *)&l->llcs, 64, llcs, llen) < 0)
+	if (!l->llcs || cpulist_format((const u64 *)&l->llcs, 64, llcs, llen) < 0)
 		snprintf(llcs, llen, "auto");
 }
 
@@ -721,7 +723,7 @@ static int print_layers(const struct proto_status *s, const char *unused)
 /* One layer: its settings as in the file, its match lines, and now. */
 static int print_layer(const struct proto_status *s, const char *name)
 {
-	char slice[32], cpus[32], llcs[200], owned[PROTO_CPULIST_LEN], buf[32];
+	char slice[32], cpus[32], llcs[200], owned[CPULIST_LEN], buf[32];
 
 	for (uint32_t i = 0; i < s->nr_layers && i < SCXD_MAX_LAYERS; i++) {
 		const struct proto_status_layer *l = &s->layers[i];
@@ -730,7 +732,7 @@ static int print_layer(const struct proto_status *s, const char *name)
 			continue;
 		stats_format_us(slice, sizeof(slice), (double)l->slice_us);
 		layer_bounds(l, cpus, sizeof(cpus), llcs, sizeof(llcs));
-		proto_cpulist_format(l->owned.bits, SCXD_MAX_CPUS, owned, sizeof(owned));
+		cpulist_format(l->owned.bits, SCXD_MAX_CPUS, owned, sizeof(owned));
 		printf("[layer.%s]  (layer %u of %u)\n", l->name, i + 1, s->nr_layers);
 		printf("policy = %s\nweight = %u\nslice_us = %llu\nkind = %s\npreempt = %s\n",
 		       l->policy, l->weight, (unsigned long long)l->slice_us,
@@ -1015,7 +1017,7 @@ static int print_topology(const struct proto_topology *tp)
 {
 	uint32_t nr_cpus = tp->nr_cpus < SCXD_MAX_CPUS ? tp->nr_cpus : SCXD_MAX_CPUS;
 	uint32_t nr_llcs = tp->nr_llcs < SCXD_MAX_LLCS ? tp->nr_llcs : SCXD_MAX_LLCS;
-	static char list[PROTO_CPULIST_LEN];
+	static char list[CPULIST_LEN];
 	uint32_t online = 0;
 	struct table t;
 	int r;
@@ -1051,11 +1053,9 @@ static int print_topology(const struct proto_topology *tp)
 	for (uint32_t i = 0; i < nr_llcs; i++) {
 		const struct proto_topology_llc *l = &tp->llcs[i];
 		char **row = table_row(&t);
-		unsigned n = 0;
+		unsigned n = scxd_cpumask_count(&l->cpus);
 
-		for (unsigned w = 0; w < SCXD_CPUMASK_WORDS; w++)
-			n += __builtin_popcountll(l->cpus.bits[w]);
-		proto_cpulist_format(l->cpus.bits, SCXD_MAX_CPUS, list, sizeof(list));
+		cpulist_format(l->cpus.bits, SCXD_MAX_CPUS, list, sizeof(list));
 		table_set(&t, row, TL_LLC, "%u", l->index);
 		table_set(&t, row, TL_ID, "%d", l->id);
 		table_set(&t, row, TL_NR, "%u", n);

@@ -66,8 +66,7 @@
 #ifndef SCXD_ALLOC_H
 #define SCXD_ALLOC_H
 
-#include <string.h>
-
+#include "cpumask.h"
 #include "scxd.h"
 
 struct alloc_input {
@@ -89,70 +88,5 @@ struct alloc_input {
  * layers in the same order (pass NULL after a configuration change).
  */
 int alloc_compute(const struct alloc_input *in, struct scxd_layer_cpus *out);
-
-/* Bits of a struct scxd_cpumask; CPUs at or above SCXD_MAX_CPUS are never set. */
-
-static inline void scxd_cpumask_zero(struct scxd_cpumask *m)
-{
-	memset(m, 0, sizeof(*m));
-}
-
-static inline void scxd_cpumask_set(struct scxd_cpumask *m, u32 cpu)
-{
-	if (cpu < SCXD_MAX_CPUS)
-		m->bits[cpu / 64] |= 1ULL << (cpu % 64);
-}
-
-static inline void scxd_cpumask_clear(struct scxd_cpumask *m, u32 cpu)
-{
-	if (cpu < SCXD_MAX_CPUS)
-		m->bits[cpu / 64] &= ~(1ULL << (cpu % 64));
-}
-
-static inline int scxd_cpumask_test(const struct scxd_cpumask *m, u32 cpu)
-{
-	return cpu < SCXD_MAX_CPUS && (m->bits[cpu / 64] >> (cpu % 64) & 1);
-}
-
-static inline u32 scxd_cpumask_count(const struct scxd_cpumask *m)
-{
-	u32 i, n = 0;
-
-	for (i = 0; i < SCXD_CPUMASK_WORDS; i++)
-		n += __builtin_popcountll(m->bits[i]);
-	return n;
-}
-
-/* The lowest CPU in @m, or -1 if it is empty. */
-static inline int scxd_cpumask_first(const struct scxd_cpumask *m)
-{
-	u32 i;
-
-	for (i = 0; i < SCXD_CPUMASK_WORDS; i++)
-		if (m->bits[i])
-			return i * 64 + __builtin_ctzll(m->bits[i]);
-	return -1;
-}
-
-/* The lowest CPU in @m above @cpu, or -1: for (c = first(m); c >= 0; c = next(m, c)). */
-static inline int scxd_cpumask_next(const struct scxd_cpumask *m, int cpu)
-{
-	u32 i;
-	u64 w;
-
-	if (cpu < -1)
-		cpu = -1;
-	if (cpu + 1 >= SCXD_MAX_CPUS)
-		return -1;
-	i = (cpu + 1) / 64;
-	w = m->bits[i] & (~0ULL << ((cpu + 1) % 64));
-	for (;;) {
-		if (w)
-			return i * 64 + __builtin_ctzll(w);
-		if (++i == SCXD_CPUMASK_WORDS)
-			return -1;
-		w = m->bits[i];
-	}
-}
 
 #endif /* SCXD_ALLOC_H */

@@ -36,6 +36,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "control.h"
+#include "procfs.h"
 #include "protocol.h"
 
 #ifndef SO_PEERGROUPS
@@ -180,11 +181,8 @@ static int peer_in_group(const struct client *cl, gid_t gid)
 {
 	socklen_t len = 64 * sizeof(gid_t);
 	gid_t *groups = NULL;
-	char path[64], *line = NULL;
-	size_t n = 0;
-	bool uid_ok = false;
+	struct proc_ids ids;
 	int r = 0;
-	FILE *f;
 
 	for (;;) {
 		gid_t *p = realloc(groups, len ? len : sizeof(gid_t));
@@ -209,30 +207,12 @@ static int peer_in_group(const struct client *cl, gid_t gid)
 	if (r != -ENOPROTOOPT)
 		return r;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)cl->cred.pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	r = 0;
-	while (getline(&line, &n, f) > 0) {
-		unsigned long ruid, euid;
-		char *p, *end;
-
-		if (sscanf(line, "Uid: %lu %lu", &ruid, &euid) == 2)
-			uid_ok = euid == cl->cred.uid;
-		if (strncmp(line, "Groups:", 7))
-			continue;
-		for (p = line + 7;; p = end) {
-			unsigned long g = strtoul(p, &end, 10);
-
-			if (end == p)
-				break;
-			if (uid_ok && g == gid)
+	r = proc_ids_read(PROC_ROOT, cl->cred.pid, &ids);
+	if (r == 0 && ids.uid[PROC_EFFECTIVE] == cl->cred.uid)
+		for (size_t i = 0; i < ids.nr_groups; i++)
+			if (ids.groups[i] == gid)
 				r = 1;
-		}
-	}
-	free(line);
-	fclose(f);
+	proc_ids_done(&ids);
 	return r;
 }
 

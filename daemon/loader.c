@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "config.h"
+#include "file.h"
 #include "loader.h"
 #include "scxd.h"
 #include "scxd.skel.h"
@@ -396,25 +397,10 @@ out:
 	return r;
 }
 
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int r = 0;
-
-	buf[0] = '\0';
-	if (!f)
-		return -errno;
-	if (!fgets(buf, len, f))
-		r = -EIO;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return r;
-}
-
 /* A kernel without sched_ext has no such file: say so rather than "". */
 int sched_ext_state(char *buf, size_t len)
 {
-	int r = read_line("/sys/kernel/sched_ext/state", buf, len);
+	int r = file_read_line("/sys/kernel/sched_ext/state", buf, len);
 
 	if (r == -ENOENT)
 		snprintf(buf, len, "unsupported");
@@ -423,5 +409,5 @@ int sched_ext_state(char *buf, size_t len)
 
 int sched_ext_ops(char *buf, size_t len)
 {
-	return read_line("/sys/kernel/sched_ext/root/ops", buf, len);
+	return file_read_line("/sys/kernel/sched_ext/root/ops", buf, len);
 }

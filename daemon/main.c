@@ -5,13 +5,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "defaults.h"
 #include "log.h"
 #include "manager.h"
 #include "protocol.h"
-
-#ifndef SCXD_VERSION
-#define SCXD_VERSION "0.1.0"
-#endif
 
 static void usage(FILE *f)
 {
@@ -30,7 +27,7 @@ static void usage(FILE *f)
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
-		SCXD_DEFAULT_CONFIG, SCXD_DEFAULT_SOCKET, SCXD_STATE_DIR,
+		SCXD_CONFIG_PATH, SCXD_SOCKET_PATH, SCXD_STATE_DIR,
 		SCXD_ROLES_DIR);
 }
 

@@ -27,10 +27,6 @@
 #include "stats.h"
 #include "topology.h"
 
-#ifndef SCXD_VERSION
-#define SCXD_VERSION "0.1.0"
-#endif
-
 /* How often the loop looks whether the kernel has ejected the scheduler. */
 #define EXIT_POLL_USEC		(250 * 1000ULL)
 #define SAVED_NAME		"saved.ini"

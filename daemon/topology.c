@@ -5,65 +5,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpulist.h"
+#include "cpumask.h"
+#include "file.h"
 #include "topology.h"
 
-static int read_str(const char *path, char *buf, size_t len)
+/* sysfs lists may name CPUs past the ones scxd schedules: read them whole. */
+#define SYSFS_CPUS	4096
+
+/* The CPUs of the L3 (else the highest-level) cache of @cpu. */
+static int llc_cpus(const char *root, int cpu, u64 *cpus)
 {
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, len, f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-/* First CPU of a list such as "0-3,8-11"; -1 if unparsable. */
-static int list_first(const char *s)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	return end == s || v < 0 ? -1 : (int)v;
-}
-
-/* Is @cpu in the list @s ("0-3,8")? */
-static int list_has(const char *s, int cpu)
-{
-	while (*s) {
-		char *end;
-		long a = strtol(s, &end, 10), b = a;
-
-		if (end == s)
-			return 0;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		if (cpu >= a && cpu <= b)
-			return 1;
-		s = *end == ',' ? end + 1 : end;
-		if (*end != ',')
-			break;
-	}
-	return 0;
-}
-
-/* The L3 (else the highest-level) cache's shared_cpu_list of @cpu. */
-static int llc_list(const char *root, int cpu, char *buf, size_t len)
-{
-	char path[256], level[16];
-	int idx, best = -1, best_level = 0;
+	char path[256], buf[1024];
+	int idx, best = -1, best_level = 0, r;
 
 	for (idx = 0; idx < 8; idx++) {
 		snprintf(path, sizeof(path), "%s/devices/system/cpu/cpu%d/cache/index%d/level",
 			 root, cpu, idx);
-		if (read_str(path, level, sizeof(level)) < 0)
+		if (file_read_line(path, buf, sizeof(buf)) < 0)
 			break;
-		if (atoi(level) >= best_level) {
-			best_level = atoi(level);
+		if (atoi(buf) >= best_level) {
+			best_level = atoi(buf);
 			best = idx;
 		}
 	}
@@ -71,7 +33,11 @@ static int llc_list(const char *root, int cpu, char *buf, size_t len)
 		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/devices/system/cpu/cpu%d/cache/index%d/shared_cpu_list",
 		 root, cpu, best);
-	return read_str(path, buf, len);
+	r = file_read_line(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	r = cpulist_parse(buf, cpus, SYSFS_CPUS, 0);
+	return r < 0 ? r : r ? 0 : -ENOENT;
 }
 
 static int cpu_node(const char *root, int cpu)
@@ -87,14 +53,28 @@ static int cpu_node(const char *root, int cpu)
 	return 0;
 }
 
+/* The lowest set bit of a SYSFS_CPUS-bit set (one that is not empty). */
+static int first_bit(const u64 *w)
+{
+	int i = 0;
+
+	while (!w[i])
+		i++;
+	return i * 64 + __builtin_ctzll(w[i]);
+}
+
 int topology_read_sysfs(const char *root, struct scxd_cpu_topo *t, u32 max_cpus, u32 *nr_cpus)
 {
-	char path[256], online[1024], list[1024];
+	u64 online[SYSFS_CPUS / 64], llc[SYSFS_CPUS / 64];
+	char path[256], buf[1024];
 	u32 n = 0, cpu, nr_llcs = 0;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/devices/system/cpu/online", root);
-	r = read_str(path, online, sizeof(online));
+	r = file_read_line(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	r = cpulist_parse(buf, online, SYSFS_CPUS, 0);
 	if (r < 0)
 		return r;
 
@@ -103,13 +83,14 @@ int topology_read_sysfs(const char *root, struct scxd_cpu_topo *t, u32 max_cpus,
 		if (access(path, F_OK) < 0)
 			break;
 		memset(&t[cpu], 0, sizeof(t[cpu]));
-		t[cpu].online = list_has(online, cpu);
+		t[cpu].online = cpu < SYSFS_CPUS && scxd_bit_test(online, cpu);
 		t[cpu].node = cpu_node(root, cpu);
-		if (llc_list(root, cpu, list, sizeof(list)) == 0 && list_first(list) >= 0) {
-			t[cpu].llc_id = list_first(list);
+		if (llc_cpus(root, cpu, llc) == 0) {
+			t[cpu].llc_id = first_bit(llc);
+			/* Counting the CPUs scxd schedules, as BPF does. */
 			t[cpu].llc_size = 0;
-			for (u32 c = 0; c < max_cpus && c < 4096; c++)
-				t[cpu].llc_size += list_has(list, c);
+			for (u32 c = 0; c < max_cpus && c < SYSFS_CPUS; c++)
+				t[cpu].llc_size += scxd_bit_test(llc, c);
 		} else {
 			t[cpu].llc_id = cpu;
 			t[cpu].llc_size = 1;

@@ -21,7 +21,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,17 +28,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include "config.h"
-#include "config_edit.h"
+#include "cpulist.h"
+#include "file.h"
 #include "rule.h"
 
 #define CONFIG_MAX_SIZE		(1 << 20)
 #define LAYER_PREFIX		"layer."
 #define DEFAULT_WEIGHT		100
 #define DEFAULT_ROLE		"custom"
-#define DEFAULT_GROUP		"scxd"
 #define BUILTIN_NAME		"(built-in)"
 
 /* Default slices per policy, in microseconds. */
@@ -202,8 +200,7 @@ int config_layer_find(const struct scxd_config *c, const char *name)
 	return -ENOENT;
 }
 
-/* Layer, role and group names: [A-Za-z0-9_.-]{1,max-1}. */
-static bool is_name(const char *s, size_t n, size_t max)
+bool config_name_valid(const char *s, size_t n, size_t max)
 {
 	size_t i;
 
@@ -247,7 +244,7 @@ static struct layer_state *cur_state(struct parser *p)
 
 static int set_role(struct parser *p, const char *v)
 {
-	if (!is_name(v, strlen(v), sizeof(p->c->role)))
+	if (!config_name_valid(v, strlen(v), sizeof(p->c->role)))
 		return fail(p, "role must be 1..%zu characters of A-Z a-z 0-9 _ . -, not '%s'",
 			    sizeof(p->c->role) - 1, v);
 	strcpy(p->c->role, v);
@@ -269,7 +266,7 @@ static int set_socket(struct parser *p, const char *v)
 /* The group is only checked for shape: the daemon resolves it. */
 static int set_socket_group(struct parser *p, const char *v)
 {
-	if (!is_name(v, strlen(v), sizeof(p->c->socket_group)) || v[0] == '-')
+	if (!config_name_valid(v, strlen(v), sizeof(p->c->socket_group)) || v[0] == '-')
 		return fail(p, "invalid socket_group '%s'", v);
 	strcpy(p->c->socket_group, v);
 	return 1;
@@ -388,34 +385,18 @@ static bool take_u32(const char **s, u32 max, u32 *out)
 /* "auto", or LLC indexes and ranges: "0", "0,2", "0-3,6". */
 static int set_llcs(struct parser *p, const char *v)
 {
-	const char *s = v;
-	u64 llcs = 0;
-	u32 lo, hi;
+	u64 llcs;
 
 	if (!strcmp(v, "auto")) {
 		cur_layer(p)->llcs = 0;
 		return 1;
 	}
-	for (;;) {
-		if (!take_u32(&s, SCXD_MAX_LLCS - 1, &lo))
-			break;
-		hi = lo;
-		if (*s == '-') {
-			s++;
-			if (!take_u32(&s, SCXD_MAX_LLCS - 1, &hi) || hi < lo)
-				break;
-		}
-		for (; lo <= hi; lo++)
-			llcs |= 1ULL << lo;
-		if (!*s) {
-			cur_layer(p)->llcs = llcs;
-			return 1;
-		}
-		if (*s++ != ',')
-			break;
-	}
-	return fail(p, "llcs must be auto or LLC indexes in 0..%d such as 0,2-3, not '%s'",
-		    SCXD_MAX_LLCS - 1, v);
+	/* No LLC at all ("") would read as 0, which means auto. */
+	if (cpulist_parse(v, &llcs, SCXD_MAX_LLCS, CPULIST_BLANKS) <= 0)
+		return fail(p, "llcs must be auto or LLC indexes in 0..%d such as 0,2-3, not '%s'",
+			    SCXD_MAX_LLCS - 1, v);
+	cur_layer(p)->llcs = llcs;
+	return 1;
 }
 
 /* "MIN-MAX" or "N" (MIN = MAX = N). A maximum of 0 would read "no bound". */
@@ -574,7 +555,7 @@ static int open_layer(struct parser *p, const char *name, size_t n)
 	if (n >= SCXD_NAME_LEN)
 		return fail(p, "layer name '%.*s' longer than %d characters",
 			    (int)n, name, SCXD_NAME_LEN - 1);
-	if (!is_name(name, n, SCXD_NAME_LEN))
+	if (!config_name_valid(name, n, SCXD_NAME_LEN))
 		return fail(p, "invalid layer name '%.*s' (use A-Z a-z 0-9 _ . -)",
 			    (int)n, name);
 	if (c->nr_layers == SCXD_MAX_LAYERS)
@@ -693,8 +674,8 @@ static void set_defaults(struct scxd_config *c, const char *name)
 {
 	snprintf(c->source, sizeof(c->source), "%s", name);
 	strcpy(c->role, DEFAULT_ROLE);
-	strcpy(c->socket_path, SCXD_DEFAULT_SOCKET);
-	strcpy(c->socket_group, DEFAULT_GROUP);
+	strcpy(c->socket_path, SCXD_SOCKET_PATH);
+	strcpy(c->socket_group, SCXD_ADMIN_GROUP);
 	c->log_level = LOG_INFO;
 }
 
@@ -746,58 +727,6 @@ int config_load_string(struct scxd_config *c, const char *text, const char *name
 	return r;
 }
 
-/* The whole file, NUL-terminated, in *out; its length in *len. */
-static int read_file(const char *path, char **out, size_t *len)
-{
-	size_t size = 4096, n = 0;
-	char *buf, *tmp;
-	ssize_t r;
-	int fd, ret = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = malloc(size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (;;) {
-		if (n == size) {
-			size *= 2;
-			tmp = realloc(buf, size + 1);
-			if (!tmp) {
-				ret = -ENOMEM;
-				break;
-			}
-			buf = tmp;
-		}
-		r = read(fd, buf + n, size - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			break;
-		}
-		if (!r)
-			break;
-		n += r;
-		if (n > CONFIG_MAX_SIZE) {
-			ret = -EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	if (ret) {
-		free(buf);
-		return ret;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 int config_load_file(struct scxd_config *c, const char *path, struct config_error *err)
 {
 	struct config_error dummy;
@@ -811,7 +740,7 @@ int config_load_file(struct scxd_config *c, const char *path, struct config_erro
 		error_fill(err, "(null)", 0, "no file name");
 		return -EINVAL;
 	}
-	r = read_file(path, &text, &len);
+	r = file_read_text(path, CONFIG_MAX_SIZE, &text, &len);
 	if (r == -EFBIG) {
 		error_fill(err, path, 0, "larger than %d bytes", CONFIG_MAX_SIZE);
 		return r;
@@ -836,7 +765,7 @@ int config_load_default(struct scxd_config *c)
 	return config_load_string(c, builtin_config, BUILTIN_NAME, NULL);
 }
 
-/* ---- canonical text (config_edit.h) ---- */
+/* ---- canonical text ---- */
 
 static const char *log_level_name(int level)
 {
@@ -851,22 +780,10 @@ static const char *log_level_name(int level)
 /* "0,2-3" for the set bits of @mask. */
 static void format_llcs(FILE *f, u64 mask)
 {
-	bool first = true;
-	u32 b = 0, e;
+	char buf[CPULIST_LEN];
 
-	while (b < 64) {
-		if (!(mask & (1ULL << b))) {
-			b++;
-			continue;
-		}
-		for (e = b; e + 1 < 64 && (mask & (1ULL << (e + 1))); e++)
-			;
-		fprintf(f, "%s%u", first ? "" : ",", b);
-		if (e > b)
-			fprintf(f, "-%u", e);
-		first = false;
-		b = e + 1;
-	}
+	cpulist_format(&mask, SCXD_MAX_LLCS, buf, sizeof(buf));
+	fputs(buf, f);
 }
 
 /* Only what differs from the parser's defaults (see close_layer()). */

@@ -8,15 +8,13 @@
 #ifndef SCXD_CONFIG_H
 #define SCXD_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "defaults.h"
 #include "scxd.h"
 
-#define SCXD_DEFAULT_CONFIG	"/etc/scxd/scxd.ini"
-#define SCXD_DEFAULT_SOCKET	"/run/scxd/control.sock"
-#define SCXD_STATE_DIR		"/var/lib/scxd"
-#define SCXD_ROLES_DIR		"/etc/scxd/roles"
 
 struct config_error {
 	char file[256];
@@ -30,8 +28,8 @@ const char *config_error_str(const struct config_error *e, char *buf, size_t len
 struct scxd_config {
 	char source[256];		/* the file, or "(built-in)" */
 	char role[64];			/* default "custom" */
-	char socket_path[108];		/* default SCXD_DEFAULT_SOCKET */
-	char socket_group[64];		/* default "scxd" */
+	char socket_path[108];		/* default SCXD_SOCKET_PATH */
+	char socket_group[64];		/* default SCXD_ADMIN_GROUP */
 	int log_level;			/* LOG_ERR..LOG_DEBUG from <syslog.h>, default LOG_INFO */
 	u32 nr_layers;
 	struct scxd_layer layers[SCXD_MAX_LAYERS];
@@ -55,12 +53,26 @@ int config_load_string(struct scxd_config *c, const char *text, const char *name
 /* The built-in configuration, parsed from an embedded INI text. */
 int config_load_default(struct scxd_config *c);
 
+/* Is s[0..n) a name of a layer, role or group: 1 to max-1 characters of
+ * A-Z a-z 0-9 _ . - ? (Callers add their own rules: a role file's name
+ * does not start with '.', a group's not with '-'.) */
+bool config_name_valid(const char *s, size_t n, size_t max);
+
 /* Index of the layer called @name, or -ENOENT. */
 int config_layer_find(const struct scxd_config *c, const char *name);
 
 /* "FILE: N layers, N rules" and one line per layer with every setting,
  * its match lines below it: what scxd --check and scxctl check print. */
 void config_describe(const struct scxd_config *c, FILE *f);
+
+/* The canonical INI text of @c, malloc()ed; NULL on ENOMEM. Canonical
+ * form: [scxd] with every global key, then the layers in order, each with
+ * its policy, then only the keys whose value differs from what the parser
+ * would default it to (so a layer whose slice or preempt follows its
+ * policy keeps following it when the policy changes), then its match
+ * lines in order. config_load_string() reads it back as the same
+ * configuration. */
+char *config_format(const struct scxd_config *c);
 
 /* "latency", "throughput", or "?" */
 const char *policy_name(u32 policy);

@@ -11,12 +11,7 @@
  * configuration that a file could not express cannot be reached at runtime
  * either. The same text is what `save` writes and what `status` compares
  * with the file.
- *
- * Canonical form: [scxd] with every global key, then the layers in order,
- * each with its policy, then only the keys whose value differs from what
- * the parser would default it to (so a layer whose slice or preempt follows
- * its policy keeps following it when the policy changes), then its match
- * lines in order.
+ * The canonical form is config_format()'s (config.h).
  *
  * Pure: never logs. Errors come back as -errno plus a struct config_error
  * whose message names the layer and key; line is 0.
@@ -25,9 +20,6 @@
 #define SCXD_CONFIG_EDIT_H
 
 #include "config.h"
-
-/* The canonical INI text of @c, malloc()ed; NULL on ENOMEM. */
-char *config_format(const struct scxd_config *c);
 
 /*
  * How @to differs from @from, line by line in canonical form: each line

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpulist.h"
 #include "protocol.h"
 
 const struct proto_method proto_methods[] = {
@@ -140,103 +141,6 @@ static bool number_u64(const cJSON *j, uint64_t *out)
 		return false;
 	*out = d < 18446744073709551616.0 ? (uint64_t)d : UINT64_MAX;
 	return true;
-}
-
-/* ---- CPU lists --------------------------------------------------------- */
-
-static bool bit_test(const u64 *words, unsigned b)
-{
-	return words[b / 64] >> (b % 64) & 1;
-}
-
-int proto_cpulist_format(const u64 *words, unsigned nr_bits, char *buf, size_t size)
-{
-	size_t len = 0;
-	unsigned b = 0, e;
-	int n;
-
-	if (!size)
-		return -ENOSPC;
-	buf[0] = '\0';
-	while (b < nr_bits) {
-		if (!bit_test(words, b)) {
-			b++;
-			continue;
-		}
-		for (e = b; e + 1 < nr_bits && bit_test(words, e + 1); e++)
-			;
-		if (e > b)
-			n = snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "", b, e);
-		else
-			n = snprintf(buf + len, size - len, "%s%u", len ? "," : "", b);
-		if (n < 0 || (size_t)n >= size - len) {
-			buf[0] = '\0';
-			return -ENOSPC;
-		}
-		len += n;
-		b = e + 1;
-	}
-	return (int)len;
-}
-
-/* Decimal digits at *p, at least one; no sign, no space. */
-static int parse_index(const char **p, const char *end, unsigned *out)
-{
-	unsigned long v = 0;
-	const char *s = *p;
-
-	if (s == end || *s < '0' || *s > '9')
-		return -EINVAL;
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > 1000000000UL)
-			return -ERANGE;
-	}
-	*p = s;
-	*out = (unsigned)v;
-	return 0;
-}
-
-int proto_cpulist_parse(const char *s, u64 *words, unsigned nr_bits)
-{
-	size_t len = strlen(s);
-	const char *p = s, *end;
-	int count = 0, r;
-
-	memset(words, 0, (size_t)(nr_bits + 63) / 64 * sizeof(*words));
-	if (len && s[len - 1] == '\n')
-		len--;
-	end = s + len;
-	if (p == end)
-		return 0;
-	for (;;) {
-		unsigned a, b;
-
-		r = parse_index(&p, end, &a);
-		if (r < 0)
-			return r;
-		b = a;
-		if (p < end && *p == '-') {
-			p++;
-			r = parse_index(&p, end, &b);
-			if (r < 0)
-				return r;
-			if (b < a)
-				return -EINVAL;
-		}
-		if (b >= nr_bits)
-			return -ERANGE;
-		for (unsigned i = a; i <= b; i++) {
-			if (!bit_test(words, i))
-				count++;
-			words[i / 64] |= 1ULL << (i % 64);
-		}
-		if (p == end)
-			return count;
-		if (*p != ',')
-			return -EINVAL;
-		p++;
-	}
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -596,11 +500,11 @@ static cJSON *encode_str(const char *buf, size_t size)
 static cJSON *encode_cpus(const void *p, unsigned nr_bits)
 {
 	u64 words[SCXD_CPUMASK_WORDS];
-	char buf[PROTO_CPULIST_LEN];
+	char buf[CPULIST_LEN];
 
 	/* Copied, so that p may be any field, of any alignment. */
 	memcpy(words, p, (nr_bits + 63) / 64 * sizeof(u64));
-	if (proto_cpulist_format(words, nr_bits, buf, sizeof(buf)) < 0)
+	if (cpulist_format(words, nr_bits, buf, sizeof(buf)) < 0)
 		return NULL;
 	return cJSON_CreateString(buf);
 }
@@ -666,7 +570,7 @@ static int field_error(struct proto_error *err, const char *path, const char *na
 static const char *decode_cpus(const char *s, void *p, unsigned nr_bits)
 {
 	u64 words[SCXD_CPUMASK_WORDS];
-	int r = proto_cpulist_parse(s, words, nr_bits);
+	int r = cpulist_parse(s, words, nr_bits, 0);
 
 	if (r == -ERANGE)
 		return "index out of range";

@@ -35,16 +35,10 @@
 #include <stdint.h>
 #include <cJSON.h>
 
+#include "defaults.h"
 #include "scxd.h"
 
 #define SCXD_PROTO_VERSION	1
-
-/* The daemon's release; the build may override it with -DSCXD_VERSION=... */
-#ifndef SCXD_VERSION
-#define SCXD_VERSION		"0.1.0"
-#endif
-
-#define SCXD_SOCKET_PATH	"/run/scxd/control.sock"
 
 /* A request line may hold at most this many bytes, its '\n' included. */
 #define PROTO_MAX_REQUEST	(64 * 1024)
@@ -178,30 +172,6 @@ char *proto_response_error(const cJSON *id, int code, const char *detail);
  *   -ENOMEM
  */
 int proto_response_parse(const char *line, cJSON **result, struct proto_error *err);
-
-/* ---- CPU lists --------------------------------------------------------- */
-
-/*
- * A set of CPUs (or LLC indexes) as text, the kernel's cpulist format:
- * ascending, runs of two or more as "a-b", joined by ',': "0-3,6". The
- * empty set is "". A bit set of nr_bits bits is words[0..(nr_bits+63)/64),
- * bit b in words[b / 64] at (b % 64), as in struct scxd_cpumask.
- */
-
-/* The longest list of SCXD_MAX_CPUS CPUs ("0-1,3-4,...,509-510") is 1293
- * bytes; with its NUL it fits here with room to spare. */
-#define PROTO_CPULIST_LEN	1536
-
-/* Writes the list to buf (size bytes). Returns its length, or -ENOSPC
- * with buf "" when it does not fit. */
-int proto_cpulist_format(const u64 *words, unsigned nr_bits, char *buf, size_t size);
-
-/* Zeroes words, then sets the bits the list names; overlapping or
- * repeated entries are accepted, and one trailing '\n' (sysfs files end
- * with one). Returns the number of bits set, -EINVAL for text that is not
- * a list (empty entry, "3-1", sign, space, ...), -ERANGE for a number
- * >= nr_bits. */
-int proto_cpulist_parse(const char *s, u64 *words, unsigned nr_bits);
 
 /* ---- the "status" document --------------------------------------------- */
 

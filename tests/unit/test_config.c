@@ -145,7 +145,7 @@ TEST(omitted_settings_take_their_defaults)
 		"[layer.fast]\npolicy = latency\nmatch = nice<0\n"
 		"[layer.slow]\npolicy = throughput\nmatch = *\n"), 0);
 	CHECK_STR(c->role, "custom");
-	CHECK_STR(c->socket_path, SCXD_DEFAULT_SOCKET);
+	CHECK_STR(c->socket_path, SCXD_SOCKET_PATH);
 	CHECK_STR(c->socket_group, "scxd");
 	CHECK_INT(c->log_level, LOG_INFO);
 	CHECK_INT(c->layers[0].weight, 100);
