@@ -113,6 +113,8 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(LIB),$^) $(LIB) $(LDLIBS)
 $(B)/tests/test_alloc: $(B)/daemon/alloc.o
 $(B)/tests/test_topology: $(B)/daemon/topology.o
+$(B)/tests/test_targets: $(B)/daemon/targets.o
+$(B)/tests/test_state: $(B)/daemon/saved.o $(B)/daemon/roles.o
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin

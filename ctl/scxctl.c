@@ -276,7 +276,8 @@ static int remote_error(const struct proto_error *err)
 
 /* One request, one response. params is consumed. On EXIT_OK *result is
  * the daemon's result; otherwise the error has been printed. */
-static int rpc(const struct opts *o, const char *method, cJSON *params, cJSON **result)
+static int rpc(const struct opts *o, enum proto_method_id method, cJSON *params,
+	       cJSON **result)
 {
 	long long deadline = now_ms() + o->timeout_ms;
 	struct proto_error err;
@@ -284,7 +285,7 @@ static int rpc(const struct opts *o, const char *method, cJSON *params, cJSON **
 	int fd = -1, status, r;
 
 	*result = NULL;
-	line = proto_request_build(1, method, params);
+	line = proto_request_build(1, proto_methods[method].name, params);
 	if (!line)
 		return fail(EXIT_ERROR, MSG_NOMEM, NULL);
 	status = connect_daemon(o, deadline, &fd);
@@ -1139,7 +1140,8 @@ static cJSON *string_params(const char *key, const char *value)
 }
 
 /* Send a change; on success print @done (the change, in words). */
-static int change(const struct opts *o, const char *method, cJSON *params, const char *done)
+static int change(const struct opts *o, enum proto_method_id method, cJSON *params,
+		  const char *done)
 {
 	cJSON *result;
 	int status;

@@ -74,8 +74,7 @@ struct control {
 	ino_t			path_ino;
 
 	char			*admin_group;
-	struct control_method	*methods;
-	size_t			n_methods;
+	const control_fn	*handlers;	/* [PROTO_NR_METHODS] */
 	void			*userdata;
 	control_audit_fn	audit;
 
@@ -165,14 +164,6 @@ static int client_reply_error(struct client *cl, const cJSON *id, int code, cons
 	return client_queue(cl, proto_response_error(id, code, detail));
 }
 
-static const struct control_method *find_method(const struct control *c, const char *name)
-{
-	for (size_t i = 0; i < c->n_methods; i++)
-		if (!strcmp(c->methods[i].name, name))
-			return &c->methods[i];
-	return NULL;
-}
-
 /* Is gid among the peer's supplementary groups? SO_PEERGROUPS gives them
  * as they were at connect(), like SO_PEERCRED; /proc/PID/status is the
  * fallback for kernels before 4.13 and is only trusted if it still shows
@@ -216,7 +207,7 @@ static int peer_in_group(const struct client *cl, gid_t gid)
 	return r;
 }
 
-/* 1 if the peer may call mutating methods, 0 if not, -errno on failure. */
+/* 1 if the peer is root or in the admin group, 0 if not, -errno on failure. */
 static int client_is_admin(const struct client *cl)
 {
 	const char *name = cl->control->admin_group;
@@ -258,13 +249,13 @@ static int client_is_admin(const struct client *cl)
 static int client_handle_line(struct client *cl, char *line, size_t len)
 {
 	struct control *c = cl->control;
-	const struct control_method *m;
+	const struct proto_method *m;
 	struct control_request creq;
 	struct proto_request req;
 	struct proto_error err;
 	cJSON *result = NULL;
 	char errmsg[256] = "";
-	int r, pr, admin;
+	int r, pr, admin, id;
 
 	pr = proto_request_parse(line, len, &req, &err);
 	/* Size, shape, version: answered before anything else. A bad
@@ -274,13 +265,14 @@ static int client_handle_line(struct client *cl, char *line, size_t len)
 		goto out;
 	}
 
-	m = find_method(c, req.method);
-	if (!m) {
+	id = proto_method_find(req.method);
+	if (id < 0 || !c->handlers[id]) {
 		snprintf(errmsg, sizeof(errmsg), "unknown method \"%.64s\"", req.method);
 		r = client_reply_error(cl, req.id, PROTO_ERR_METHOD_NOT_FOUND, errmsg);
 		goto out;
 	}
 
+	m = &proto_methods[id];
 	creq = (struct control_request){
 		.method = m->name,
 		.params = req.params,
@@ -290,10 +282,10 @@ static int client_handle_line(struct client *cl, char *line, size_t len)
 		.proto = req.proto,
 	};
 
-	if (m->mutating) {
+	if (m->access != PROTO_ACCESS_READ) {
 		admin = client_is_admin(cl);
 		creq.admin = admin > 0;
-		if (admin < 0 || (!admin && !m->users)) {
+		if (admin < 0 || (!admin && m->access == PROTO_ACCESS_ADMIN)) {
 			if (admin < 0)
 				snprintf(errmsg, sizeof(errmsg),
 					 "cannot check the caller's groups: %s", strerror(-admin));
@@ -314,8 +306,8 @@ static int client_handle_line(struct client *cl, char *line, size_t len)
 		goto out;
 	}
 
-	r = m->fn(c->userdata, &creq, &result, errmsg, sizeof(errmsg));
-	if (m->mutating && c->audit)
+	r = c->handlers[id](c->userdata, &creq, &result, errmsg, sizeof(errmsg));
+	if (m->access != PROTO_ACCESS_READ && c->audit)
 		c->audit(c->userdata, &creq, r);
 	if (r < 0) {
 		int code = proto_code_from_errno(r);
@@ -703,23 +695,15 @@ static int socket_inherit(struct control *c)
 }
 
 int control_new(struct control **ret, sd_event *event, const char *socket_path,
-		const char *admin_group, const struct control_method *methods,
-		size_t n_methods, void *userdata)
+		const char *admin_group, const control_fn handlers[PROTO_NR_METHODS],
+		void *userdata)
 {
 	struct control *c;
 	int r;
 
 	*ret = NULL;
-	if (!event || (n_methods && !methods))
+	if (!event || !handlers)
 		return -EINVAL;
-	for (size_t i = 0; i < n_methods; i++) {
-		const struct proto_method *pm = proto_method_find(methods[i].name);
-
-		if (!methods[i].name || !methods[i].fn)
-			return -EINVAL;
-		if (pm && (pm->mutating != methods[i].mutating || pm->users != methods[i].users))
-			return -EINVAL;
-	}
 
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -729,14 +713,11 @@ int control_new(struct control **ret, sd_event *event, const char *socket_path,
 	c->userdata = userdata;
 	c->idle_usec = CONTROL_IDLE_USEC;
 	c->max_clients = CONTROL_MAX_CLIENTS;
-	c->n_methods = n_methods;
-	c->methods = calloc(n_methods ? n_methods : 1, sizeof(*methods));
-	if (!c->methods || (admin_group && !(c->admin_group = strdup(admin_group)))) {
+	c->handlers = handlers;
+	if (admin_group && !(c->admin_group = strdup(admin_group))) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	if (n_methods)
-		memcpy(c->methods, methods, n_methods * sizeof(*methods));
 
 	r = sd_listen_fds(0);
 	if (r < 0)
@@ -773,7 +754,6 @@ struct control *control_free(struct control *c)
 		unlink(c->path);
 	free(c->path);
 	free(c->admin_group);
-	free(c->methods);
 	sd_event_unref(c->event);
 	free(c);
 	return NULL;

@@ -7,10 +7,10 @@
  * an idle timer, so a slow, silent or hostile client only ever costs its
  * own connection. Each request is checked in a fixed order before its
  * method runs: size, JSON shape, protocol version, method exists, caller
- * (mutating methods only), params type.
+ * (by the method's access class in proto_methods[]), params type.
  *
  * The server does not log. Failures of control_new() come back as -errno;
- * per-request outcomes of mutating methods can be observed through the
+ * per-request outcomes of methods that change something can be observed through the
  * audit hook (control_set_audit()), which is where the daemon logs them.
  */
 #ifndef SCXD_CONTROL_H
@@ -22,6 +22,8 @@
 #include <sys/types.h>
 #include <cJSON.h>
 #include <systemd/sd-event.h>
+
+#include "protocol.h"
 
 #define CONTROL_MAX_CLIENTS	256
 #define CONTROL_IDLE_USEC	(30 * 1000000ULL)	/* without a complete request */
@@ -40,7 +42,8 @@ struct control_request {
 	gid_t		gid;
 	pid_t		pid;
 	int		proto;
-	bool		admin;		/* root or in the admin group */
+	bool		admin;		/* root or in the admin group (checked for
+					 * every method that is not read-only) */
 };
 
 /*
@@ -54,18 +57,12 @@ struct control_request {
 typedef int (*control_fn)(void *userdata, const struct control_request *req,
 			  cJSON **result, char *errmsg, size_t errlen);
 
-struct control_method {
-	const char	*name;
-	bool		mutating;	/* needs uid 0 or the admin group ... */
-	bool		users;		/* ... unless this: the method checks */
-	control_fn	fn;
-};
-
 /*
- * Called once for every request to a mutating method, after it ran (r is
- * its return value) or the caller was refused (r = -EPERM). Not called for
- * read-only methods, nor for requests that failed another check (size,
- * shape, version, params type): those never reached the method.
+ * Called once for every request to a method that is not read-only
+ * (PROTO_ACCESS_SELF and _ADMIN), after it ran (r is its return value) or
+ * the caller was refused (r = -EPERM). Not called for read-only methods,
+ * nor for requests that failed another check (size, shape, version,
+ * params type): those never reached the method.
  */
 typedef void (*control_audit_fn)(void *userdata, const struct control_request *req, int r);
 
@@ -78,16 +75,17 @@ typedef void (*control_audit_fn)(void *userdata, const struct control_request *r
  * a socket, then bind, chmod 0666 (authorization is per request), listen.
  *
  * admin_group names the group whose members (primary or supplementary, at
- * connect time) may call mutating methods besides root; NULL or "" means
- * root only. It is looked up per request, so it may be created later.
+ * connect time) may call PROTO_ACCESS_ADMIN methods besides root; NULL or
+ * "" means root only. It is looked up per request, so it may be created
+ * later.
  *
- * methods is copied (the name strings and userdata must outlive the
- * server). A method the protocol declares (proto_method_find()) must carry
- * the same mutating flag, else -EINVAL; undeclared names are allowed.
+ * handlers[id] serves method id of proto_methods[], which says who may
+ * call it; a NULL entry is answered "method not found". The array and
+ * userdata must outlive the server.
  */
 int control_new(struct control **ret, sd_event *event, const char *socket_path,
-		const char *admin_group, const struct control_method *methods,
-		size_t n_methods, void *userdata);
+		const char *admin_group, const control_fn handlers[PROTO_NR_METHODS],
+		void *userdata);
 
 /* NULL-safe. Closes every client and the listening socket; unlinks the
  * socket file if control_new() created it and it is still ours. */

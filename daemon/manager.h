@@ -1,8 +1,24 @@
-/* manager.h - the one object that owns the daemon's state: configuration,
- * the BPF scheduler (loader), the control socket and the event loop. */
+/*
+ * manager.h - the one object that owns the daemon's state: configuration,
+ * the BPF scheduler (loader), the control socket and the event loop, and
+ * their lifecycle: load, attach, sample and place every second, re-attach
+ * after a restartable exit, apply a new configuration, detach.
+ *
+ * main() uses the first block only. The control methods (methods.h) live
+ * beside the manager, in files of their own, and use the second block:
+ * they read its state and change it only through these functions.
+ */
 #ifndef SCXD_MANAGER_H
 #define SCXD_MANAGER_H
+#include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "protocol.h"
+#include "stats.h"
 
 struct manager;
 
@@ -21,4 +37,69 @@ struct manager *manager_free(struct manager *m);
 int manager_run(struct manager *m);
 /* Load without attaching and print each program's verifier statistics. */
 int manager_verifier_stats(struct manager *m);
+
+/* ---- for the control methods ------------------------------------------- */
+
+struct manager {
+	sd_event *event;
+	struct scxd_config *config;	/* running */
+	struct scxd_config *file_config; /* as the file (or built-in) last read */
+	char config_path[PATH_MAX];	/* "" for the built-in configuration */
+	char saved_path[PATH_MAX];	/* what `save` writes, read at start */
+	char saved_old_path[PATH_MAX + 8]; /* where reload sets it aside */
+	char roles_dir[PATH_MAX];	/* role files: NAME.ini */
+	/* How config differs from file_config, for status: computed when
+	 * either changes, not per request. */
+	unsigned nr_changes;
+	char changes[PROTO_MAX_CHANGES][PROTO_CHANGE_LEN];
+	char socket_path[108];
+	struct loader *loader;
+	struct control *control;
+	sd_event_source *exit_poll;
+	sd_event_source *tick;
+	sd_event_source *restart;
+	uint64_t start_usec;
+	unsigned restarts;		/* consecutive restart attempts */
+
+	/* The topology the scheduler uses (read back from BPF). */
+	struct scxd_cpu_topo topo[SCXD_MAX_CPUS];
+	u32 nr_cpus, nr_llcs, topo_source;
+
+	struct scxd_layer_cpus placement[SCXD_MAX_LAYERS];
+
+	/* Counters at the last tick, and the last tick's interval. */
+	struct layer_sample last[SCXD_MAX_LAYERS];
+	struct layer_sample window[SCXD_MAX_LAYERS];
+	double util[SCXD_MAX_LAYERS];
+	uint64_t last_usec;
+};
+
+/* Sampling interval: utilization, latency percentiles, CPU allocation. */
+#define MANAGER_TICK_USEC	(1000 * 1000ULL)
+
+/* Is scxd's scheduler attached (and not ejected)? */
+bool manager_attached(const struct manager *m);
+
+/*
+ * Make @next the running configuration, or change nothing. Every change
+ * comes through here: a reload, a role, and each change through the
+ * socket. A configuration the allocator cannot place (llcs naming no LLC
+ * of this machine) is refused like a syntax error (-EBADMSG), with a
+ * message in @errmsg. Takes @next (freed on failure).
+ */
+int manager_apply(struct manager *m, struct scxd_config *next, char *errmsg, size_t errlen);
+
+/* Re-read the configuration file; an invalid one changes nothing. A saved
+ * configuration is set aside (it would otherwise come back at the next
+ * start). */
+int manager_reload(struct manager *m, char *errmsg, size_t errlen);
+
+/* Detach: every task goes back to the kernel's default scheduler; the
+ * daemon, its configuration and the control socket stay. -EBUSY when not
+ * attached. */
+int manager_stop(struct manager *m, char *errmsg, size_t errlen);
+/* Attach again with the running configuration. -EBUSY when attached, or
+ * when another sched_ext scheduler runs. */
+int manager_start(struct manager *m, char *errmsg, size_t errlen);
+
 #endif

@@ -17,37 +17,36 @@
 #include "cpulist.h"
 #include "protocol.h"
 
-const struct proto_method proto_methods[] = {
-	{ PROTO_METHOD_STATUS,		false, false, 1 },
-	{ PROTO_METHOD_VERSION,		false, false, 1 },
-	{ PROTO_METHOD_TOPOLOGY,	false, false, 1 },
-	{ PROTO_METHOD_SET_LAYER,	true, false, 1 },
-	{ PROTO_METHOD_ADD_LAYER,	true, false, 1 },
-	{ PROTO_METHOD_REMOVE_LAYER,	true, false, 1 },
-	{ PROTO_METHOD_MATCH_ADD,	true, false, 1 },
-	{ PROTO_METHOD_MATCH_REMOVE,	true, false, 1 },
-	{ PROTO_METHOD_RELOAD,		true, false, 1 },
-	{ PROTO_METHOD_SAVE,		true, false, 1 },
-	{ PROTO_METHOD_RUN,		true, true, 1 },
-	{ PROTO_METHOD_MOVE,		true, true, 1 },
-	{ PROTO_METHOD_UNPIN,		true, true, 1 },
-	{ PROTO_METHOD_EXPLAIN,		false, false, 1 },
-	{ PROTO_METHOD_STOP,		true, false, 1 },
-	{ PROTO_METHOD_ROLES,		false, false, 1 },
-	{ PROTO_METHOD_ROLE_SHOW,	false, false, 1 },
-	{ PROTO_METHOD_ROLE_SET,	true, false, 1 },
-	{ PROTO_METHOD_START,		true, false, 1 },
+#define M(id, name, access)	[PROTO_METHOD_##id] = { name, PROTO_ACCESS_##access, 1 }
+const struct proto_method proto_methods[PROTO_NR_METHODS] = {
+	M(STATUS,	"status",	READ),
+	M(VERSION,	"version",	READ),
+	M(TOPOLOGY,	"topology",	READ),
+	M(SET_LAYER,	"set-layer",	ADMIN),
+	M(ADD_LAYER,	"add-layer",	ADMIN),
+	M(REMOVE_LAYER,	"remove-layer",	ADMIN),
+	M(MATCH_ADD,	"match-add",	ADMIN),
+	M(MATCH_REMOVE,	"match-remove",	ADMIN),
+	M(RELOAD,	"reload",	ADMIN),
+	M(SAVE,		"save",		ADMIN),
+	M(RUN,		"run",		SELF),
+	M(MOVE,		"move",		SELF),
+	M(UNPIN,	"unpin",	SELF),
+	M(EXPLAIN,	"explain",	READ),
+	M(STOP,		"stop",		ADMIN),
+	M(ROLES,	"roles",	READ),
+	M(ROLE_SHOW,	"role-show",	READ),
+	M(ROLE_SET,	"role-set",	ADMIN),
+	M(START,	"start",	ADMIN),
 };
-const size_t proto_n_methods = sizeof(proto_methods) / sizeof(proto_methods[0]);
+#undef M
 
-const struct proto_method *proto_method_find(const char *name)
+int proto_method_find(const char *name)
 {
-	if (!name)
-		return NULL;
-	for (size_t i = 0; i < proto_n_methods; i++)
+	for (int i = 0; name && i < PROTO_NR_METHODS; i++)
 		if (!strcmp(proto_methods[i].name, name))
-			return &proto_methods[i];
-	return NULL;
+			return i;
+	return -ENOENT;
 }
 
 const char *proto_error_message(int code)

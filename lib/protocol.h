@@ -79,41 +79,53 @@ const char *proto_error_message(int code);
  */
 int proto_code_from_errno(int r);
 
-/* The methods of this protocol version and their class. The server only
- * runs a mutating method for root or a member of the admin group. */
-struct proto_method {
-	const char	*name;
-	bool		mutating;
-	bool		users;		/* mutating, but any user may call it: the
-					 * method checks what the caller may do */
-	int		since;		/* protocol version that added it */
+/*
+ * Who may call a method. The server checks it before the method runs;
+ * every call to a method that changes something is audited.
+ */
+enum proto_access {
+	PROTO_ACCESS_READ,	/* any user; changes nothing */
+	PROTO_ACCESS_SELF,	/* any user, for what is theirs: the method checks
+				 * what the caller may do (pins of own processes) */
+	PROTO_ACCESS_ADMIN,	/* root or a member of the admin group */
 };
 
-#define PROTO_METHOD_STATUS	"status"
-#define PROTO_METHOD_VERSION	"version"
-#define PROTO_METHOD_TOPOLOGY	"topology"
-#define PROTO_METHOD_SET_LAYER	"set-layer"
-#define PROTO_METHOD_ADD_LAYER	"add-layer"
-#define PROTO_METHOD_REMOVE_LAYER "remove-layer"
-#define PROTO_METHOD_MATCH_ADD	"match-add"
-#define PROTO_METHOD_MATCH_REMOVE "match-remove"
-#define PROTO_METHOD_RELOAD	"reload"
-#define PROTO_METHOD_SAVE	"save"
-#define PROTO_METHOD_RUN	"run"
-#define PROTO_METHOD_MOVE	"move"
-#define PROTO_METHOD_UNPIN	"unpin"
-#define PROTO_METHOD_EXPLAIN	"explain"
-#define PROTO_METHOD_STOP	"stop"
-#define PROTO_METHOD_ROLES	"roles"
-#define PROTO_METHOD_ROLE_SHOW	"role-show"
-#define PROTO_METHOD_ROLE_SET	"role-set"
-#define PROTO_METHOD_START	"start"
+/* Every method of the protocol, by id: the index into proto_methods[]
+ * and into the daemon's table of handlers. */
+enum proto_method_id {
+	PROTO_METHOD_STATUS,
+	PROTO_METHOD_VERSION,
+	PROTO_METHOD_TOPOLOGY,
+	PROTO_METHOD_SET_LAYER,
+	PROTO_METHOD_ADD_LAYER,
+	PROTO_METHOD_REMOVE_LAYER,
+	PROTO_METHOD_MATCH_ADD,
+	PROTO_METHOD_MATCH_REMOVE,
+	PROTO_METHOD_RELOAD,
+	PROTO_METHOD_SAVE,
+	PROTO_METHOD_RUN,
+	PROTO_METHOD_MOVE,
+	PROTO_METHOD_UNPIN,
+	PROTO_METHOD_EXPLAIN,
+	PROTO_METHOD_STOP,
+	PROTO_METHOD_ROLES,
+	PROTO_METHOD_ROLE_SHOW,
+	PROTO_METHOD_ROLE_SET,
+	PROTO_METHOD_START,
+	PROTO_NR_METHODS,
+};
 
-extern const struct proto_method proto_methods[];
-extern const size_t proto_n_methods;
+struct proto_method {
+	const char		*name;		/* on the wire: "set-layer" */
+	enum proto_access	access;
+	int			since;		/* protocol version that added it */
+};
 
-/* NULL when the protocol declares no such method. */
-const struct proto_method *proto_method_find(const char *name);
+/* The one table of methods: name, access and version of each id. */
+extern const struct proto_method proto_methods[PROTO_NR_METHODS];
+
+/* The id of the method called @name, or -ENOENT. */
+int proto_method_find(const char *name);
 
 /* ---- requests ---------------------------------------------------------- */
 

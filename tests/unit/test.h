@@ -5,6 +5,7 @@
 #ifndef SCXD_TEST_H
 #define SCXD_TEST_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct test_case {
@@ -64,6 +65,48 @@ extern int test_count;
 		return;								\
 	}									\
 } while (0)
+
+/*
+ * Fake trees (sysfs, /proc, cgroupfs, state directories) for tests of code
+ * that takes its root as a parameter. test_new_dir() makes a fresh empty
+ * directory in @dir (replacing the one it holds, if any); test_put()
+ * writes @text (NULL: none, just the directories) to @dir/@rel, making
+ * the directories on the way; test_rm_dir() removes the tree.
+ */
+static inline int test_rm_dir(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return dir[0] ? system(cmd) : 0;
+}
+
+static inline void test_new_dir(char dir[64])
+{
+	if (dir[0] && test_rm_dir(dir) != 0)
+		return;
+	strcpy(dir, "/tmp/scxd-test-XXXXXX");
+	if (!mkdtemp(dir))
+		dir[0] = '\0';
+}
+
+static inline void test_put(const char *dir, const char *rel, const char *text)
+{
+	char path[1024], cmd[1100], *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	if (system(cmd) != 0)
+		return;
+	*slash = '/';
+	if (text && (f = fopen(path, "w"))) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
 
 #define TEST_MAIN								\
 	struct test_case test_cases[TEST_MAX];					\

@@ -99,13 +99,23 @@ static void audit(void *ud, const struct control_request *req, int r)
 	x->audit_uid = req->uid;
 }
 
-static const struct control_method methods[] = {
-	{ "status",	false,	false,	m_status },
-	{ "reload",	true,	false,	m_reload },
-	{ "busy",	false,	false,	m_busy },
-	{ "mine",	true,	true,	m_mine },
-	{ "fail",	false,	false,	m_fail },
-	{ "big",	false,	false,	m_big },
+/*
+ * Handlers for real methods of the protocol, which decides who may call
+ * them: status is read-only, reload admin-only, run open to users (the
+ * method checks). The other read-only methods stand in for handlers that
+ * fail or answer at length.
+ */
+#define MINE	"run"
+#define BUSY	"topology"
+#define FAIL	"explain"
+#define BIG	"version"
+static const control_fn methods[PROTO_NR_METHODS] = {
+	[PROTO_METHOD_STATUS]	= m_status,
+	[PROTO_METHOD_RELOAD]	= m_reload,
+	[PROTO_METHOD_TOPOLOGY]	= m_busy,
+	[PROTO_METHOD_RUN]	= m_mine,
+	[PROTO_METHOD_EXPLAIN]	= m_fail,
+	[PROTO_METHOD_VERSION]	= m_big,
 };
 
 struct fixture {
@@ -129,8 +139,7 @@ static int up(struct fixture *f, const char *group)
 	r = sd_event_new(&f->e);
 	if (r < 0)
 		return r;
-	r = control_new(&f->c, f->e, f->path, group, methods,
-			sizeof(methods) / sizeof(methods[0]), &f->ctx);
+	r = control_new(&f->c, f->e, f->path, group, methods, &f->ctx);
 	if (r < 0)
 		return r;
 	control_set_audit(f->c, audit);
@@ -503,7 +512,7 @@ TEST(a_method_open_to_users_runs_for_a_non_admin_told_so_and_is_audited)
 	CHECK_INT(up(&f, geteuid() == 0 ? "root" : "nonexistent-scxd-group"), 0);
 	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
 	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "mine", &err, &res), 0);
+	CHECK_INT(call(&f, fd, MINE, &err, &res), 0);
 	CHECK(res && cJSON_IsFalse(cJSON_GetObjectItem(res, "admin")));
 	cJSON_Delete(res);
 	CHECK_INT(f.ctx.audits, 1);
@@ -513,7 +522,7 @@ TEST(a_method_open_to_users_runs_for_a_non_admin_told_so_and_is_audited)
 		fd = connect_to(f.path);
 		CHECK(fd >= 0);
 		res = NULL;
-		CHECK_INT(call(&f, fd, "mine", &err, &res), 0);
+		CHECK_INT(call(&f, fd, MINE, &err, &res), 0);
 		CHECK(res && cJSON_IsTrue(cJSON_GetObjectItem(res, "admin")));
 		cJSON_Delete(res);
 		close(fd);
@@ -581,9 +590,9 @@ TEST(a_handler_errno_becomes_its_stable_code_with_the_message_as_data)
 	CHECK_INT(up(&f, NULL), 0);
 	fd = connect_to(f.path);
 	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "busy", &err, NULL), PROTO_ERR_BUSY);
+	CHECK_INT(call(&f, fd, BUSY, &err, NULL), PROTO_ERR_BUSY);
 	CHECK_STR(err.message, "scheduler not attached");
-	CHECK_INT(call(&f, fd, "fail", &err, NULL), PROTO_ERR_INTERNAL);
+	CHECK_INT(call(&f, fd, FAIL, &err, NULL), PROTO_ERR_INTERNAL);
 	CHECK_STR(err.message, strerror(EIO));
 	close(fd);
 	down(&f);
@@ -643,7 +652,7 @@ TEST(a_client_that_never_reads_its_answers_does_not_block_others_or_lose_request
 {
 	struct fixture f;
 	struct proto_error err;
-	char *req = proto_request_build(1, "big", NULL), *line;
+	char *req = proto_request_build(1, BIG, NULL), *line;
 	int hog, other, i;
 
 	CHECK(req);
@@ -752,7 +761,7 @@ TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 	int fd;
 
 	CHECK_INT(up(&f, NULL), 0);
-	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, 1, NULL), -EADDRINUSE);
+	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, NULL), -EADDRINUSE);
 	CHECK(second == NULL);
 
 	/* Leave a dead socket file behind, as a crashed daemon would. */
@@ -761,7 +770,7 @@ TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 	strcpy(sa.sun_path, f.path);
 	CHECK_INT(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	CHECK_INT(control_new(&f.c, f.e, f.path, NULL, methods, 1, &f.ctx), 0);
+	CHECK_INT(control_new(&f.c, f.e, f.path, NULL, methods, &f.ctx), 0);
 	fd = connect_to(f.path);
 	CHECK(fd >= 0);
 	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
@@ -772,19 +781,55 @@ TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 	fd = open(f.path, O_CREAT | O_WRONLY, 0600);
 	CHECK(fd >= 0);
 	close(fd);
-	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, 1, NULL), -EEXIST);
+	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, NULL), -EEXIST);
 	down(&f);
 }
 
-TEST(a_method_declared_by_the_protocol_must_keep_its_class)
+/* The server has no say in who may call what: proto_methods[] decides,
+ * for every method, whatever handler serves it. */
+TEST(every_admin_method_of_the_protocol_is_refused_to_a_non_admin)
 {
-	static const struct control_method wrong[] = { { "status", true, false, m_status } };
+	static control_fn all[PROTO_NR_METHODS];
 	struct fixture f;
-	struct control *c = NULL;
+	struct proto_error err;
+	int fd, admin = 0, reads = 0;
+
+	for (int i = 0; i < PROTO_NR_METHODS; i++)
+		all[i] = m_reload;
+	CHECK_INT(up(&f, geteuid() == 0 ? "root" : "nonexistent-scxd-group"), 0);
+	f.c = control_free(f.c);
+	CHECK_INT(control_new(&f.c, f.e, f.path, "nonexistent-scxd-group", all, &f.ctx), 0);
+	control_set_audit(f.c, audit);
+	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
+	CHECK(fd >= 0);
+	for (int i = 0; i < PROTO_NR_METHODS; i++) {
+		int want = proto_methods[i].access == PROTO_ACCESS_ADMIN ? PROTO_ERR_PERMISSION : 0;
+
+		admin += want != 0;
+		reads += proto_methods[i].access == PROTO_ACCESS_READ;
+		CHECK_INT(call(&f, fd, proto_methods[i].name, &err, NULL), want);
+	}
+	CHECK(admin >= 10);
+	/* Only the methods the caller may call ran; all but reads were audited. */
+	CHECK_INT(f.ctx.reloads, PROTO_NR_METHODS - admin);
+	CHECK_INT(f.ctx.audits, PROTO_NR_METHODS - reads);
+	close(fd);
+	down(&f);
+}
+
+TEST(a_method_without_a_handler_is_not_found)
+{
+	struct fixture f;
+	struct proto_error err;
+	int fd;
 
 	CHECK_INT(up(&f, NULL), 0);
-	CHECK_INT(control_new(&c, f.e, "/tmp/unused.sock", NULL, wrong, 1, NULL), -EINVAL);
-	CHECK(c == NULL);
+	fd = connect_to(f.path);
+	CHECK(fd >= 0);
+	CHECK_INT(call(&f, fd, "set-layer", &err, NULL), PROTO_ERR_METHOD_NOT_FOUND);
+	CHECK_CONTAINS(err.message, "set-layer");
+	CHECK_INT(f.ctx.calls, 0);
+	close(fd);
 	down(&f);
 }
 
@@ -816,7 +861,7 @@ TEST(a_socket_passed_by_systemd_is_used_and_left_in_place)
 	setenv("LISTEN_PID", env, 1);
 	setenv("LISTEN_FDS", "1", 1);
 
-	CHECK_INT(control_new(&f.c, f.e, "/nonexistent/dir/ignored.sock", NULL, methods, 1, &f.ctx), 0);
+	CHECK_INT(control_new(&f.c, f.e, "/nonexistent/dir/ignored.sock", NULL, methods, &f.ctx), 0);
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	fd = connect_to(f.path);

@@ -404,12 +404,33 @@ TEST(handler_errnos_map_to_the_documented_codes)
 
 TEST(status_version_and_topology_are_declared_read_only)
 {
-	CHECK(proto_method_find("status") && !proto_method_find("status")->mutating);
-	CHECK(proto_method_find("version") && !proto_method_find("version")->mutating);
-	CHECK(proto_method_find("topology") && !proto_method_find("topology")->mutating);
+	CHECK_INT(proto_method_find("status"), PROTO_METHOD_STATUS);
+	CHECK_INT(proto_methods[PROTO_METHOD_STATUS].access, PROTO_ACCESS_READ);
+	CHECK_INT(proto_methods[proto_method_find("version")].access, PROTO_ACCESS_READ);
+	CHECK_INT(proto_methods[proto_method_find("topology")].access, PROTO_ACCESS_READ);
 	/* Added without a version bump: a version-1 request may call it. */
-	CHECK_INT(proto_method_find("topology")->since, 1);
-	CHECK(proto_method_find("frobnicate") == NULL);
+	CHECK_INT(proto_methods[PROTO_METHOD_TOPOLOGY].since, 1);
+	CHECK_INT(proto_method_find("frobnicate"), -ENOENT);
+	CHECK_INT(proto_method_find(NULL), -ENOENT);
+}
+
+TEST(every_method_id_has_a_unique_name_and_a_known_access_class)
+{
+	for (int i = 0; i < PROTO_NR_METHODS; i++) {
+		const struct proto_method *m = &proto_methods[i];
+
+		CHECK(m->name && m->name[0]);
+		CHECK_INT(proto_method_find(m->name), i);
+		CHECK(m->access == PROTO_ACCESS_READ || m->access == PROTO_ACCESS_SELF ||
+		      m->access == PROTO_ACCESS_ADMIN);
+		CHECK(m->since >= 1 && m->since <= SCXD_PROTO_VERSION);
+	}
+	/* The pins are the only methods any user may call to change things. */
+	CHECK_INT(proto_methods[PROTO_METHOD_RUN].access, PROTO_ACCESS_SELF);
+	CHECK_INT(proto_methods[PROTO_METHOD_MOVE].access, PROTO_ACCESS_SELF);
+	CHECK_INT(proto_methods[PROTO_METHOD_UNPIN].access, PROTO_ACCESS_SELF);
+	CHECK_INT(proto_methods[PROTO_METHOD_SET_LAYER].access, PROTO_ACCESS_ADMIN);
+	CHECK_INT(proto_methods[PROTO_METHOD_STOP].access, PROTO_ACCESS_ADMIN);
 }
 
 /* A status with every field set, layers using rules in order. */

@@ -13,21 +13,7 @@ static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-	char path[256], *slash, cmd[300];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
-	if (system(cmd) != 0)
-		return;
-	*slash = '/';
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
+	test_put(root, rel, text);
 }
 
 /* cpu @cpu: an L1 (index0), an L2 (index1) of its own and, with l3, an L3. */
@@ -57,25 +43,9 @@ static void put_cpu(int cpu, const char *l3, int node)
 
 /* A fresh tree whose online CPUs are @online and whose CPUs first..last
  * share the L3 @l3 on node 0. */
-static void make_tree(const char *online, int first, int last, const char *l3);
-
-static void new_tree(void)
-{
-	char cmd[128];
-
-	if (root[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			return;
-	}
-	strcpy(root, "/tmp/scxd-sysfs-XXXXXX");
-	if (!mkdtemp(root))
-		root[0] = '\0';
-}
-
 static void make_tree(const char *online, int first, int last, const char *l3)
 {
-	new_tree();
+	test_new_dir(root);
 	put("devices/system/cpu/online", online);
 	for (int c = first; c <= last; c++)
 		put_cpu(c, l3, 0);
@@ -129,7 +99,7 @@ TEST(a_tree_without_cpus_or_online_list_is_an_error)
 	struct scxd_cpu_topo t[4];
 	u32 n = 0;
 
-	new_tree();
+	test_new_dir(root);
 	CHECK_INT(topology_read_sysfs(root, t, 4, &n), -ENOENT);
 	put("devices/system/cpu/online", "0\n");
 	CHECK_INT(topology_read_sysfs(root, t, 4, &n), -ENOENT);
@@ -142,10 +112,7 @@ TEST(a_tree_without_cpus_or_online_list_is_an_error)
 
 TEST(cleanup)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	CHECK_INT(system(cmd), 0);
+	CHECK_INT(test_rm_dir(root), 0);
 }
 
 TEST_MAIN
