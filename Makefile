@@ -35,7 +35,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 -I$(B) -Ibpf \
 # only bpf/'s shared headers; ctl/ sees lib/, never daemon/ internals;
 # daemon/ sees lib/ and the generated skeleton; the unit tests see all.
 $(B)/lib/%.o:		INCLUDES := -Ibpf -Ilib
-$(B)/ctl/%.o:		INCLUDES := -Ibpf -Ilib -Ictl
+$(B)/ctl/%.o:		INCLUDES := -I$(B)/ctl -Ibpf -Ilib -Ictl
 $(B)/daemon/%.o:	INCLUDES := -I$(B) -Ibpf -Ilib -Idaemon
 $(B)/tests/%.o:		INCLUDES := -I$(B) -Ibpf -Ilib -Idaemon
 
@@ -83,6 +83,14 @@ $(B)/%.skel.h: $(B)/%.bpf.o
 	$(Q)mv $@.tmp $@
 
 $(B)/daemon/loader.o: $(B)/scxd.skel.h
+
+# scxctl's help texts are plain text, one file a verb.
+CTL_HELP := $(sort $(wildcard ctl/help/*.txt))
+$(B)/ctl/help.h: $(CTL_HELP) tools/help2c.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)tools/help2c.sh $(CTL_HELP) > $@.tmp && mv $@.tmp $@
+$(CTL_OBJS): $(B)/ctl/help.h
 
 $(B)/%.o: %.c
 	$(call msg,CC,$@)

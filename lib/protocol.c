@@ -87,7 +87,8 @@ int proto_code_from_errno(int r)
 }
 
 __attribute__((format(printf, 3, 4)))
-static int fail(struct proto_error *err, int code, const char *fmt, ...)
+/* Fill *err; the -errno that goes with the code. */
+static int proto_fail(struct proto_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -156,10 +157,10 @@ int proto_request_parse(const char *line, size_t len, struct proto_request *req,
 	memset(err, 0, sizeof(*err));
 
 	if (len >= PROTO_MAX_REQUEST)
-		return fail(err, PROTO_ERR_TOO_LARGE, "request is %zu bytes, the limit is %d",
+		return proto_fail(err, PROTO_ERR_TOO_LARGE, "request is %zu bytes, the limit is %d",
 			    len + 1, PROTO_MAX_REQUEST);
 	if (memchr(line, '\0', len))
-		return fail(err, PROTO_ERR_PARSE, "NUL byte at offset %zu",
+		return proto_fail(err, PROTO_ERR_PARSE, "NUL byte at offset %zu",
 			    (size_t)((const char *)memchr(line, '\0', len) - line));
 
 	req->doc = cJSON_ParseWithLengthOpts(line, len, &end, false);
@@ -167,48 +168,48 @@ int proto_request_parse(const char *line, size_t len, struct proto_request *req,
 		const char *at = end ? end : cJSON_GetErrorPtr();
 
 		if (at && at >= line && at <= line + len)
-			return fail(err, PROTO_ERR_PARSE, "invalid JSON near offset %zu",
+			return proto_fail(err, PROTO_ERR_PARSE, "invalid JSON near offset %zu",
 				    (size_t)(at - line));
-		return fail(err, PROTO_ERR_PARSE, "invalid JSON");
+		return proto_fail(err, PROTO_ERR_PARSE, "invalid JSON");
 	}
 	while (end && end < line + len && is_space(*end))
 		end++;
 	if (!end || end != line + len)
-		return fail(err, PROTO_ERR_PARSE, "trailing data at offset %zu",
+		return proto_fail(err, PROTO_ERR_PARSE, "trailing data at offset %zu",
 			    end ? (size_t)(end - line) : (size_t)0);
 
 	if (!cJSON_IsObject(req->doc))
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "request is not a JSON object");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "request is not a JSON object");
 
 	/* The id first, so that every later error can be answered with it. */
 	id = cJSON_GetObjectItemCaseSensitive(req->doc, "id");
 	if (!id)
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "missing \"id\"");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "missing \"id\"");
 	if (!cJSON_IsNumber(id) && !cJSON_IsString(id))
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "\"id\" is not a number or string");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "\"id\" is not a number or string");
 	req->id = id;
 
 	v = cJSON_GetObjectItemCaseSensitive(req->doc, "jsonrpc");
 	if (!v)
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "missing \"jsonrpc\"");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "missing \"jsonrpc\"");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "2.0"))
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "\"jsonrpc\" is not \"2.0\"");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "\"jsonrpc\" is not \"2.0\"");
 
 	method = cJSON_GetObjectItemCaseSensitive(req->doc, "method");
 	if (!method)
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "missing \"method\"");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "missing \"method\"");
 	if (!cJSON_IsString(method))
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "\"method\" is not a string");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "\"method\" is not a string");
 	if (!method->valuestring[0])
-		return fail(err, PROTO_ERR_INVALID_REQUEST, "\"method\" is empty");
+		return proto_fail(err, PROTO_ERR_INVALID_REQUEST, "\"method\" is empty");
 
 	v = cJSON_GetObjectItemCaseSensitive(req->doc, "proto");
 	if (v) {
 		if (!number_in(v, 1, 1e9, &d))
-			return fail(err, PROTO_ERR_INVALID_REQUEST,
+			return proto_fail(err, PROTO_ERR_INVALID_REQUEST,
 				    "\"proto\" is not an integer >= 1");
 		if (d > SCXD_PROTO_VERSION)
-			return fail(err, PROTO_ERR_VERSION,
+			return proto_fail(err, PROTO_ERR_VERSION,
 				    "client speaks protocol %.0f, scxd speaks %d",
 				    d, SCXD_PROTO_VERSION);
 		req->proto = (int)d;
@@ -217,7 +218,7 @@ int proto_request_parse(const char *line, size_t len, struct proto_request *req,
 
 	v = cJSON_GetObjectItemCaseSensitive(req->doc, "params");
 	if (v && !cJSON_IsObject(v))
-		return fail(err, PROTO_ERR_INVALID_PARAMS, "\"params\" is not an object");
+		return proto_fail(err, PROTO_ERR_INVALID_PARAMS, "\"params\" is not an object");
 	req->params = v;
 	return 0;
 }
@@ -345,21 +346,21 @@ int proto_response_parse(const char *line, cJSON **result, struct proto_error *e
 
 	doc = cJSON_Parse(line);
 	if (!doc)
-		return fail(err, PROTO_ERR_PARSE, "response is not JSON");
+		return proto_fail(err, PROTO_ERR_PARSE, "response is not JSON");
 	if (!cJSON_IsObject(doc)) {
-		r = fail(err, PROTO_ERR_PARSE, "response is not a JSON object");
+		r = proto_fail(err, PROTO_ERR_PARSE, "response is not a JSON object");
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(doc, "jsonrpc");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "2.0")) {
-		r = fail(err, PROTO_ERR_PARSE, "response has no \"jsonrpc\":\"2.0\"");
+		r = proto_fail(err, PROTO_ERR_PARSE, "response has no \"jsonrpc\":\"2.0\"");
 		goto out;
 	}
 
 	v = cJSON_GetObjectItemCaseSensitive(doc, "result");
 	e = cJSON_GetObjectItemCaseSensitive(doc, "error");
 	if (!!v == !!e) {
-		r = fail(err, PROTO_ERR_PARSE, "response needs exactly one of \"result\", \"error\"");
+		r = proto_fail(err, PROTO_ERR_PARSE, "response needs exactly one of \"result\", \"error\"");
 		goto out;
 	}
 	if (v) {
@@ -370,7 +371,7 @@ int proto_response_parse(const char *line, cJSON **result, struct proto_error *e
 
 	if (!cJSON_IsObject(e) ||
 	    !number_in(cJSON_GetObjectItemCaseSensitive(e, "code"), -2147483648.0, 2147483647.0, &d)) {
-		r = fail(err, PROTO_ERR_PARSE, "response error has no integer \"code\"");
+		r = proto_fail(err, PROTO_ERR_PARSE, "response error has no integer \"code\"");
 		goto out;
 	}
 	err->code = (int)d;
@@ -562,7 +563,7 @@ static bool encode_fields(cJSON *obj, const void *base, const struct field *f, s
 static int field_error(struct proto_error *err, const char *path, const char *name,
 		       const char *why)
 {
-	return fail(err, PROTO_ERR_PARSE, "%s%s%s: %s", path, path[0] ? "." : "", name, why);
+	return proto_fail(err, PROTO_ERR_PARSE, "%s%s%s: %s", path, path[0] ? "." : "", name, why);
 }
 
 /* A CPU list string into nr_bits bits at p; NULL, or why not. */
@@ -699,14 +700,14 @@ static int decode_array(const cJSON *obj, const char *key, void *base, size_t st
 		return field_error(err, "", key, a ? "not an array" : "missing");
 	cnt = cJSON_GetArraySize(a);
 	if ((size_t)cnt > max)
-		return fail(err, PROTO_ERR_PARSE, "%s: %d entries, the limit is %zu", key, cnt, max);
+		return proto_fail(err, PROTO_ERR_PARSE, "%s: %d entries, the limit is %zu", key, cnt, max);
 	for (int i = 0; i < cnt; i++) {
 		const cJSON *x = cJSON_GetArrayItem(a, i);
 		char path[32];
 
 		snprintf(path, sizeof(path), "%s[%d]", key, i);
 		if (!cJSON_IsObject(x))
-			return fail(err, PROTO_ERR_PARSE, "%s: not an object", path);
+			return proto_fail(err, PROTO_ERR_PARSE, "%s: not an object", path);
 		r = decode_fields(x, (char *)base + i * stride, f, nf, path, err);
 		if (r < 0)
 			return r;
@@ -782,7 +783,7 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 	memset(s, 0, sizeof(*s));
 	memset(err, 0, sizeof(*err));
 	if (!cJSON_IsObject(j))
-		return fail(err, PROTO_ERR_PARSE, "status: not an object");
+		return proto_fail(err, PROTO_ERR_PARSE, "status: not an object");
 
 	r = decode_fields(j, s, status_fields, N_FIELDS(status_fields), "", err);
 	if (r < 0)
@@ -806,7 +807,7 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 		return field_error(err, "", "layers", layers ? "not an array" : "missing");
 	n = cJSON_GetArraySize(layers);
 	if (n > SCXD_MAX_LAYERS)
-		return fail(err, PROTO_ERR_PARSE, "layers: %d layers, the limit is %d",
+		return proto_fail(err, PROTO_ERR_PARSE, "layers: %d layers, the limit is %d",
 			    n, SCXD_MAX_LAYERS);
 	s->nr_layers = n;
 
@@ -818,7 +819,7 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 
 		snprintf(path, sizeof(path), "layers[%d]", i);
 		if (!cJSON_IsObject(lj))
-			return fail(err, PROTO_ERR_PARSE, "%s: not an object", path);
+			return proto_fail(err, PROTO_ERR_PARSE, "%s: not an object", path);
 		r = decode_fields(lj, l, layer_fields, N_FIELDS(layer_fields), path, err);
 		if (r < 0)
 			return r;
@@ -828,10 +829,10 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 			return field_error(err, path, "rules", rules ? "not an array" : "missing");
 		nr = cJSON_GetArraySize(rules);
 		if ((uint32_t)nr != l->nr_rules)
-			return fail(err, PROTO_ERR_PARSE, "%s.nr_rules: %u, but %d rules follow",
+			return proto_fail(err, PROTO_ERR_PARSE, "%s.nr_rules: %u, but %d rules follow",
 				    path, l->nr_rules, nr);
 		if ((uint32_t)nr > SCXD_MAX_RULES - next_rule)
-			return fail(err, PROTO_ERR_PARSE, "%s.rules: more than %d rules in all",
+			return proto_fail(err, PROTO_ERR_PARSE, "%s.rules: more than %d rules in all",
 				    path, SCXD_MAX_RULES);
 		l->first_rule = next_rule;
 		for (int k = 0; k < nr; k++) {
@@ -839,9 +840,9 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 
 			rj = cJSON_GetArrayItem(rules, k);
 			if (!cJSON_IsString(rj))
-				return fail(err, PROTO_ERR_PARSE, "%s.rules[%d]: not a string", path, k);
+				return proto_fail(err, PROTO_ERR_PARSE, "%s.rules[%d]: not a string", path, k);
 			if (strlen(rj->valuestring) >= PROTO_RULE_LEN)
-				return fail(err, PROTO_ERR_PARSE, "%s.rules[%d]: too long", path, k);
+				return proto_fail(err, PROTO_ERR_PARSE, "%s.rules[%d]: too long", path, k);
 			strcpy(dst, rj->valuestring);
 		}
 	}
@@ -857,7 +858,7 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 			if (s->nr_changes == PROTO_MAX_CHANGES)
 				break;
 			if (!cJSON_IsString(c) || strlen(c->valuestring) >= PROTO_CHANGE_LEN)
-				return fail(err, PROTO_ERR_PARSE, "changes[%u]: not a string that fits",
+				return proto_fail(err, PROTO_ERR_PARSE, "changes[%u]: not a string that fits",
 					    s->nr_changes);
 			strcpy(s->changes[s->nr_changes++], c->valuestring);
 		}
@@ -943,7 +944,7 @@ int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto
 	memset(t, 0, sizeof(*t));
 	memset(err, 0, sizeof(*err));
 	if (!cJSON_IsObject(j))
-		return fail(err, PROTO_ERR_PARSE, "topology: not an object");
+		return proto_fail(err, PROTO_ERR_PARSE, "topology: not an object");
 	r = decode_fields(j, t, topology_fields, N_FIELDS(topology_fields), "", err);
 	if (r < 0)
 		return r;
@@ -953,15 +954,15 @@ int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto
 	if (r < 0)
 		return r;
 	if (n != t->nr_cpus)
-		return fail(err, PROTO_ERR_PARSE, "nr_cpus: %u, but %u CPUs follow", t->nr_cpus, n);
+		return proto_fail(err, PROTO_ERR_PARSE, "nr_cpus: %u, but %u CPUs follow", t->nr_cpus, n);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct proto_topology_cpu *c = &t->cpus[i];
 
 		if (c->cpu >= SCXD_MAX_CPUS || (i && c->cpu <= t->cpus[i - 1].cpu))
-			return fail(err, PROTO_ERR_PARSE, "cpus[%u].cpu: %u %s", i, c->cpu,
+			return proto_fail(err, PROTO_ERR_PARSE, "cpus[%u].cpu: %u %s", i, c->cpu,
 				    c->cpu >= SCXD_MAX_CPUS ? "out of range" : "not ascending");
 		if (c->llc >= SCXD_MAX_LLCS)
-			return fail(err, PROTO_ERR_PARSE, "cpus[%u].llc: %u out of range", i, c->llc);
+			return proto_fail(err, PROTO_ERR_PARSE, "cpus[%u].llc: %u out of range", i, c->llc);
 	}
 
 	r = decode_array(j, "llcs", t->llcs, sizeof(t->llcs[0]), SCXD_MAX_LLCS,
@@ -969,12 +970,12 @@ int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto
 	if (r < 0)
 		return r;
 	if (n != t->nr_llcs)
-		return fail(err, PROTO_ERR_PARSE, "nr_llcs: %u, but %u LLCs follow", t->nr_llcs, n);
+		return proto_fail(err, PROTO_ERR_PARSE, "nr_llcs: %u, but %u LLCs follow", t->nr_llcs, n);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t idx = t->llcs[i].index;
 
 		if (idx >= SCXD_MAX_LLCS || (i && idx <= t->llcs[i - 1].index))
-			return fail(err, PROTO_ERR_PARSE, "llcs[%u].index: %u %s", i, idx,
+			return proto_fail(err, PROTO_ERR_PARSE, "llcs[%u].index: %u %s", i, idx,
 				    idx >= SCXD_MAX_LLCS ? "out of range" : "not ascending");
 	}
 	return 0;
@@ -1004,6 +1005,21 @@ int proto_version_decode(const cJSON *j, struct proto_version *v, struct proto_e
 	memset(v, 0, sizeof(*v));
 	memset(err, 0, sizeof(*err));
 	if (!cJSON_IsObject(j))
-		return fail(err, PROTO_ERR_PARSE, "version: not an object");
+		return proto_fail(err, PROTO_ERR_PARSE, "version: not an object");
 	return decode_fields(j, v, fields, N_FIELDS(fields), "", err);
+}
+
+int proto_result_decode(enum proto_method_id m, const cJSON *j, void *out,
+			struct proto_error *err)
+{
+	switch (m) {
+	case PROTO_METHOD_STATUS:	return proto_status_decode(j, out, err);
+	case PROTO_METHOD_TOPOLOGY:	return proto_topology_decode(j, out, err);
+	case PROTO_METHOD_VERSION:	return proto_version_decode(j, out, err);
+	default:
+		memset(err, 0, sizeof(*err));
+		proto_fail(err, PROTO_ERR_INTERNAL, "no decoder for \"%s\"",
+		     m < PROTO_NR_METHODS ? proto_methods[m].name : "?");
+		return -EINVAL;
+	}
 }

@@ -332,4 +332,12 @@ struct proto_version {
 cJSON *proto_version_encode(void);
 int proto_version_decode(const cJSON *j, struct proto_version *v, struct proto_error *err);
 
+/* ---- results by method ------------------------------------------------- */
+
+/* The decoder of method @m's result: *out is a struct proto_status,
+ * proto_topology or proto_version for status, topology and version;
+ * -EINVAL for a method whose result has no struct. */
+int proto_result_decode(enum proto_method_id m, const cJSON *j, void *out,
+			struct proto_error *err);
+
 #endif /* SCXD_PROTOCOL_H */

@@ -1113,4 +1113,18 @@ TEST(the_version_result_round_trips)
 	CHECK_STR(v.version, SCXD_VERSION);
 }
 
+TEST(results_decode_by_method_and_a_method_without_a_result_struct_is_refused)
+{
+	struct proto_version v;
+	struct proto_error err;
+	cJSON *j = proto_version_encode();
+
+	CHECK(j);
+	CHECK_INT(proto_result_decode(PROTO_METHOD_VERSION, j, &v, &err), 0);
+	CHECK_STR(v.version, SCXD_VERSION);
+	CHECK_INT(proto_result_decode(PROTO_METHOD_SAVE, j, &v, &err), -EINVAL);
+	CHECK_CONTAINS(err.message, "save");
+	cJSON_Delete(j);
+}
+
 TEST_MAIN

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* verb_explain.c - explain: which layer a process is in, and why. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+
+int run_explain(const struct opts *o, int argc, char **argv)
+{
+	const cJSON *layer, *reason, *rule, *comm, *pinned;
+	cJSON *params, *result;
+	int pid, status;
+
+	if (argc != 2)
+		return usage_error("scxctl explain PID");
+	pid = parse_pid(argv[1]);
+	if (!pid)
+		return EXIT_USAGE;
+	params = cJSON_CreateObject();
+	if (!params || !cJSON_AddNumberToObject(params, "pid", pid)) {
+		cJSON_Delete(params);
+		return ctl_oom();
+	}
+	status = rpc_or_json(o, PROTO_METHOD_EXPLAIN, params, &result);
+	if (status != EXIT_OK || !result)
+		return status;
+	layer = cJSON_GetObjectItemCaseSensitive(result, "layer");
+	reason = cJSON_GetObjectItemCaseSensitive(result, "reason");
+	rule = cJSON_GetObjectItemCaseSensitive(result, "rule");
+	comm = cJSON_GetObjectItemCaseSensitive(result, "comm");
+	pinned = cJSON_GetObjectItemCaseSensitive(result, "pinned");
+	if (!cJSON_IsString(layer) || !cJSON_IsString(reason)) {
+		cJSON_Delete(result);
+		return ctl_fail(EXIT_ERROR, MSG_RESPONSE, "explain: no layer or reason");
+	}
+	printf("%d (%s): layer %s\n", pid, cJSON_IsString(comm) ? comm->valuestring : "?",
+	       layer->valuestring);
+	if (!strcmp(reason->valuestring, "pinned"))
+		printf("  pinned (scxctl run/move; scxctl unpin %d undoes it)\n", pid);
+	else if (!strcmp(reason->valuestring, "rule") && cJSON_IsString(rule))
+		printf("  matched: match = %s\n", rule->valuestring);
+	else
+		printf("  no rule matched: the last layer takes every other task\n");
+	if (cJSON_IsTrue(pinned) && strcmp(reason->valuestring, "pinned"))
+		printf("  (pinned to a layer that no longer exists: rules decide)\n");
+	cJSON_Delete(result);
+	return EXIT_OK;
+}
