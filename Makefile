@@ -123,6 +123,7 @@ $(B)/tests/test_alloc: $(B)/daemon/alloc.o
 $(B)/tests/test_topology: $(B)/daemon/topology.o
 $(B)/tests/test_targets: $(B)/daemon/targets.o
 $(B)/tests/test_state: $(B)/daemon/saved.o $(B)/daemon/roles.o
+$(B)/tests/test_tunables: $(B)/daemon/tunables.o
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin

@@ -30,9 +30,8 @@
  * task counts stay exact even when two CPUs re-check one task at once.
  *
  * Topology. The CPU -> LLC map is the kernel's own: ops.init reads the
- * per-CPU scheduler-domain variables sd_llc_id and sd_llc_size (the
- * first CPU of a CPU's LLC, and the LLC's size) and turns LLC ids into
- * dense indexes. A kernel without those symbols keeps the table the
+ * per-CPU scheduler-domain variables sd_llc_id and sd_llc_size (an id of
+ * a CPU's LLC, and the LLC's size) and turns LLC ids into dense indexes. A kernel without those symbols keeps the table the
  * daemon derived from sysfs before attaching. The daemon reads this map
  * back: BPF and userspace share one topology.
  *
@@ -40,22 +39,22 @@
  * virtual time. A task is queued on the LLC of the CPU it last ran on (or
  * was placed on), so a throughput task stays cache-warm; a CPU serves its
  * own LLC's queues and takes work from another LLC only when it would
- * otherwise go idle and that work has waited longer than STEAL_NS.
+ * otherwise go idle and that work has waited longer than steal_ns.
  *
  * Order. A CPU that needs work serves, in this order: a queue of its LLC
- * with tasks that has not been served for STARVE_NS (no queue starves, by
+ * with tasks that has not been served for starve_ns (no queue starves, by
  * construction; tracked per queue, as a layer served on one LLC can still
  * starve on another); the latency layers; the throughput layers. Within
  * a class, layers share each LLC by weight: each layer has a virtual
  * time per LLC, advanced by the CPU time its tasks use there divided by
  * its weight, and the layer furthest behind is served; a layer that was
- * idle banks at most LAYER_CREDIT_NS of it. A layer is charged a whole
+ * idle banks at most layer_credit_ns of it. A layer is charged a whole
  * slice when a CPU takes its task, and the difference to what the task
  * really used when it stops: charged only at the stop, every CPU choosing
  * during that slice saw the layer as cheaper than it was. Weights per LLC
  * hold only if each LLC has the tasks to honour them, so a throughput
  * layer that an LLC owes time but that has no task queued there pulls
- * one that has waited STEAL_NS on another LLC; tasks then stay where
+ * one that has waited steal_ns on another LLC; tasks then stay where
  * they were pulled to, and the layers' mixes even out across LLCs.
  *
  * Placement. The daemon's allocator gives each layer CPUs (`owned`) from
@@ -78,6 +77,20 @@
  * will never pick, which is how peers stalled. Affinity wins over
  * confinement.
  *
+ * Task contexts. ops.init_task creates every task's context (task
+ * storage), and a task it cannot create one for is refused; the context
+ * lives until the task is freed, after ops.disable. So a callback whose
+ * own task (its @p) has no context is a bug: lookup_task_ctx() reports
+ * it with scx_bpf_error() and the kernel ejects the scheduler, rather
+ * than scheduling a task blind. A task a callback only looks at may
+ * have none, and peek_task_ctx() says so quietly: another CPU's current
+ * task (the idle task, or one of a higher class), and the tasks the
+ * reclassify iterator visits (all of them, some not yet initialized).
+ *
+ * Tunables. The times that shape the policy (starve_ns, steal_ns,
+ * claim_ns, layer_credit_ns: scxd.h) are const volatile rodata, set by
+ * the loader before load (scxd --tune), so a benchmark can sweep them.
+ *
  * Accounting. Per-layer counters and a log2 wakeup-latency histogram are
  * per-CPU; the daemon sums them. ops.exit records why the scheduler
  * stopped so the daemon can log the kernel's reason and, for restartable
@@ -88,6 +101,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "scxd.h"
+#include "cpumask.h"
 #include "policy.h"
 
 char _license[] SEC("license") = "GPL";
@@ -101,11 +115,6 @@ char _license[] SEC("license") = "GPL";
 #define NICE_0_PRIO		120
 #define ENOMEM			12
 
-#define MSEC			(1000ULL * 1000)
-#define LAYER_CREDIT_NS		(20 * MSEC)
-#define STARVE_NS		(100 * MSEC)
-#define STEAL_NS		(2 * MSEC)
-#define CLAIM_NS		(1 * MSEC)
 
 #define LAYER_MASK		(SCXD_MAX_LAYERS - 1)
 #define CPU_MASK		(SCXD_MAX_CPUS - 1)
@@ -120,6 +129,11 @@ char _license[] SEC("license") = "GPL";
 		___bpf_fill(___param, args);					\
 		scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));	\
 	})
+
+/* The timing tunables (scxd.h): set by the loader before load. */
+#define SCXD_TUNABLE_RODATA(name, def, min, max, doc)	const volatile u64 name = def;
+SCXD_TUNABLES(SCXD_TUNABLE_RODATA)
+#undef SCXD_TUNABLE_RODATA
 
 /* The kernel's per-CPU topology (kernel/sched/topology.c). */
 extern const int sd_llc_id __ksym __weak;
@@ -316,6 +330,7 @@ static void stat_inc(u32 stat)
 		(*c)++;
 }
 
+/* The context of a callback's own task: missing is a bug (see the essay). */
 static struct task_ctx *lookup_task_ctx(struct task_struct *p)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
@@ -323,6 +338,12 @@ static struct task_ctx *lookup_task_ctx(struct task_struct *p)
 	if (!tctx)
 		scxd_error("task_ctx lookup failed for pid %d", p->pid);
 	return tctx;
+}
+
+/* The context of a task a callback only looks at; NULL: not one of ours. */
+static struct task_ctx *peek_task_ctx(struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctxs, p, 0, 0);
 }
 
 static struct scxd_layer *lookup_layer(u32 idx)
@@ -351,13 +372,6 @@ static u32 llc_of(s32 cpu)
 static u64 dsq_of(u32 layer, u32 llc)
 {
 	return (u64)(layer & LAYER_MASK) * SCXD_MAX_LLCS + (llc & LLC_MASK);
-}
-
-static bool mask_test(const struct scxd_cpumask *m, s32 cpu)
-{
-	u32 c = (u32)cpu & CPU_MASK;
-
-	return m->bits[(c / 64) & (SCXD_CPUMASK_WORDS - 1)] & (1ULL << (c & 63));
 }
 
 static u64 task_cgroup_id(struct task_struct *p)
@@ -580,7 +594,7 @@ static bool cpu_in_span(u32 i, s32 cpu)
 {
 	struct scxd_layer_cpus *lc = bpf_map_lookup_elem(&layer_cpus, &i);
 
-	return lc && (lc->nr_span == 0 || mask_test(&lc->span, cpu));
+	return lc && (lc->nr_span == 0 || scxd_cpumask_test(&lc->span, cpu));
 }
 
 /* --- placement --- */
@@ -599,7 +613,7 @@ static long idle_scan_cpu(u64 idx, void *data)
 	struct idle_scan *sc = data;
 	s32 cpu = idx;
 
-	if (!mask_test(sc->span, cpu) || !bpf_cpumask_test_cpu(cpu, sc->p->cpus_ptr))
+	if (!scxd_cpumask_test(sc->span, cpu) || !bpf_cpumask_test_cpu(cpu, sc->p->cpus_ptr))
 		return 0;
 	if (sc->llc != ~0U && llc_of(cpu) != sc->llc)
 		return 0;
@@ -623,7 +637,7 @@ static s32 pick_idle_in_span(struct task_struct *p, s32 prev_cpu,
 	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
 	u32 pass;
 
-	if (mask_test(span, prev_cpu) && bpf_cpumask_test_cpu(prev_cpu, p->cpus_ptr) &&
+	if (scxd_cpumask_test(span, prev_cpu) && bpf_cpumask_test_cpu(prev_cpu, p->cpus_ptr) &&
 	    scx_bpf_test_and_clear_cpu_idle(prev_cpu))
 		return prev_cpu;
 
@@ -686,7 +700,7 @@ static bool cpu_runs_throughput(s32 cpu)
 
 	if (!curr)
 		return false;
-	tctx = bpf_task_storage_get(&task_ctxs, curr, 0, 0);
+	tctx = peek_task_ctx(curr);
 	if (!tctx)
 		return false;
 	idx = tctx->layer;
@@ -714,7 +728,7 @@ static void note_preempted(struct cpu_ctx *cc, s32 cpu)
 }
 
 /* Claim @cpu as a victim, so that two waking tasks do not pick the same
- * one within CLAIM_NS; only a CPU running a throughput task qualifies. */
+ * one within claim_ns; only a CPU running a throughput task qualifies. */
 static bool claim_victim(s32 cpu, u64 now)
 {
 	u32 key = (u32)cpu & CPU_MASK;
@@ -724,7 +738,7 @@ static bool claim_victim(s32 cpu, u64 now)
 	if (!cc || !cpu_runs_throughput(cpu))
 		return false;
 	last = cc->claimed_at;
-	if (now - last < CLAIM_NS)
+	if (now - last < claim_ns)
 		return false;
 	if (!__sync_bool_compare_and_swap(&cc->claimed_at, last, now))
 		return false;
@@ -767,7 +781,7 @@ static long victim_scan_cpu(u64 idx, void *data)
 	struct victim_scan *vs = data;
 	u32 cpu = idx;
 
-	if ((vs->span && !mask_test(vs->span, cpu)) ||
+	if ((vs->span && !scxd_cpumask_test(vs->span, cpu)) ||
 	    !bpf_cpumask_test_cpu(cpu, vs->p->cpus_ptr))
 		return 0;
 	if (vs->llc != ~0U && llc_of(cpu) != vs->llc)
@@ -805,7 +819,7 @@ static long allow_scan_cpu(u64 idx, void *data)
 	struct allow_scan *as = data;
 	s32 cpu = idx;
 
-	if (!mask_test(as->span, cpu) || !bpf_cpumask_test_cpu(cpu, as->p->cpus_ptr))
+	if (!scxd_cpumask_test(as->span, cpu) || !bpf_cpumask_test_cpu(cpu, as->p->cpus_ptr))
 		return 0;
 	as->found = true;
 	return 1;
@@ -867,7 +881,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	 * their threads, and without this they waited out the victim's slice.
 	 */
 	if (p->nr_cpus_allowed == 1 ||
-	    (!span_is_all(lc) && !mask_test(&lc->span, cpu) && !span_allows(p, &lc->span))) {
+	    (!span_is_all(lc) && !scxd_cpumask_test(&lc->span, cpu) && !span_allows(p, &lc->span))) {
 		/* Such tasks skip ops.select_cpu: an idle CPU is found here. */
 		if (scx_bpf_test_and_clear_cpu_idle(cpu)) {
 			layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
@@ -969,13 +983,13 @@ static u64 *class_clock(u32 policy, u32 llc)
 			    (SCXD_NR_POLICIES * SCXD_MAX_LLCS - 1)];
 }
 
-/* A layer's virtual time on @llc, with at most LAYER_CREDIT_NS of idle credit. */
+/* A layer's virtual time on @llc, with at most layer_credit_ns of idle credit. */
 static u64 layer_eff_vtime(u32 idx, u32 policy, u32 llc)
 {
 	u64 floor = *class_clock(policy, llc);
 	u64 lv = layer_vtime[dsq_of(idx, llc) & (NR_QUEUES - 1)];
 
-	floor = floor > LAYER_CREDIT_NS ? floor - LAYER_CREDIT_NS : 0;
+	floor = floor > layer_credit_ns ? floor - layer_credit_ns : 0;
 	return lv > floor ? lv : floor;
 }
 
@@ -1051,7 +1065,7 @@ static long scan_layer(u64 idx, void *data)
 	served = queue_served_at[dsq_of(i & LAYER_MASK, ds->llc) & (NR_QUEUES - 1)];
 	/* A layer removed at runtime counts as starved: its queued tasks run
 	 * first, and are re-classified when they next queue. */
-	if ((removed || ds->now - served > STARVE_NS) && served < ds->oldest) {
+	if ((removed || ds->now - served > starve_ns) && served < ds->oldest) {
 		ds->oldest = served;
 		ds->starved = i;
 	}
@@ -1073,7 +1087,7 @@ struct steal_scan {
 	bool	done;
 };
 
-/* Take a task of another LLC that has waited past STEAL_NS. */
+/* Take a task of another LLC that has waited past steal_ns. */
 static long steal_one(u64 idx, void *data)
 {
 	struct steal_scan *ss = data;
@@ -1091,10 +1105,10 @@ static long steal_one(u64 idx, void *data)
 		head = scx_bpf_dsq_peek(dsq_of(layer, llc));
 		if (!head)
 			return 0;
-		tctx = bpf_task_storage_get(&task_ctxs, head, 0, 0);
+		tctx = peek_task_ctx(head);
 		/* Queued, not runnable: a task preempted or out of slice
 		 * stays runnable, and a hog would never be taken. */
-		if (!tctx || !tctx->via_queue || ss->now - tctx->queued_at < STEAL_NS)
+		if (!tctx || !tctx->via_queue || ss->now - tctx->queued_at < steal_ns)
 			return 0;
 	}
 	if (!dispatch_from(layer, llc, ss->llc, ss->now))
@@ -1165,7 +1179,7 @@ static u32 lat_bucket(u64 ns)
 
 void BPF_STRUCT_OPS(scxd_runnable, struct task_struct *p, u64 enq_flags)
 {
-	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct task_ctx *tctx = lookup_task_ctx(p);
 
 	if (tctx)
 		tctx->runnable_at = scx_bpf_now();
@@ -1173,7 +1187,7 @@ void BPF_STRUCT_OPS(scxd_runnable, struct task_struct *p, u64 enq_flags)
 
 void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 {
-	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct task_ctx *tctx = lookup_task_ctx(p);
 	s32 cpu = scx_bpf_task_cpu(p);
 	u32 zero = 0, layer, key;
 	struct scxd_lat_hist *h;
@@ -1212,7 +1226,7 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 
 void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 {
-	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct task_ctx *tctx = lookup_task_ctx(p);
 	struct scxd_layer *layer;
 	u64 used, now = scx_bpf_now();
 	u32 lidx;
@@ -1238,7 +1252,7 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 
 void BPF_STRUCT_OPS(scxd_set_weight, struct task_struct *p, u32 weight)
 {
-	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct task_ctx *tctx = lookup_task_ctx(p);
 
 	if (tctx && tctx->layer < SCXD_MAX_LAYERS)
 		refresh_layer(p, tctx, false);
@@ -1247,7 +1261,7 @@ void BPF_STRUCT_OPS(scxd_set_weight, struct task_struct *p, u32 weight)
 void BPF_STRUCT_OPS(scxd_cgroup_move, struct task_struct *p, struct cgroup *from,
 		    struct cgroup *to)
 {
-	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct task_ctx *tctx = lookup_task_ctx(p);
 
 	if (tctx && tctx->layer < SCXD_MAX_LAYERS)
 		refresh_layer(p, tctx, false);
@@ -1284,7 +1298,7 @@ void BPF_STRUCT_OPS(scxd_enable, struct task_struct *p)
 
 void BPF_STRUCT_OPS(scxd_disable, struct task_struct *p)
 {
-	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct task_ctx *tctx = lookup_task_ctx(p);
 
 	if (tctx)
 		set_layer(tctx, SCXD_NO_LAYER);
@@ -1303,7 +1317,7 @@ int scxd_reclassify(struct bpf_iter__task *ctx)
 
 	if (!p)
 		return 0;
-	tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	tctx = peek_task_ctx(p);
 	if (tctx && tctx->layer < SCXD_MAX_LAYERS)
 		refresh_layer(p, tctx, false);
 	return 0;

@@ -153,7 +153,8 @@ struct scxd_layer_cpus {
 
 /* One CPU as the kernel sees it (filled by BPF from sd_llc_id & co). */
 struct scxd_cpu_topo {
-	s32	llc_id;			/* kernel id: first CPU of the LLC */
+	s32	llc_id;			/* the kernel's sd_llc_id: the LLC's first CPU, or a
+					 * dense id (7.x); from sysfs: its first CPU */
 	u32	llc;			/* dense index, 0..SCXD_MAX_LLCS-1 */
 	s32	node;
 	u32	llc_size;
@@ -167,13 +168,35 @@ enum scxd_topo_source {
 	SCXD_TOPO_SYSFS		= 2,	/* daemon's table from cache/index3 */
 };
 
+/*
+ * The scheduler's timing tunables, each a time in ns: const volatile
+ * rodata in BPF, written by the loader before load from `scxd --tune
+ * NAME=VALUE` (scxd(8)), so that an experiment is a flag, not a rebuild.
+ * X(name, default, min, max, what it is)
+ */
+#define SCXD_TUNABLES(X)							\
+	X(starve_ns, 100000000ULL, 1000000ULL, 10000000000ULL,			\
+	  "a queue with tasks not served for this long is served first")	\
+	X(steal_ns, 2000000ULL, 0, 1000000000ULL,				\
+	  "a task waiting this long on another LLC may be taken")		\
+	X(claim_ns, 1000000ULL, 0, 1000000000ULL,				\
+	  "a CPU chosen as a preemption victim is not chosen again this soon")	\
+	X(layer_credit_ns, 20000000ULL, 0, 10000000000ULL,			\
+	  "the most virtual time an idle layer banks")
+
+struct scxd_tunables {
+#define SCXD_TUNABLE_FIELD(name, def, min, max, doc)	u64 name;
+	SCXD_TUNABLES(SCXD_TUNABLE_FIELD)
+#undef SCXD_TUNABLE_FIELD
+};
+
 /* Per-layer counters, per CPU; the daemon sums over CPUs. */
 enum scxd_layer_stat {
 	SCXD_LSTAT_ENQ		= 0,	/* enqueues into the layer */
 	SCXD_LSTAT_DISPATCH,		/* tasks the layer handed to a CPU */
 	SCXD_LSTAT_DIRECT,		/* went straight to an idle CPU */
 	SCXD_LSTAT_RECLASSIFY,		/* classification ran for a task */
-	SCXD_LSTAT_RESCUE,		/* served first: waited past STARVE_NS */
+	SCXD_LSTAT_RESCUE,		/* served first: waited past starve_ns */
 	SCXD_LSTAT_CPU_NS,		/* CPU time used, ns */
 	SCXD_LSTAT_PREEMPT,		/* preempted a throughput task for a latency one */
 	SCXD_LSTAT_MIGRATE,		/* ran on another CPU than last time */

@@ -64,7 +64,7 @@ static int collect_verifier_stats(struct loader *l, char **bufs)
 	return 0;
 }
 
-int loader_new(struct loader **ret, bool verifier_stats)
+int loader_new(struct loader **ret, const struct scxd_tunables *t, bool verifier_stats)
 {
 	char *bufs[64] = {0};
 	struct bpf_program *prog;
@@ -84,6 +84,10 @@ int loader_new(struct loader **ret, bool verifier_stats)
 		r = -errno;
 		goto fail;
 	}
+	/* Rodata: written now or never (the kernel freezes it at load). */
+#define SET_TUNABLE(name, def, min, max, doc)	l->skel->rodata->name = t->name;
+	SCXD_TUNABLES(SET_TUNABLE)
+#undef SET_TUNABLE
 	if (verifier_stats) {
 		bpf_object__for_each_program(prog, l->skel->obj) {
 			if (i >= 64 || !(bufs[i] = calloc(1, STATS_LOG_SIZE))) {

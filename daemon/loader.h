@@ -12,10 +12,10 @@ struct scxd_config;
 
 struct layer_sample;
 
-/* Load (verify) the scheduler; nothing runs until loader_attach(). With
- * @verifier_stats, each program's verifier summary ("processed N insns
- * ...") is kept for loader_verifier_stats(). */
-int loader_new(struct loader **ret, bool verifier_stats);
+/* Load (verify) the scheduler with tunables @t; nothing runs until
+ * loader_attach(). With @verifier_stats, each program's verifier summary
+ * ("processed N insns ...") is kept for loader_verifier_stats(). */
+int loader_new(struct loader **ret, const struct scxd_tunables *t, bool verifier_stats);
 struct loader *loader_free(struct loader *l);
 /* "name: processed N insns ..." lines, one per program; "" without stats. */
 const char *loader_verifier_stats(const struct loader *l);

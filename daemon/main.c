@@ -9,6 +9,7 @@
 #include "log.h"
 #include "manager.h"
 #include "protocol.h"
+#include "tunables.h"
 
 static void usage(FILE *f)
 {
@@ -24,6 +25,8 @@ static void usage(FILE *f)
 		"                      (0 valid, 78 invalid)\n"
 		"      --verifier-stats  load the scheduler (no attach) with the configuration\n"
 		"                      and print each BPF program's verifier statistics\n"
+		"      --tune NAME=TIME  set a timing tunable of the scheduler (repeatable;\n"
+		"                      --tune help lists them)\n"
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
@@ -63,14 +66,20 @@ int main(int argc, char **argv)
 		{ "roles-dir", required_argument, NULL, 'R' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "verifier-stats", no_argument, NULL, 'S' },
+		{ "tune", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct manager_options opts = {0};
+	struct scxd_tunables tunables;
 	struct manager *m = NULL;
 	int c, r, check = 0, verbose = 0, vstats = 0;
+	char msg[256];
+
+	tunables_default(&tunables);
+	opts.tunables = &tunables;
 
 	while ((c = getopt_long(argc, argv, "c:s:vVh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -80,6 +89,16 @@ int main(int argc, char **argv)
 		case 'R': opts.roles_dir = optarg; break;
 		case 'C': check = 1; break;
 		case 'S': vstats = 1; break;
+		case 'T':
+			if (!strcmp(optarg, "help")) {
+				tunables_describe(&tunables, stdout, false);
+				return EXIT_SUCCESS;
+			}
+			if (tunables_set(&tunables, optarg, msg, sizeof(msg)) < 0) {
+				fprintf(stderr, "scxd: %s\n", msg);
+				return 2;
+			}
+			break;
 		case 'v': verbose = 1; break;
 		case 'V': printf("scxd %s\n", SCXD_VERSION); return EXIT_SUCCESS;
 		case 'h': usage(stdout); return EXIT_SUCCESS;

@@ -27,6 +27,7 @@
 #include "saved.h"
 #include "stats.h"
 #include "topology.h"
+#include "tunables.h"
 
 /* How often the loop looks whether the kernel has ejected the scheduler. */
 #define EXIT_POLL_USEC		(250 * 1000ULL)
@@ -147,6 +148,10 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	snprintf(m->saved_old_path, sizeof(m->saved_old_path), "%s.old", m->saved_path);
 	snprintf(m->roles_dir, sizeof(m->roles_dir), "%s",
 		 opts->roles_dir ? opts->roles_dir : SCXD_ROLES_DIR);
+	if (opts->tunables)
+		m->tunables = *opts->tunables;
+	else
+		tunables_default(&m->tunables);
 	load_saved(m);
 	update_changes(m);
 	log_set_max_level(m->config->log_level);
@@ -170,6 +175,23 @@ struct manager *manager_free(struct manager *m)
 	free(m->file_config);
 	free(m);
 	return NULL;
+}
+
+/* The tunables that differ from their defaults, for whoever reads a
+ * benchmark's log. */
+static void log_tunables(const struct manager *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int n;
+
+	if (!f)
+		return;
+	n = tunables_describe(&m->tunables, f, true);
+	if (fclose(f) == 0 && n > 0)
+		log_notice("Tunables set with --tune:\n%s", buf);
+	free(buf);
 }
 
 bool manager_attached(const struct manager *m)
@@ -254,7 +276,7 @@ static int scheduler_start(struct manager *m)
 	u32 nr = 0;
 	int r;
 
-	r = loader_new(&m->loader, false);
+	r = loader_new(&m->loader, &m->tunables, false);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the BPF scheduler: %m");
 	r = topology_read_sysfs("/sys", sysfs, SCXD_MAX_CPUS, &nr);
@@ -514,6 +536,7 @@ int manager_run(struct manager *m)
 	sd_event_set_watchdog(m->event, true);
 	sd_event_now(m->event, CLOCK_MONOTONIC, &m->start_usec);
 
+	log_tunables(m);
 	if (scheduler_start(m) < 0)
 		return EXIT_FAILURE;
 
@@ -563,7 +586,7 @@ int manager_verifier_stats(struct manager *m)
 	int r;
 
 	libbpf_set_print(libbpf_print);
-	r = loader_new(&l, true);
+	r = loader_new(&l, &m->tunables, true);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the BPF scheduler: %m"), EXIT_FAILURE;
 	r = loader_apply_config(l, m->config, NULL);

@@ -27,6 +27,7 @@ struct manager_options {
 	const char *socket_path;	/* NULL: from the config */
 	const char *state_dir;		/* NULL: SCXD_STATE_DIR (where save writes) */
 	const char *roles_dir;		/* NULL: SCXD_ROLES_DIR (role files, NAME.ini) */
+	const struct scxd_tunables *tunables;	/* NULL: the defaults */
 };
 
 /* Reads the configuration (errors are logged with file:line). */
@@ -53,6 +54,7 @@ struct manager {
 	unsigned nr_changes;
 	char changes[PROTO_MAX_CHANGES][PROTO_CHANGE_LEN];
 	char socket_path[108];
+	struct scxd_tunables tunables;	/* the scheduler loads with these */
 	struct loader *loader;
 	struct control *control;
 	sd_event_source *exit_poll;

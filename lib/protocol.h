@@ -286,7 +286,7 @@ struct proto_topology_cpu {
 	uint32_t	cpu;
 	bool		online;
 	uint32_t	llc;			/* dense LLC index */
-	int32_t		llc_id;			/* kernel's id: the LLC's first CPU */
+	int32_t		llc_id;			/* kernel's id (struct scxd_cpu_topo) */
 	int32_t		node;			/* NUMA node */
 	uint32_t	llc_size;		/* CPUs sharing the LLC */
 };

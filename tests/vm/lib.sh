@@ -72,10 +72,15 @@ sched_ops() {
 # start_scxd [ARGS...]: start scxd in the background (log in $SCXD_LOG),
 # wait until sched_ext is enabled and the control socket exists (30 s at
 # most), and set SCXD_PID. Fails the case, showing the log, otherwise.
+# The run's tunables ($SCXD_TUNE, NAME=TIME words) come first, so that a
+# case's own --tune wins.
 start_scxd() {
 	[ -x "$SCXD_BIN" ] || fail "$SCXD_BIN is not in the initramfs (run make, then the VM tests)"
 	mkdir -p "${SCXD_SOCK%/*}"
-	"$SCXD_BIN" "$@" >"$SCXD_LOG" 2>&1 &
+	_tune=
+	for _t in ${SCXD_TUNE:-}; do _tune="$_tune --tune $_t"; done
+	# shellcheck disable=SC2086 # one word per tunable
+	"$SCXD_BIN" $_tune "$@" >"$SCXD_LOG" 2>&1 &
 	SCXD_PID=$!
 	wait_for 30 _scxd_ready && return 0
 	echo "--- $SCXD_LOG:" >&2

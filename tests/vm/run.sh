@@ -21,7 +21,8 @@
 #
 # Environment: SCXD_VM_ACCEL (QEMU -accel value, e.g. kvm; default per
 # shape), SCXD_VM_MEM (default 2G), SCXD_VM_APPEND (extra kernel
-# arguments), VM_KERNEL (as --kernel).
+# arguments), VM_KERNEL (as --kernel), SCXD_TUNE (scheduler tunables for
+# every scxd the cases start, e.g. "steal_ns=1ms claim_ns=0": scxd --tune).
 #
 # Prints PASS name / FAIL name (reason) per case, failures with the case's
 # output and kernel log, and ends with "vm: N passed, N failed" (exit 1 if
@@ -109,6 +110,11 @@ else
 fi
 budget=$((budget + 90)) # boot and poweroff, with room for a slow host
 
+# NAME=TIME words only: they end up on scxd's command line in the guest.
+tune=${SCXD_TUNE:-}
+[[ $tune =~ ^[[:space:]]*([a-z_]+=[0-9a-z]+[[:space:]]*)*$ ]] ||
+	{ echo "vm: SCXD_TUNE wants NAME=TIME words (scxd --tune help), not '$tune'" >&2; exit 2; }
+
 # --- initramfs: the tree's files, plus this run's configuration --------------
 tests/vm/mkinitramfs.sh "$out/initramfs.cpio"
 [ -x daemon/scxd ] || echo "vm: daemon/scxd not built; the VM has no scxd"
@@ -120,6 +126,7 @@ RIG_MODE=$mode
 RIG_SHAPE=$shape
 RIG_CASES='${cases[*]}'
 RIG_TIMEOUT=120
+RIG_SCXD_TUNE='$tune'
 EOF
 # The guest runs /tests/cases/NAME.sh, which the base initramfs fills from
 # tests/vm/cases; this archive lays DIR's files over them (a same-named file

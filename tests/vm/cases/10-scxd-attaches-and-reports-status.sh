@@ -1,12 +1,20 @@
 #!/bin/sh
 # scxd attaches as "scxd", answers `scxctl status` (table and JSON) and
 # detaches on SIGTERM with exit status 0, leaving sched_ext disabled.
+# A timing tunable given with --tune reaches the scheduler's rodata; the
+# others keep their defaults.
 . /tests/lib.sh
 
 assert_eq "$(sched_state)" disabled "sched_ext before start"
-start_scxd
+start_scxd --tune steal_ns=3ms
 assert_eq "$(sched_state)" enabled "sched_ext state after start"
 assert_eq "$(sched_ops)" scxd "root/ops after start"
+
+command -v bpftool >/dev/null || fail "bpftool is not in the initramfs"
+rodata=$(bpftool -j map dump name scxd.rodata) || fail "no scxd.rodata map: $(bpftool map list)"
+echo "$rodata" | tr -d ' ' | grep -q '"steal_ns":3000000[,}]' || fail "steal_ns is not 3 ms: $rodata"
+echo "$rodata" | tr -d ' ' | grep -q '"starve_ns":100000000[,}]' || fail "starve_ns not at its default: $rodata"
+grep -q 'steal_ns = 3000000 ns' "$SCXD_LOG" || fail "the log does not say which tunable was set"
 
 out=$(scxctl status) || fail "scxctl status exited $?"
 echo "$out"
