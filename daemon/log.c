@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 #include <systemd/sd-journal.h>
 
 #include "log.h"
@@ -74,4 +75,30 @@ int log_internal(int level, int err, const char *fmt, ...)
 		fprintf(stderr, "scxd: %s%s%s\n", level <= LOG_WARNING ? names[level & 7] : "",
 			level <= LOG_WARNING ? ": " : "", buf);
 	return err;
+}
+
+/*
+ * libbpf's messages, through our log. A failed load prints the verifier's
+ * whole log as one message; its verdict is at the end, so a message too
+ * long for one log entry keeps its tail.
+ */
+int log_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	const size_t keep = 6000;
+	char *buf = NULL;
+	const char *p;
+	int n;
+
+	if (level == LIBBPF_DEBUG && log_get_max_level() < LOG_DEBUG)
+		return 0;
+	n = vasprintf(&buf, fmt, ap);
+	if (n < 0)
+		return 0;
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	p = (size_t)n > keep ? buf + n - keep : buf;
+	log_internal(level == LIBBPF_WARN ? LOG_WARNING : LOG_DEBUG, 0, "%s%s",
+		     p != buf ? "[...] " : "", p);
+	free(buf);
+	return 0;
 }

@@ -37,32 +37,6 @@
 #define RESTART_FIRST_USEC	(500 * 1000ULL)
 #define RESTART_MAX		5
 
-/*
- * libbpf's messages, through our log. A failed load prints the verifier's
- * whole log as one message; its verdict is at the end, so a message too
- * long for one log entry keeps its tail.
- */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	const size_t keep = 6000;
-	char *buf = NULL;
-	const char *p;
-	int n;
-
-	if (level == LIBBPF_DEBUG && log_get_max_level() < LOG_DEBUG)
-		return 0;
-	n = vasprintf(&buf, fmt, ap);
-	if (n < 0)
-		return 0;
-	if (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	p = (size_t)n > keep ? buf + n - keep : buf;
-	log_internal(level == LIBBPF_WARN ? LOG_WARNING : LOG_DEBUG, 0, "%s%s",
-		     p != buf ? "[...] " : "", p);
-	free(buf);
-	return 0;
-}
-
 static void add_change(void *data, const char *line)
 {
 	struct manager *m = data;
@@ -518,7 +492,7 @@ int manager_run(struct manager *m)
 	sigset_t mask;
 	int r, status;
 
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(log_libbpf);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -585,7 +559,7 @@ int manager_verifier_stats(struct manager *m)
 	struct loader *l = NULL;
 	int r;
 
-	libbpf_set_print(libbpf_print);
+	libbpf_set_print(log_libbpf);
 	r = loader_new(&l, &m->tunables, true);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the BPF scheduler: %m"), EXIT_FAILURE;

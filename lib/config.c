@@ -159,7 +159,7 @@ error_fill(struct config_error *e, const char *file, unsigned line, const char *
 
 /* Records the first error only; returns 0, inih's "handler failed". */
 static int __attribute__((format(printf, 3, 4)))
-fail_at(struct parser *p, unsigned line, const char *fmt, ...)
+parse_fail_at(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -172,7 +172,7 @@ fail_at(struct parser *p, unsigned line, const char *fmt, ...)
 	return 0;
 }
 
-#define fail(p, ...)	fail_at((p), (p)->line, __VA_ARGS__)
+#define parse_fail(p, ...)	parse_fail_at((p), (p)->line, __VA_ARGS__)
 
 const char *config_error_str(const struct config_error *e, char *buf, size_t len)
 {
@@ -245,7 +245,7 @@ static struct layer_state *cur_state(struct parser *p)
 static int set_role(struct parser *p, const char *v)
 {
 	if (!config_name_valid(v, strlen(v), sizeof(p->c->role)))
-		return fail(p, "role must be 1..%zu characters of A-Z a-z 0-9 _ . -, not '%s'",
+		return parse_fail(p, "role must be 1..%zu characters of A-Z a-z 0-9 _ . -, not '%s'",
 			    sizeof(p->c->role) - 1, v);
 	strcpy(p->c->role, v);
 	return 1;
@@ -254,10 +254,10 @@ static int set_role(struct parser *p, const char *v)
 static int set_socket(struct parser *p, const char *v)
 {
 	if (v[0] != '/')
-		return fail(p, "socket must be an absolute path, not '%s'", v);
+		return parse_fail(p, "socket must be an absolute path, not '%s'", v);
 	/* sun_path's size, NUL included */
 	if (strlen(v) >= sizeof(p->c->socket_path))
-		return fail(p, "socket path longer than %zu characters",
+		return parse_fail(p, "socket path longer than %zu characters",
 			    sizeof(p->c->socket_path) - 1);
 	strcpy(p->c->socket_path, v);
 	return 1;
@@ -267,7 +267,7 @@ static int set_socket(struct parser *p, const char *v)
 static int set_socket_group(struct parser *p, const char *v)
 {
 	if (!config_name_valid(v, strlen(v), sizeof(p->c->socket_group)) || v[0] == '-')
-		return fail(p, "invalid socket_group '%s'", v);
+		return parse_fail(p, "invalid socket_group '%s'", v);
 	strcpy(p->c->socket_group, v);
 	return 1;
 }
@@ -282,7 +282,7 @@ static int set_log_level(struct parser *p, const char *v)
 			return 1;
 		}
 	}
-	return fail(p, "unknown log_level '%s' (err, warning, notice, info or debug)", v);
+	return parse_fail(p, "unknown log_level '%s' (err, warning, notice, info or debug)", v);
 }
 
 /* [layer.NAME] keys */
@@ -298,13 +298,13 @@ static int set_policy(struct parser *p, const char *v)
 			return 1;
 		}
 	}
-	return fail(p, "unknown policy '%s' (latency or throughput)", v);
+	return parse_fail(p, "unknown policy '%s' (latency or throughput)", v);
 }
 
 static int set_weight(struct parser *p, const char *v)
 {
 	if (!parse_u32(v, 1, 10000, &cur_layer(p)->weight))
-		return fail(p, "weight must be a number in 1..10000, not '%s'", v);
+		return parse_fail(p, "weight must be a number in 1..10000, not '%s'", v);
 	return 1;
 }
 
@@ -313,7 +313,7 @@ static int set_slice(struct parser *p, const char *v)
 	u32 us;
 
 	if (!parse_u32(v, 100, 1000000, &us))
-		return fail(p, "slice_us must be a number in 100..1000000, not '%s'", v);
+		return parse_fail(p, "slice_us must be a number in 100..1000000, not '%s'", v);
 	cur_layer(p)->slice_ns = us * 1000ULL;
 	cur_state(p)->has_slice = true;
 	return 1;
@@ -326,7 +326,7 @@ static int set_kind(struct parser *p, const char *v)
 	else if (!strcmp(v, "confined"))
 		cur_layer(p)->kind = SCXD_KIND_CONFINED;
 	else
-		return fail(p, "unknown kind '%s' (open or confined)", v);
+		return parse_fail(p, "unknown kind '%s' (open or confined)", v);
 	return 1;
 }
 
@@ -337,7 +337,7 @@ static int set_users(struct parser *p, const char *v)
 	else if (!strcmp(v, "no"))
 		cur_layer(p)->users = 0;
 	else
-		return fail(p, "users takes yes or no, not '%s'", v);
+		return parse_fail(p, "users takes yes or no, not '%s'", v);
 	return 1;
 }
 
@@ -349,7 +349,7 @@ static int set_preempt(struct parser *p, const char *v)
 	else if (!strcmp(v, "no"))
 		cur_layer(p)->preempt = 0;
 	else
-		return fail(p, "preempt takes yes or no, not '%s'", v);
+		return parse_fail(p, "preempt takes yes or no, not '%s'", v);
 	cur_state(p)->preempt_line = p->line;
 	return 1;
 }
@@ -393,7 +393,7 @@ static int set_llcs(struct parser *p, const char *v)
 	}
 	/* No LLC at all ("") would read as 0, which means auto. */
 	if (cpulist_parse(v, &llcs, SCXD_MAX_LLCS, CPULIST_BLANKS) <= 0)
-		return fail(p, "llcs must be auto or LLC indexes in 0..%d such as 0,2-3, not '%s'",
+		return parse_fail(p, "llcs must be auto or LLC indexes in 0..%d such as 0,2-3, not '%s'",
 			    SCXD_MAX_LLCS - 1, v);
 	cur_layer(p)->llcs = llcs;
 	return 1;
@@ -422,7 +422,7 @@ static int set_cpus(struct parser *p, const char *v)
 	snprintf(ls->cpus_text, sizeof(ls->cpus_text), "%s", v);
 	return 1;
 bad:
-	return fail(p, "cpus must be N or MIN-MAX with MIN <= MAX and MAX in 1..%d, not '%s'",
+	return parse_fail(p, "cpus must be N or MIN-MAX with MIN <= MAX and MAX in 1..%d, not '%s'",
 		    SCXD_MAX_CPUS, v);
 }
 
@@ -433,12 +433,12 @@ static int add_match(struct parser *p, const char *v)
 	char msg[sizeof(p->err->msg)];
 
 	if (c->nr_rules == SCXD_MAX_RULES)
-		return fail(p, "more than %d match lines", SCXD_MAX_RULES);
+		return parse_fail(p, "more than %d match lines", SCXD_MAX_RULES);
 	if (rule_parse(v, r, msg, sizeof(msg)))
-		return fail(p, "%s", msg);
+		return parse_fail(p, "%s", msg);
 	/* Cannot overflow: a line is shorter than rule_text. Checked anyway. */
 	if (rule_format(r, c->rule_text[c->nr_rules], sizeof(c->rule_text[0])) < 0)
-		return fail(p, "match line too long");
+		return parse_fail(p, "match line too long");
 	r->layer = c->nr_layers - 1;
 	c->nr_rules++;
 	cur_state(p)->nr_rules++;
@@ -477,14 +477,14 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	if (p->failed)
 		return 0;
 	if (p->sec == SEC_NONE)
-		return fail(p, "'%s' outside of any section", name);
+		return parse_fail(p, "'%s' outside of any section", name);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (keys[i].sec == p->sec && !strcmp(keys[i].name, name))
 			break;
 	if (i == sizeof(keys) / sizeof(keys[0]))
-		return fail(p, "unknown key '%s' in %s", name, p->sec_label);
+		return parse_fail(p, "unknown key '%s' in %s", name, p->sec_label);
 	if (!keys[i].repeatable && (p->seen & 1u << i))
-		return fail(p, "'%s' set twice in %s", name, p->sec_label);
+		return parse_fail(p, "'%s' set twice in %s", name, p->sec_label);
 	p->seen |= 1u << i;
 	return keys[i].set(p, value);
 }
@@ -517,18 +517,18 @@ static int close_layer(struct parser *p)
 		bad_cpus = ls->cpus_line;
 
 	if (bad_cpus && (!bad_preempt || bad_cpus < bad_preempt))
-		return fail_at(p, bad_cpus,
+		return parse_fail_at(p, bad_cpus,
 			       "cpus minimum must be at least 1 for a confined layer, not '%s'",
 			       ls->cpus_text);
 	if (bad_preempt)
-		return fail_at(p, bad_preempt, "preempt is only for latency layers");
+		return parse_fail_at(p, bad_preempt, "preempt is only for latency layers");
 	return 1;
 }
 
 static int open_global(struct parser *p)
 {
 	if (p->global_line)
-		return fail(p, "duplicate section [scxd] (first at line %u)", p->global_line);
+		return parse_fail(p, "duplicate section [scxd] (first at line %u)", p->global_line);
 	p->global_line = p->line;
 	p->sec = SEC_GLOBAL;
 	snprintf(p->sec_label, sizeof(p->sec_label), "[scxd]");
@@ -553,18 +553,18 @@ static int open_layer(struct parser *p, const char *name, size_t n)
 	int dup;
 
 	if (n >= SCXD_NAME_LEN)
-		return fail(p, "layer name '%.*s' longer than %d characters",
+		return parse_fail(p, "layer name '%.*s' longer than %d characters",
 			    (int)n, name, SCXD_NAME_LEN - 1);
 	if (!config_name_valid(name, n, SCXD_NAME_LEN))
-		return fail(p, "invalid layer name '%.*s' (use A-Z a-z 0-9 _ . -)",
+		return parse_fail(p, "invalid layer name '%.*s' (use A-Z a-z 0-9 _ . -)",
 			    (int)n, name);
 	if (c->nr_layers == SCXD_MAX_LAYERS)
-		return fail(p, "more than %d layers", SCXD_MAX_LAYERS);
+		return parse_fail(p, "more than %d layers", SCXD_MAX_LAYERS);
 
 	memcpy(buf, name, n);
 	dup = config_layer_find(c, buf);
 	if (dup >= 0)
-		return fail(p, "duplicate layer '%s' (first at line %u)", buf,
+		return parse_fail(p, "duplicate layer '%s' (first at line %u)", buf,
 			    p->layers[dup].line);
 
 	l = &c->layers[c->nr_layers];
@@ -573,7 +573,7 @@ static int open_layer(struct parser *p, const char *name, size_t n)
 	l->id = layer_id(l->name);
 	for (u32 i = 0; i < c->nr_layers; i++)
 		if (c->layers[i].id == l->id)
-			return fail(p, "layer names '%s' and '%s' have the same id; rename one",
+			return parse_fail(p, "layer names '%s' and '%s' have the same id; rename one",
 				    c->layers[i].name, l->name);
 	p->layers[c->nr_layers].line = p->line;
 	c->nr_layers++;
@@ -595,11 +595,11 @@ static int open_section(struct parser *p, const char *line)
 	if (p->sec == SEC_LAYER && !close_layer(p))
 		return 0;
 	if (!end)
-		return fail(p, "missing ']' in section header");
+		return parse_fail(p, "missing ']' in section header");
 	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
 		;
 	if (*rest && *rest != ';' && *rest != '#')
-		return fail(p, "unexpected text after ']'");
+		return parse_fail(p, "unexpected text after ']'");
 
 	p->seen = 0;
 	n = end - name;
@@ -607,7 +607,7 @@ static int open_section(struct parser *p, const char *line)
 		return open_global(p);
 	if (n >= plen && !memcmp(name, LAYER_PREFIX, plen))
 		return open_layer(p, name + plen, n - plen);
-	return fail(p, "unknown section [%.*s]", (int)n, name);
+	return parse_fail(p, "unknown section [%.*s]", (int)n, name);
 }
 
 /* inih's reader: see the comment at the top of the file. */
@@ -628,7 +628,7 @@ static char *read_line(char *buf, int size, void *stream)
 
 	/* What fgets() would return whole: the line, '\n' and NUL. */
 	if (size < 2 || n > (size_t)size - 2) {
-		fail(p, "line longer than %d characters", size - 2);
+		parse_fail(p, "line longer than %d characters", size - 2);
 		return NULL;
 	}
 	while (n && isspace((unsigned char)*s))
@@ -651,7 +651,7 @@ static int finish(struct parser *p)
 	u32 i, last;
 
 	if (!c->nr_layers)
-		return fail_at(p, 0, "no layers: at least one [" LAYER_PREFIX "NAME] section is needed");
+		return parse_fail_at(p, 0, "no layers: at least one [" LAYER_PREFIX "NAME] section is needed");
 	if (p->sec == SEC_LAYER && !close_layer(p))
 		return 0;
 	last = c->nr_layers - 1;
@@ -659,13 +659,13 @@ static int finish(struct parser *p)
 		l = &c->layers[i];
 		ls = &p->layers[i];
 		if (!ls->has_policy)
-			return fail_at(p, ls->line, "layer '%s' has no policy", l->name);
+			return parse_fail_at(p, ls->line, "layer '%s' has no policy", l->name);
 		if (!ls->nr_rules && i != last)
-			return fail_at(p, ls->line, "layer '%s' has no match line", l->name);
+			return parse_fail_at(p, ls->line, "layer '%s' has no match line", l->name);
 	}
 	/* Otherwise some task would belong to no layer at all. */
 	if (!p->layers[last].catch_all)
-		return fail_at(p, p->layers[last].line,
+		return parse_fail_at(p, p->layers[last].line,
 			       "the last layer '%s' has no 'match = *'", c->layers[last].name);
 	return 1;
 }
@@ -710,11 +710,11 @@ int config_load_string(struct scxd_config *c, const char *text, const char *name
 
 	r = ini_parse_stream(read_line, p, on_key, p);
 	if (r < 0) {
-		fail_at(p, 0, "out of memory");
+		parse_fail_at(p, 0, "out of memory");
 	} else if (r > 0 && (!p->failed || (unsigned)r < err->line)) {
 		/* A line inih itself could not read: it only calls us for keys. */
 		p->failed = false;
-		fail_at(p, r, "expected '[section]', 'key = value' or a comment");
+		parse_fail_at(p, r, "expected '[section]', 'key = value' or a comment");
 	}
 	if (!p->failed)
 		finish(p);
