@@ -599,29 +599,43 @@ static bool cpu_in_span(u32 i, s32 cpu)
 
 /* --- placement --- */
 
-struct idle_scan {
+/*
+ * What every scan over the CPUs for a task looks for first: a CPU of
+ * @span (NULL: any) that @p may run on, in @llc (~0: any). Each scan's
+ * own state follows it.
+ */
+struct cpu_scan {
 	struct task_struct	*p;
 	const struct scxd_cpumask *span;
-	const struct cpumask	*smt;	/* idle SMT mask: whole idle cores */
-	u32			llc;	/* LLC to search; ~0: any */
-	bool			core;	/* only CPUs whose core is wholly idle */
+	u32			llc;
 	s32			found;
+};
+
+static bool scan_admits(const struct cpu_scan *sc, u32 cpu)
+{
+	return (!sc->span || scxd_cpumask_test(sc->span, cpu)) &&
+	       bpf_cpumask_test_cpu(cpu, sc->p->cpus_ptr) &&
+	       (sc->llc == ~0U || llc_of(cpu) == sc->llc);
+}
+
+struct idle_scan {
+	struct cpu_scan		sc;
+	const struct cpumask	*smt;	/* idle SMT mask: whole idle cores */
+	bool			core;	/* only CPUs whose core is wholly idle */
 };
 
 static long idle_scan_cpu(u64 idx, void *data)
 {
-	struct idle_scan *sc = data;
+	struct idle_scan *is = data;
 	s32 cpu = idx;
 
-	if (!scxd_cpumask_test(sc->span, cpu) || !bpf_cpumask_test_cpu(cpu, sc->p->cpus_ptr))
+	if (!scan_admits(&is->sc, cpu))
 		return 0;
-	if (sc->llc != ~0U && llc_of(cpu) != sc->llc)
-		return 0;
-	if (sc->core && !bpf_cpumask_test_cpu(cpu, sc->smt))
+	if (is->core && !bpf_cpumask_test_cpu(cpu, is->smt))
 		return 0;
 	if (!scx_bpf_test_and_clear_cpu_idle(cpu))
 		return 0;
-	sc->found = cpu;
+	is->sc.found = cpu;
 	return 1;
 }
 
@@ -633,22 +647,21 @@ static long idle_scan_cpu(u64 idx, void *data)
 static s32 pick_idle_in_span(struct task_struct *p, s32 prev_cpu,
 			     const struct scxd_cpumask *span)
 {
-	struct idle_scan sc = { .p = p, .span = span, .found = -1 };
+	struct idle_scan is = { .sc = { .p = p, .span = span, .llc = ~0U, .found = -1 } };
 	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
 	u32 pass;
 
-	if (scxd_cpumask_test(span, prev_cpu) && bpf_cpumask_test_cpu(prev_cpu, p->cpus_ptr) &&
-	    scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+	if (scan_admits(&is.sc, prev_cpu) && scx_bpf_test_and_clear_cpu_idle(prev_cpu))
 		return prev_cpu;
 
-	sc.smt = scx_bpf_get_idle_smtmask();
-	for (pass = 0; pass < 4 && sc.found < 0; pass++) {
-		sc.core = pass < 2;
-		sc.llc = (pass & 1) ? ~0U : llc_of(prev_cpu);
-		bpf_loop(n, idle_scan_cpu, &sc, 0);
+	is.smt = scx_bpf_get_idle_smtmask();
+	for (pass = 0; pass < 4 && is.sc.found < 0; pass++) {
+		is.core = pass < 2;
+		is.sc.llc = (pass & 1) ? ~0U : llc_of(prev_cpu);
+		bpf_loop(n, idle_scan_cpu, &is, 0);
 	}
-	scx_bpf_put_idle_cpumask(sc.smt);
-	return sc.found;
+	scx_bpf_put_idle_cpumask(is.smt);
+	return is.sc.found;
 }
 
 s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
@@ -769,11 +782,8 @@ static u64 take_resume_slice(struct task_struct *p, s32 cpu, u64 now)
 }
 
 struct victim_scan {
-	struct task_struct	*p;
-	const struct scxd_cpumask *span;
-	u32			llc;	/* ~0: any */
+	struct cpu_scan		sc;
 	u64			now;
-	s32			found;
 };
 
 static long victim_scan_cpu(u64 idx, void *data)
@@ -781,58 +791,48 @@ static long victim_scan_cpu(u64 idx, void *data)
 	struct victim_scan *vs = data;
 	u32 cpu = idx;
 
-	if ((vs->span && !scxd_cpumask_test(vs->span, cpu)) ||
-	    !bpf_cpumask_test_cpu(cpu, vs->p->cpus_ptr))
+	if (!scan_admits(&vs->sc, cpu) || !claim_victim(cpu, vs->now))
 		return 0;
-	if (vs->llc != ~0U && llc_of(cpu) != vs->llc)
-		return 0;
-	if (!claim_victim(cpu, vs->now))
-		return 0;
-	vs->found = cpu;
+	vs->sc.found = cpu;
 	return 1;
 }
 
-/* A CPU of @span running a throughput task, in @cpu's LLC first; -1 if none. */
+/* A CPU of @span (NULL: any) running a throughput task, in @cpu's LLC
+ * first; -1 if none. */
 static s32 find_victim(struct task_struct *p, s32 cpu, const struct scxd_cpumask *span)
 {
 	struct victim_scan vs = {
-		.p = p, .span = span, .llc = llc_of(cpu), .now = scx_bpf_now(), .found = -1,
+		.sc = { .p = p, .span = span, .llc = llc_of(cpu), .found = -1 },
+		.now = scx_bpf_now(),
 	};
 	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
 
 	bpf_loop(n, victim_scan_cpu, &vs, 0);
-	if (vs.found < 0) {
-		vs.llc = ~0U;
+	if (vs.sc.found < 0) {
+		vs.sc.llc = ~0U;
 		bpf_loop(n, victim_scan_cpu, &vs, 0);
 	}
-	return vs.found;
+	return vs.sc.found;
 }
-
-struct allow_scan {
-	struct task_struct	*p;
-	const struct scxd_cpumask *span;
-	bool			found;
-};
 
 static long allow_scan_cpu(u64 idx, void *data)
 {
-	struct allow_scan *as = data;
-	s32 cpu = idx;
+	struct cpu_scan *sc = data;
 
-	if (!scxd_cpumask_test(as->span, cpu) || !bpf_cpumask_test_cpu(cpu, as->p->cpus_ptr))
+	if (!scan_admits(sc, idx))
 		return 0;
-	as->found = true;
+	sc->found = idx;
 	return 1;
 }
 
 /* May @p run on some CPU of @span at all? (taskset can rule them all out) */
 static bool span_allows(struct task_struct *p, const struct scxd_cpumask *span)
 {
-	struct allow_scan as = { .p = p, .span = span };
+	struct cpu_scan sc = { .p = p, .span = span, .llc = ~0U, .found = -1 };
 	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
 
-	bpf_loop(n, allow_scan_cpu, &as, 0);
-	return as.found;
+	bpf_loop(n, allow_scan_cpu, &sc, 0);
+	return sc.found >= 0;
 }
 
 /* The LLC to queue on: @cpu's if the layer may run there, else its first. */

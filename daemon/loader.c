@@ -151,25 +151,45 @@ static bool same_classification(const struct scxd_config *a, const struct scxd_c
 	return true;
 }
 
+/* Entries 0..n-1 of array map @map from @items, @size bytes each (to or
+ * from the map); no more than the map holds. */
+static int write_array(struct bpf_map *map, const void *items, size_t size, u32 n)
+{
+	int fd = bpf_map__fd(map);
+
+	for (u32 i = 0; i < n && i < bpf_map__max_entries(map); i++)
+		if (bpf_map_update_elem(fd, &i, (const char *)items + i * size, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+static int read_array(struct bpf_map *map, void *items, size_t size, u32 n)
+{
+	int fd = bpf_map__fd(map);
+
+	for (u32 i = 0; i < n && i < bpf_map__max_entries(map); i++)
+		if (bpf_map_lookup_elem(fd, &i, (char *)items + i * size))
+			return -errno;
+	return 0;
+}
+
 int loader_apply_config(struct loader *l, const struct scxd_config *c,
 			const struct scxd_config *prev)
 {
-	int layers_fd = bpf_map__fd(l->skel->maps.layers);
-	int rules_fd = bpf_map__fd(l->skel->maps.rules);
-	u32 i;
+	int r;
 
 	if (c->nr_layers == 0 || c->nr_layers > SCXD_MAX_LAYERS || c->nr_rules > SCXD_MAX_RULES)
 		return -EINVAL;
-	for (i = 0; i < c->nr_layers; i++)
-		if (bpf_map_update_elem(layers_fd, &i, &c->layers[i], BPF_ANY))
-			return -errno;
+	r = write_array(l->skel->maps.layers, c->layers, sizeof(c->layers[0]), c->nr_layers);
+	if (r < 0)
+		return r;
 	/* Layer settings are read live; only a change of who goes where
 	 * needs the rules rewritten and every task checked again. */
 	if (same_classification(prev, c))
 		return 0;
-	for (i = 0; i < c->nr_rules; i++)
-		if (bpf_map_update_elem(rules_fd, &i, &c->rules[i], BPF_ANY))
-			return -errno;
+	r = write_array(l->skel->maps.rules, c->rules, sizeof(c->rules[0]), c->nr_rules);
+	if (r < 0)
+		return r;
 	/* Counts first, generation last: a task that sees the new generation
 	 * must find the maps already complete. */
 	l->skel->bss->nr_layers = c->nr_layers;
@@ -264,26 +284,20 @@ int loader_reclassify(struct loader *l)
 
 int loader_write_topology(struct loader *l, const struct scxd_cpu_topo *t, u32 nr_cpus)
 {
-	int fd = bpf_map__fd(l->skel->maps.cpu_topo);
-	u32 cpu;
-
-	for (cpu = 0; cpu < nr_cpus && cpu < SCXD_MAX_CPUS; cpu++)
-		if (bpf_map_update_elem(fd, &cpu, &t[cpu], BPF_ANY))
-			return -errno;
-	return 0;
+	return write_array(l->skel->maps.cpu_topo, t, sizeof(*t), nr_cpus);
 }
 
 int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus,
 			 u32 *nr_cpus, u32 *nr_llcs, u32 *source)
 {
-	int fd = bpf_map__fd(l->skel->maps.cpu_topo);
-	u32 cpu, n = l->skel->bss->nr_cpus;
+	u32 n = l->skel->bss->nr_cpus;
+	int r;
 
 	if (n > max_cpus)
 		n = max_cpus;
-	for (cpu = 0; cpu < n; cpu++)
-		if (bpf_map_lookup_elem(fd, &cpu, &t[cpu]))
-			return -errno;
+	r = read_array(l->skel->maps.cpu_topo, t, sizeof(*t), n);
+	if (r < 0)
+		return r;
 	*nr_cpus = n;
 	*nr_llcs = l->skel->bss->nr_llcs;
 	*source = l->skel->bss->topo_source;
@@ -293,13 +307,7 @@ int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus
 int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
 			   u32 nr_cpus)
 {
-	int fd = bpf_map__fd(l->skel->maps.layer_cpus);
-	u32 i;
-
-	for (i = 0; i < nr_layers && i < SCXD_MAX_LAYERS; i++)
-		if (bpf_map_update_elem(fd, &i, &lc[i], BPF_ANY))
-			return -errno;
-	return 0;
+	return write_array(l->skel->maps.layer_cpus, lc, sizeof(*lc), nr_layers);
 }
 
 int loader_attach(struct loader *l)

@@ -46,7 +46,7 @@ static const u32 default_slice_us[SCXD_NR_POLICIES] = {
 	[SCXD_POLICY_THROUGHPUT]	= 20000,
 };
 
-static const char *const policy_names[SCXD_NR_POLICIES] = {
+static const char *const policy_names[SCXD_NR_POLICIES + 1] = {
 	[SCXD_POLICY_LATENCY]		= "latency",
 	[SCXD_POLICY_THROUGHPUT]	= "throughput",
 };
@@ -287,18 +287,25 @@ static int set_log_level(struct parser *p, const char *v)
 
 /* [layer.NAME] keys */
 
+/* @v is one of @words (NULL-terminated): *out is its index. */
+static bool one_of(const char *v, const char *const *words, u32 *out)
+{
+	for (u32 i = 0; words[i]; i++)
+		if (!strcmp(v, words[i])) {
+			*out = i;
+			return true;
+		}
+	return false;
+}
+
+static const char *const no_yes[] = { "no", "yes", NULL };
+
 static int set_policy(struct parser *p, const char *v)
 {
-	u32 i;
-
-	for (i = 0; i < SCXD_NR_POLICIES; i++) {
-		if (!strcmp(v, policy_names[i])) {
-			cur_layer(p)->policy = i;
-			cur_state(p)->has_policy = true;
-			return 1;
-		}
-	}
-	return parse_fail(p, "unknown policy '%s' (latency or throughput)", v);
+	if (!one_of(v, policy_names, &cur_layer(p)->policy))
+		return parse_fail(p, "unknown policy '%s' (latency or throughput)", v);
+	cur_state(p)->has_policy = true;
+	return 1;
 }
 
 static int set_weight(struct parser *p, const char *v)
@@ -308,7 +315,7 @@ static int set_weight(struct parser *p, const char *v)
 	return 1;
 }
 
-static int set_slice(struct parser *p, const char *v)
+static int set_slice_us(struct parser *p, const char *v)
 {
 	u32 us;
 
@@ -321,22 +328,18 @@ static int set_slice(struct parser *p, const char *v)
 
 static int set_kind(struct parser *p, const char *v)
 {
-	if (!strcmp(v, "open"))
-		cur_layer(p)->kind = SCXD_KIND_OPEN;
-	else if (!strcmp(v, "confined"))
-		cur_layer(p)->kind = SCXD_KIND_CONFINED;
-	else
+	static const char *const kinds[] = {
+		[SCXD_KIND_OPEN] = "open", [SCXD_KIND_CONFINED] = "confined", NULL,
+	};
+
+	if (!one_of(v, kinds, &cur_layer(p)->kind))
 		return parse_fail(p, "unknown kind '%s' (open or confined)", v);
 	return 1;
 }
 
 static int set_users(struct parser *p, const char *v)
 {
-	if (!strcmp(v, "yes"))
-		cur_layer(p)->users = 1;
-	else if (!strcmp(v, "no"))
-		cur_layer(p)->users = 0;
-	else
+	if (!one_of(v, no_yes, &cur_layer(p)->users))
 		return parse_fail(p, "users takes yes or no, not '%s'", v);
 	return 1;
 }
@@ -344,11 +347,7 @@ static int set_users(struct parser *p, const char *v)
 /* Checked against the policy when the section ends: it may come first. */
 static int set_preempt(struct parser *p, const char *v)
 {
-	if (!strcmp(v, "yes"))
-		cur_layer(p)->preempt = 1;
-	else if (!strcmp(v, "no"))
-		cur_layer(p)->preempt = 0;
-	else
+	if (!one_of(v, no_yes, &cur_layer(p)->preempt))
 		return parse_fail(p, "preempt takes yes or no, not '%s'", v);
 	cur_state(p)->preempt_line = p->line;
 	return 1;
@@ -426,7 +425,8 @@ bad:
 		    SCXD_MAX_CPUS, v);
 }
 
-static int add_match(struct parser *p, const char *v)
+/* Each match line adds a rule to the layer. */
+static int set_match(struct parser *p, const char *v)
 {
 	struct scxd_config *c = p->c;
 	struct scxd_rule *r = &c->rules[c->nr_rules];
@@ -453,19 +453,14 @@ static const struct key {
 	bool repeatable;
 	int (*set)(struct parser *p, const char *value);
 } keys[] = {
-	{ "role",		SEC_GLOBAL,	false,	set_role },
-	{ "socket",		SEC_GLOBAL,	false,	set_socket },
-	{ "socket_group",	SEC_GLOBAL,	false,	set_socket_group },
-	{ "log_level",		SEC_GLOBAL,	false,	set_log_level },
-	{ "policy",		SEC_LAYER,	false,	set_policy },
-	{ "weight",		SEC_LAYER,	false,	set_weight },
-	{ "slice_us",		SEC_LAYER,	false,	set_slice },
-	{ "kind",		SEC_LAYER,	false,	set_kind },
-	{ "llcs",		SEC_LAYER,	false,	set_llcs },
-	{ "cpus",		SEC_LAYER,	false,	set_cpus },
-	{ "preempt",		SEC_LAYER,	false,	set_preempt },
-	{ "users",		SEC_LAYER,	false,	set_users },
-	{ "match",		SEC_LAYER,	true,	add_match },
+#define KEY(sec, name, repeatable)	{ #name, SEC_##sec, repeatable, set_##name }
+	KEY(GLOBAL, role, false), KEY(GLOBAL, socket, false),
+	KEY(GLOBAL, socket_group, false), KEY(GLOBAL, log_level, false),
+	KEY(LAYER, policy, false), KEY(LAYER, weight, false), KEY(LAYER, slice_us, false),
+	KEY(LAYER, kind, false), KEY(LAYER, llcs, false), KEY(LAYER, cpus, false),
+	KEY(LAYER, preempt, false), KEY(LAYER, users, false),
+	KEY(LAYER, match, true),
+#undef KEY
 };
 
 /* inih's handler: one key = value line of the current section. */

@@ -315,28 +315,37 @@ int config_edit_remove_match(struct config_edit *e, const char *layer, const cha
 	return -ENOENT;
 }
 
+/* The lines as INI text: "[section]" and "key = value" lines; NULL on ENOMEM. */
+static char *join_lines(const struct config_edit *e)
+{
+	size_t len = 1, off = 0;
+	char *text;
+
+	for (size_t i = 0; i < e->n; i++)
+		len += e->lines[i].key ? strlen(e->lines[i].key) + strlen(e->lines[i].value) + 4
+				       : strlen(e->lines[i].section) + 3;
+	text = malloc(len);
+	if (!text)
+		return NULL;
+	text[0] = '\0';
+	for (size_t i = 0; i < e->n; i++) {
+		const struct line *l = &e->lines[i];
+
+		off += l->key ? snprintf(text + off, len - off, "%s = %s\n", l->key, l->value)
+			      : snprintf(text + off, len - off, "[%s]\n", l->section);
+	}
+	return text;
+}
+
 int config_edit_commit(struct config_edit *e, struct scxd_config *out, const char *source,
 		       struct config_error *err)
 {
 	struct scxd_config *next;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *text = join_lines(e);
 	int r;
 
-	f = open_memstream(&text, &len);
-	if (!f)
+	if (!text)
 		return -ENOMEM;
-	for (size_t i = 0; i < e->n; i++) {
-		if (e->lines[i].key)
-			fprintf(f, "%s = %s\n", e->lines[i].key, e->lines[i].value);
-		else
-			fprintf(f, "[%s]\n", e->lines[i].section);
-	}
-	if (fclose(f)) {
-		free(text);
-		return -ENOMEM;
-	}
 	next = calloc(1, sizeof(*next));
 	if (!next) {
 		free(text);

@@ -117,6 +117,33 @@ _gone() {
 	! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
+# write_config FILE: FILE gets the layers on stdin, then the catch-all
+# layer a configuration ends with ("default", throughput, match = *):
+#   write_config /tmp/x.ini <<'INI'
+#   [layer.hogs]
+#   policy = throughput
+#   match = comm=stress-ng*
+#   INI
+write_config() {
+	cat >"$1" || fail "write_config: cannot write $1"
+	printf '\n[layer.default]\npolicy = throughput\nmatch = *\n' >>"$1"
+}
+
+# busy_loop NAME...: /tmp/NAME, a script that spins forever: a CPU hog
+# with a command name of its own, for match rules.
+busy_loop() {
+	for _n; do
+		printf '#!/bin/sh\nwhile :; do :; done\n' >"/tmp/$_n" && chmod +x "/tmp/$_n" ||
+			fail "busy_loop: cannot write /tmp/$_n"
+	done
+}
+
+# saturate CGROUP SECONDS: 16 stress-ng CPU hogs (more than any shape has
+# CPUs) in CGROUP for SECONDS, started as run_in_cgroup does; prints the PID.
+saturate() {
+	run_in_cgroup "$1" stress-ng --cpu 16 --timeout "$2s" --quiet
+}
+
 # scxctl ARGS...: the CLI installed in the VM.
 scxctl() {
 	[ -x "$SCXCTL_BIN" ] || fail "$SCXCTL_BIN is not in the initramfs"

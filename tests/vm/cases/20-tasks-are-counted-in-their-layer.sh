@@ -4,7 +4,7 @@
 # both counts follow the processes when they exit.
 . /tests/lib.sh
 
-cat >/tmp/classify.ini <<'INI'
+write_config /tmp/classify.ini <<'INI'
 [scxd]
 log_level = debug
 
@@ -15,10 +15,6 @@ match = comm=scxdprobe*
 [layer.boxed]
 policy = throughput
 match = cgroup=/scxdtest
-
-[layer.default]
-policy = throughput
-match = *
 INI
 
 tasks_of() { scxctl status | awk -v l="$1" '$1 == l {print $5}'; }

@@ -7,19 +7,14 @@
 # timeout: 90
 . /tests/lib.sh
 
-cat >/tmp/early.ini <<'INI'
+write_config /tmp/early.ini <<'INI'
 [layer.hogs]
 policy = throughput
 match = comm=stress-ng*
-
-[layer.default]
-policy = throughput
-match = *
 INI
 
 start_scxd --config /tmp/early.ini
-new_cgroup /starve
-hogs=$(run_in_cgroup /starve stress-ng --cpu 16 --timeout 120s --quiet)
+hogs=$(saturate /starve 120)
 sleep 3
 # The probe: a catch-all task that needs the CPU many times per iteration.
 rm -f /tmp/progress

@@ -6,7 +6,7 @@
 . /tests/lib.sh
 
 [ "$SCXD_VM_SHAPE" = functional ] || { echo "needs 2 LLCs of 4 CPUs"; exit 0; }
-cat >/tmp/place.ini <<'INI'
+write_config /tmp/place.ini <<'INI'
 [layer.boxed]
 policy = throughput
 kind = confined
@@ -17,13 +17,8 @@ match = comm=stress-ng*
 policy = throughput
 llcs = 1
 match = comm=westhog
-
-[layer.default]
-policy = throughput
-match = *
 INI
-printf '#!/bin/sh\nwhile :; do :; done\n' >/tmp/westhog
-chmod +x /tmp/westhog
+busy_loop westhog
 
 # in_list CPU LIST: is CPU in a kernel cpulist ("0-1,4")?
 in_list() {

@@ -13,7 +13,7 @@
 # timeout: 120
 . /tests/lib.sh
 
-cat >/tmp/preempt.ini <<'INI'
+write_config /tmp/preempt.ini <<'INI'
 [layer.probe]
 policy = latency
 match = comm=probe-lat
@@ -26,17 +26,12 @@ match = comm=probe-np
 [layer.hogs]
 policy = throughput
 match = comm=stress-ng*
-
-[layer.default]
-policy = throughput
-match = *
 INI
 cp "$(command -v cyclictest)" /tmp/probe-lat
 cp "$(command -v cyclictest)" /tmp/probe-np
 
 start_scxd --config /tmp/preempt.ini
-new_cgroup /pre
-run_in_cgroup /pre stress-ng --cpu 16 --timeout 40s --quiet >/dev/null
+saturate /pre 40 >/dev/null
 sleep 3
 run_in_cgroup /pre /tmp/probe-lat -q -t 1 -a 1 -i 5000 -D 10 >/dev/null
 run_in_cgroup /pre /tmp/probe-np -q -t 1 -a 5 -i 5000 -D 10 >/dev/null

@@ -6,18 +6,13 @@
 # timeout: 150
 . /tests/lib.sh
 
-cat >/tmp/pin.ini <<'INI'
+write_config /tmp/pin.ini <<'INI'
 [layer.hogs]
 policy = latency
 match = comm=stress-ng*
-
-[layer.default]
-policy = throughput
-match = *
 INI
 start_scxd --config /tmp/pin.ini
-new_cgroup /pin
-run_in_cgroup /pin stress-ng --cpu 16 --timeout 90s --quiet >/dev/null
+saturate /pin 90 >/dev/null
 sleep 3
 
 pids=""

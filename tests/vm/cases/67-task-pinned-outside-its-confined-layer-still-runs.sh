@@ -6,17 +6,13 @@
 . /tests/lib.sh
 
 [ "$SCXD_VM_SHAPE" = functional ] || { echo "needs 8 CPUs"; exit 0; }
-cat >/tmp/outside.ini <<'INI'
+write_config /tmp/outside.ini <<'INI'
 [layer.boxed]
 policy = throughput
 kind = confined
 cpus = 2
 llcs = 0
 match = comm=outside*
-
-[layer.default]
-policy = throughput
-match = *
 INI
 printf '#!/bin/sh\ni=0\nwhile [ $i -lt 3000 ]; do i=$((i + 1)); done\necho done\n' >/tmp/outside-job
 chmod +x /tmp/outside-job

@@ -11,7 +11,7 @@
 # timeout: 120
 . /tests/lib.sh
 
-cat >/tmp/weights.ini <<'INI'
+write_config /tmp/weights.ini <<'INI'
 [layer.heavy]
 policy = throughput
 weight = 300
@@ -21,14 +21,8 @@ match = comm=heavyhog
 policy = throughput
 weight = 100
 match = comm=lighthog
-
-[layer.default]
-policy = throughput
-match = *
 INI
-printf '#!/bin/sh\nwhile :; do :; done\n' >/tmp/heavyhog
-printf '#!/bin/sh\nwhile :; do :; done\n' >/tmp/lighthog
-chmod +x /tmp/heavyhog /tmp/lighthog
+busy_loop heavyhog lighthog
 
 # cpu_ms LAYER: the layer's CPU time in ms, from `scxctl stats` (CPU_TIME).
 cpu_ms() {

@@ -9,14 +9,10 @@
 . /tests/lib.sh
 
 command -v bpftool >/dev/null || fail "bpftool is not in the initramfs"
-cat >/tmp/rt.ini <<'INI'
+write_config /tmp/rt.ini <<'INI'
 [layer.gaming]
 policy = throughput
 match = comm=gamebin
-
-[layer.default]
-policy = throughput
-match = *
 INI
 state=/tmp/rt-state
 rm -rf "$state"

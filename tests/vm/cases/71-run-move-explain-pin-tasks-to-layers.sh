@@ -7,7 +7,7 @@
 # timeout: 120
 . /tests/lib.sh
 
-cat >/tmp/pin.ini <<'INI'
+write_config /tmp/pin.ini <<'INI'
 [layer.games]
 policy = latency
 users = yes
@@ -16,10 +16,6 @@ match = comm=nevermatches
 [layer.batch]
 policy = throughput
 match = comm=batchbin
-
-[layer.default]
-policy = throughput
-match = *
 INI
 
 # field FIELD PID: a field of `scxctl --json explain PID` (strings only).
