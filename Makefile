@@ -154,7 +154,7 @@ deps:
 unit: $(UNIT_TESTS)
 
 test: all $(UNIT_TESTS)
-	$(Q)tests/run.sh $(UNIT_TESTS) tests/unit/completion_test.sh
+	$(Q)tests/run.sh $(UNIT_TESTS) tests/unit/completion_test.sh tests/unit/layering_test.sh
 
 demo: all
 	$(Q)tests/vm/run.sh --demo

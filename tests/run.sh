@@ -45,11 +45,24 @@ else
 	fail=$((fail + 1))
 fi
 
-# Every VM case runs on each sched_ext kernel (SCXD_TEST_KERNELS overrides).
+# Every VM case runs on each sched_ext kernel (SCXD_TEST_KERNELS
+# overrides), but those that say "# suite: once" on the first one only.
+every=()
+for f in tests/vm/cases/[0-9]*.sh; do
+	grep -q '^#[[:space:]]*suite:[[:space:]]*once' "$f" && continue
+	n=${f##*/}
+	every+=("${n%.sh}")
+done
+first=1
 for k in ${SCXD_TEST_KERNELS:-7.3 7.2}; do
 	echo "== VM suite, kernel $k"
-	tests/vm/run.sh --kernel "$k" 2>&1 | tee "$out"
+	if [ $first = 1 ]; then
+		tests/vm/run.sh --kernel "$k" 2>&1 | tee "$out"
+	else
+		tests/vm/run.sh --kernel "$k" "${every[@]}" 2>&1 | tee "$out"
+	fi
 	count "$out"
+	first=0
 done
 
 echo "$pass passed, $fail failed"
