@@ -13,6 +13,9 @@ struct test_case {
 	void (*fn)(int *failed);
 };
 
+/* For the tables of cases that tests loop over. */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #define TEST_MAX 256
 extern struct test_case test_cases[TEST_MAX];
 extern int test_count;

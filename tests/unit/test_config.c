@@ -69,6 +69,75 @@ static int fails_with(const char *text, unsigned line, const char *msg)
 	return ok;
 }
 
+/* A text that must not load, the line its error names and the message. */
+struct refusal {
+	const char *text;
+	unsigned line;
+	const char *msg;
+};
+
+/* fails_with() for each of @n @cases; it prints the first that does not. */
+static int refuses_all(const struct refusal *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!fails_with(cases[i].text, cases[i].line, cases[i].msg))
+			return 0;
+	return 1;
+}
+
+/*
+ * fails_with() for each of the NULL-terminated @values, put for the "%s"
+ * of @tmpl and of @msg: one key's bad values differ only in the value, so
+ * the test lists just the values.
+ */
+static int refuses_values(const char *tmpl, unsigned line, const char *msg,
+			  const char *const *values)
+{
+	char text[256], want[256];
+
+	for (; *values; values++) {
+		snprintf(text, sizeof(text), tmpl, *values);
+		snprintf(want, sizeof(want), msg, *values);
+		if (!fails_with(text, line, want)) {
+			printf("  the value '%s'\n", *values);
+			return 0;
+		}
+	}
+	return 1;
+}
+#define each_refused(tmpl, line, msg, ...) \
+	refuses_values(tmpl, line, msg, (const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * The layers of @c, a line each with every field the parser sets, as
+ * stored: llcs 0 is auto (all), a cpus maximum of 0 is no bound. One
+ * CHECK_STR() of it says what differs in which layer.
+ */
+static const char *layers_of(const struct scxd_config *c)
+{
+	static char buf[SCXD_MAX_LAYERS * 128];
+	size_t n = 0;
+	u32 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nr_layers && i < SCXD_MAX_LAYERS && n < sizeof(buf); i++) {
+		const struct scxd_layer *l = &c->layers[i];
+
+		n += snprintf(buf + n, sizeof(buf) - n,
+			      "%s %s weight=%u slice_ns=%llu %s llcs=%#llx cpus=%u-%u preempt=%u\n",
+			      l->name,
+			      l->policy == SCXD_POLICY_LATENCY ? "latency" :
+			      l->policy == SCXD_POLICY_THROUGHPUT ? "throughput" : "policy?",
+			      l->weight, (unsigned long long)l->slice_ns,
+			      l->kind == SCXD_KIND_OPEN ? "open" :
+			      l->kind == SCXD_KIND_CONFINED ? "confined" : "kind?",
+			      (unsigned long long)l->llcs, l->cpus_min, l->cpus_max, l->preempt);
+	}
+	return buf;
+}
+
 /* A small valid configuration to build the error cases from. */
 #define LAST_LAYER "[layer.default]\npolicy = throughput\nmatch = *\n"
 
@@ -100,7 +169,17 @@ static const char valid_ini[] =
 
 TEST(a_valid_file_gives_the_expected_settings_layers_and_rules)
 {
+	static const struct {
+		const char *text;
+		u32 layer;
+	} rules[] = {
+		{ "comm=wine*", 0 }, { "cgroup=/gaming.slice && nice<0", 0 },
+		{ "comm=cc1*", 1 }, { "comm=rustc", 1 },
+		{ "pcomm=Xorg", 2 },
+		{ "*", 3 },
+	};
 	struct scxd_config *c = new_config();
+	size_t i;
 
 	CHECK_INT(load_text(c, valid_ini), 0);
 	CHECK_STR(c->source, path);
@@ -110,28 +189,18 @@ TEST(a_valid_file_gives_the_expected_settings_layers_and_rules)
 	CHECK_INT(c->log_level, LOG_DEBUG);
 
 	CHECK_INT(c->nr_layers, 4);
-	CHECK_STR(c->layers[0].name, "gaming");
-	CHECK_INT(c->layers[0].policy, SCXD_POLICY_LATENCY);
-	CHECK_INT(c->layers[0].weight, 200);
-	CHECK_INT(c->layers[0].slice_ns, 1500000);
-	CHECK_STR(c->layers[1].name, "batch");
-	CHECK_INT(c->layers[1].policy, SCXD_POLICY_THROUGHPUT);
-	CHECK_STR(c->layers[2].name, "lat2");
-	CHECK_STR(c->layers[3].name, "default");
+	CHECK_STR(layers_of(c),
+		"gaming latency weight=200 slice_ns=1500000 open llcs=0 cpus=0-0 preempt=1\n"
+		"batch throughput weight=100 slice_ns=20000000 open llcs=0 cpus=0-0 preempt=0\n"
+		"lat2 latency weight=100 slice_ns=2000000 open llcs=0 cpus=0-0 preempt=1\n"
+		"default throughput weight=100 slice_ns=20000000 open llcs=0 cpus=0-0 preempt=0\n");
 
+	/* in file order, as canonical text, each in the layer it is under */
 	CHECK_INT(c->nr_rules, 6);
-	CHECK_STR(c->rule_text[0], "comm=wine*");
-	CHECK_STR(c->rule_text[1], "cgroup=/gaming.slice && nice<0");
-	CHECK_STR(c->rule_text[2], "comm=cc1*");
-	CHECK_STR(c->rule_text[3], "comm=rustc");
-	CHECK_STR(c->rule_text[4], "pcomm=Xorg");
-	CHECK_STR(c->rule_text[5], "*");
-	CHECK_INT(c->rules[0].layer, 0);
-	CHECK_INT(c->rules[1].layer, 0);
-	CHECK_INT(c->rules[2].layer, 1);
-	CHECK_INT(c->rules[3].layer, 1);
-	CHECK_INT(c->rules[4].layer, 2);
-	CHECK_INT(c->rules[5].layer, 3);
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		CHECK_STR(c->rule_text[i], rules[i].text);
+		CHECK_INT(c->rules[i].layer, rules[i].layer);
+	}
 	CHECK_INT(c->rules[1].nr_conds, 2);
 	CHECK_INT(c->rules[5].conds[0].key, SCXD_KEY_ALL);
 	free(c);
@@ -148,10 +217,10 @@ TEST(omitted_settings_take_their_defaults)
 	CHECK_STR(c->socket_path, SCXD_SOCKET_PATH);
 	CHECK_STR(c->socket_group, "scxd");
 	CHECK_INT(c->log_level, LOG_INFO);
-	CHECK_INT(c->layers[0].weight, 100);
-	CHECK_INT(c->layers[0].slice_ns, 2000 * 1000);
-	CHECK_INT(c->layers[1].weight, 100);
-	CHECK_INT(c->layers[1].slice_ns, 20000 * 1000);
+	/* weight 100; a slice of 2 ms for latency, 20 ms for throughput */
+	CHECK_STR(layers_of(c),
+		"fast latency weight=100 slice_ns=2000000 open llcs=0 cpus=0-0 preempt=1\n"
+		"slow throughput weight=100 slice_ns=20000000 open llcs=0 cpus=0-0 preempt=0\n");
 	free(c);
 }
 
@@ -223,16 +292,9 @@ TEST(placement_keys_fill_the_layer)
 		"cpus = 4\n"
 		"preempt = no\n"
 		"match = *\n"), 0);
-	CHECK_INT(c->layers[0].kind, SCXD_KIND_CONFINED);
-	CHECK_INT(c->layers[0].llcs, 0xd);
-	CHECK_INT(c->layers[0].cpus_min, 2);
-	CHECK_INT(c->layers[0].cpus_max, 8);
-	CHECK_INT(c->layers[0].preempt, 0);
-	CHECK_INT(c->layers[1].kind, SCXD_KIND_OPEN);
-	CHECK_INT(c->layers[1].llcs, 0);
-	CHECK_INT(c->layers[1].cpus_min, 4);
-	CHECK_INT(c->layers[1].cpus_max, 4);
-	CHECK_INT(c->layers[1].preempt, 0);
+	CHECK_STR(layers_of(c),
+		"game latency weight=100 slice_ns=2000000 confined llcs=0xd cpus=2-8 preempt=0\n"
+		"rest throughput weight=100 slice_ns=20000000 open llcs=0 cpus=4-4 preempt=0\n");
 	free(c);
 }
 
@@ -244,19 +306,12 @@ TEST(omitted_placement_keys_take_their_defaults)
 		"[layer.lat]\npolicy = latency\nmatch = nice<0\n"
 		"[layer.conf]\npolicy = throughput\nkind = confined\nmatch = nice>0\n"
 		"[layer.tput]\npolicy = throughput\nmatch = *\n"), 0);
-	/* open, all LLCs, no CPU bounds; latency preempts */
-	CHECK_INT(c->layers[0].kind, SCXD_KIND_OPEN);
-	CHECK_INT(c->layers[0].llcs, 0);
-	CHECK_INT(c->layers[0].cpus_min, 0);
-	CHECK_INT(c->layers[0].cpus_max, 0);
-	CHECK_INT(c->layers[0].preempt, 1);
-	/* a confined layer is never left without a CPU */
-	CHECK_INT(c->layers[1].kind, SCXD_KIND_CONFINED);
-	CHECK_INT(c->layers[1].cpus_min, 1);
-	CHECK_INT(c->layers[1].cpus_max, 0);
-	CHECK_INT(c->layers[1].preempt, 0);
-	CHECK_INT(c->layers[2].cpus_min, 0);
-	CHECK_INT(c->layers[2].preempt, 0);
+	CHECK_STR(layers_of(c),
+		/* open, all LLCs, no CPU bounds; latency preempts */
+		"lat latency weight=100 slice_ns=2000000 open llcs=0 cpus=0-0 preempt=1\n"
+		/* a confined layer is never left without a CPU */
+		"conf throughput weight=100 slice_ns=20000000 confined llcs=0 cpus=1-0 preempt=0\n"
+		"tput throughput weight=100 slice_ns=20000000 open llcs=0 cpus=0-0 preempt=0\n");
 	free(c);
 }
 
@@ -340,57 +395,41 @@ TEST(bad_placement_values_name_file_line_and_value)
 {
 	static const char *const bad_llcs[] = {
 		"", "64", "0-64", "3-1", "0,", ",0", "0,,1", "a", "0-", "-1", "1.5",
-		"0x1", "all", "AUTO", "0 1", "99999999999",
+		"0x1", "all", "AUTO", "0 1", "99999999999", NULL,
 	};
 	static const char *const bad_cpus[] = {
 		"", "0", "0-0", "5-2", "513", "1-513", "-1", "2-", "max", "1-max",
-		"1-2-3", "1,2", "2 3", "0x4", "99999999999",
+		"1-2-3", "1,2", "2 3", "0x4", "99999999999", NULL,
 	};
-	char text[256], msg[256];
-	size_t i;
 
-	CHECK(fails_with("[layer.a]\npolicy = latency\nkind = closed\nmatch = *\n", 3,
-			 "unknown kind 'closed' (open or confined)"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nkind =\nmatch = *\n", 3,
-			 "unknown kind '' (open or confined)"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\npreempt = 1\nmatch = *\n", 3,
-			 "preempt takes yes or no, not '1'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\npreempt = Yes\nmatch = *\n", 3,
-			 "preempt takes yes or no, not 'Yes'"));
-	for (i = 0; i < sizeof(bad_llcs) / sizeof(bad_llcs[0]); i++) {
-		snprintf(text, sizeof(text), "[layer.a]\npolicy = latency\n\nllcs = %s\nmatch = *\n",
-			 bad_llcs[i]);
-		snprintf(msg, sizeof(msg),
-			 "llcs must be auto or LLC indexes in 0..63 such as 0,2-3, not '%s'",
-			 bad_llcs[i]);
-		if (!fails_with(text, 4, msg))
-			printf("  llcs = %s\n", bad_llcs[i]);
-		CHECK(fails_with(text, 4, msg));
-	}
-	for (i = 0; i < sizeof(bad_cpus) / sizeof(bad_cpus[0]); i++) {
-		snprintf(text, sizeof(text), "[layer.a]\npolicy = latency\nmatch = *\ncpus = %s\n",
-			 bad_cpus[i]);
-		snprintf(msg, sizeof(msg),
-			 "cpus must be N or MIN-MAX with MIN <= MAX and MAX in 1..512, not '%s'",
-			 bad_cpus[i]);
-		if (!fails_with(text, 4, msg))
-			printf("  cpus = %s\n", bad_cpus[i]);
-		CHECK(fails_with(text, 4, msg));
-	}
+	CHECK(each_refused("[layer.a]\npolicy = latency\nkind = %s\nmatch = *\n", 3,
+			   "unknown kind '%s' (open or confined)", "closed", ""));
+	CHECK(each_refused("[layer.a]\npolicy = latency\npreempt = %s\nmatch = *\n", 3,
+			   "preempt takes yes or no, not '%s'", "1", "Yes"));
+	CHECK(refuses_values("[layer.a]\npolicy = latency\n\nllcs = %s\nmatch = *\n", 4,
+			     "llcs must be auto or LLC indexes in 0..63 such as 0,2-3, not '%s'",
+			     bad_llcs));
+	CHECK(refuses_values("[layer.a]\npolicy = latency\nmatch = *\ncpus = %s\n", 4,
+			     "cpus must be N or MIN-MAX with MIN <= MAX and MAX in 1..512, "
+			     "not '%s'", bad_cpus));
 }
 
 TEST(placement_keys_may_be_set_once_per_layer)
 {
-	CHECK(fails_with("[layer.a]\npolicy = latency\nllcs = 0\nmatch = *\nllcs = 1\n", 5,
-			 "'llcs' set twice in [layer.a]"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\ncpus = 1\ncpus = 2\nmatch = *\n", 4,
-			 "'cpus' set twice in [layer.a]"));
-	CHECK(fails_with("[layer.a]\nkind = open\npolicy = latency\nkind = open\nmatch = *\n", 4,
-			 "'kind' set twice in [layer.a]"));
-	CHECK(fails_with("[layer.a]\npreempt = no\npolicy = latency\npreempt = no\nmatch = *\n", 4,
-			 "'preempt' set twice in [layer.a]"));
-	/* and belong to layers only */
-	CHECK(fails_with("[scxd]\ncpus = 2\n" LAST_LAYER, 2, "unknown key 'cpus' in [scxd]"));
+	static const struct refusal cases[] = {
+		{ "[layer.a]\npolicy = latency\nllcs = 0\nmatch = *\nllcs = 1\n", 5,
+		  "'llcs' set twice in [layer.a]" },
+		{ "[layer.a]\npolicy = latency\ncpus = 1\ncpus = 2\nmatch = *\n", 4,
+		  "'cpus' set twice in [layer.a]" },
+		{ "[layer.a]\nkind = open\npolicy = latency\nkind = open\nmatch = *\n", 4,
+		  "'kind' set twice in [layer.a]" },
+		{ "[layer.a]\npreempt = no\npolicy = latency\npreempt = no\nmatch = *\n", 4,
+		  "'preempt' set twice in [layer.a]" },
+		/* and belong to layers only */
+		{ "[scxd]\ncpus = 2\n" LAST_LAYER, 2, "unknown key 'cpus' in [scxd]" },
+	};
+
+	CHECK(refuses_all(cases, ARRAY_SIZE(cases)));
 }
 
 TEST(a_confined_layer_with_a_minimum_of_zero_cpus_is_refused_at_its_cpus_line)
@@ -431,18 +470,22 @@ TEST(preempt_on_a_throughput_layer_is_refused_at_its_line)
 
 TEST(a_placement_mistake_is_reported_before_mistakes_on_later_lines)
 {
-	/* layer a's preempt (line 3) before layer b's unknown key (line 6) */
-	CHECK(fails_with("[layer.a]\npolicy = throughput\npreempt = yes\nmatch = comm=a\n"
-			 "[layer.b]\nfoo = bar\n", 3, "preempt is only for latency layers"));
-	/* ... and before a malformed header that ends the section */
-	CHECK(fails_with("[layer.a]\npolicy = throughput\npreempt = yes\nmatch = *\n[layer.b\n", 3,
-			 "preempt is only for latency layers"));
-	/* two mistakes in one section: the first line wins */
-	CHECK(fails_with("[layer.a]\npreempt = yes\ncpus = 0-3\nkind = confined\npolicy = throughput\n"
-			 "match = *\n", 2, "preempt is only for latency layers"));
-	CHECK(fails_with("[layer.a]\ncpus = 0-1\npreempt = yes\nkind = confined\npolicy = throughput\n"
-			 "match = *\n", 2,
-			 "cpus minimum must be at least 1 for a confined layer, not '0-1'"));
+	static const struct refusal cases[] = {
+		/* layer a's preempt (line 3) before layer b's unknown key (line 6) */
+		{ "[layer.a]\npolicy = throughput\npreempt = yes\nmatch = comm=a\n"
+		  "[layer.b]\nfoo = bar\n", 3, "preempt is only for latency layers" },
+		/* ... and before a malformed header that ends the section */
+		{ "[layer.a]\npolicy = throughput\npreempt = yes\nmatch = *\n[layer.b\n", 3,
+		  "preempt is only for latency layers" },
+		/* two mistakes in one section: the first line wins */
+		{ "[layer.a]\npreempt = yes\ncpus = 0-3\nkind = confined\npolicy = throughput\n"
+		  "match = *\n", 2, "preempt is only for latency layers" },
+		{ "[layer.a]\ncpus = 0-1\npreempt = yes\nkind = confined\npolicy = throughput\n"
+		  "match = *\n", 2,
+		  "cpus minimum must be at least 1 for a confined layer, not '0-1'" },
+	};
+
+	CHECK(refuses_all(cases, ARRAY_SIZE(cases)));
 }
 
 TEST(an_unknown_policy_names_file_and_line)
@@ -466,14 +509,16 @@ TEST(an_unknown_section_names_file_and_line)
 
 TEST(an_unknown_key_names_file_line_and_section)
 {
-	CHECK(fails_with("[scxd]\nrole = x\nrol = y\n" LAST_LAYER, 3,
-			 "unknown key 'rol' in [scxd]"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = *\nprempt = yes\n", 4,
-			 "unknown key 'prempt' in [layer.a]"));
-	/* keys of one section are unknown in the other */
-	CHECK(fails_with("[scxd]\npolicy = latency\n" LAST_LAYER, 2,
-			 "unknown key 'policy' in [scxd]"));
-	CHECK(fails_with("[layer.a]\nrole = x\n", 2, "unknown key 'role' in [layer.a]"));
+	static const struct refusal cases[] = {
+		{ "[scxd]\nrole = x\nrol = y\n" LAST_LAYER, 3, "unknown key 'rol' in [scxd]" },
+		{ "[layer.a]\npolicy = latency\nmatch = *\nprempt = yes\n", 4,
+		  "unknown key 'prempt' in [layer.a]" },
+		/* keys of one section are unknown in the other */
+		{ "[scxd]\npolicy = latency\n" LAST_LAYER, 2, "unknown key 'policy' in [scxd]" },
+		{ "[layer.a]\nrole = x\n", 2, "unknown key 'role' in [layer.a]" },
+	};
+
+	CHECK(refuses_all(cases, ARRAY_SIZE(cases)));
 }
 
 TEST(keys_before_any_section_are_refused)
@@ -484,11 +529,15 @@ TEST(keys_before_any_section_are_refused)
 
 TEST(a_bad_match_line_is_reported_with_the_rule_parser_message)
 {
-	CHECK(fails_with("[layer.a]\npolicy = latency\n\nmatch = comm=a\nmatch = comx=a\n"
-			 LAST_LAYER, 5, "unknown key 'comx' in 'comx=a'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch = kind=x\n" LAST_LAYER, 3,
-			 "unknown key 'kind' in 'kind=x'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch =\n" LAST_LAYER, 3, "empty rule"));
+	static const struct refusal cases[] = {
+		{ "[layer.a]\npolicy = latency\n\nmatch = comm=a\nmatch = comx=a\n" LAST_LAYER, 5,
+		  "unknown key 'comx' in 'comx=a'" },
+		{ "[layer.a]\npolicy = latency\nmatch = kind=x\n" LAST_LAYER, 3,
+		  "unknown key 'kind' in 'kind=x'" },
+		{ "[layer.a]\npolicy = latency\nmatch =\n" LAST_LAYER, 3, "empty rule" },
+	};
+
+	CHECK(refuses_all(cases, ARRAY_SIZE(cases)));
 }
 
 TEST(a_duplicate_layer_names_both_lines)
@@ -561,9 +610,8 @@ TEST(layer_names_are_limited_in_length_and_characters)
 	}
 	CHECK(fails_with("[layer.abcdefghijklmnopqrstuvwxyz_.-09X]\n", 1,
 			 "layer name 'abcdefghijklmnopqrstuvwxyz_.-09X' longer than 31 characters"));
-	CHECK(fails_with("[layer.a b]\n", 1, "invalid layer name 'a b' (use A-Z a-z 0-9 _ . -)"));
-	CHECK(fails_with("[layer.é]\n", 1, "invalid layer name 'é' (use A-Z a-z 0-9 _ . -)"));
-	CHECK(fails_with("[layer.]\n", 1, "invalid layer name '' (use A-Z a-z 0-9 _ . -)"));
+	CHECK(each_refused("[layer.%s]\n", 1, "invalid layer name '%s' (use A-Z a-z 0-9 _ . -)",
+			   "a b", "é", ""));
 }
 
 TEST(seventeen_layers_are_one_too_many)
@@ -613,20 +661,12 @@ TEST(sixty_five_rules_are_one_too_many)
 
 TEST(out_of_range_numbers_are_refused)
 {
-	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = 0\nmatch = *\n", 3,
-			 "weight must be a number in 1..10000, not '0'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = 10001\nmatch = *\n", 3,
-			 "weight must be a number in 1..10000, not '10001'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = -1\nmatch = *\n", 3,
-			 "weight must be a number in 1..10000, not '-1'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nweight = 1e3\nmatch = *\n", 3,
-			 "weight must be a number in 1..10000, not '1e3'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nslice_us = 99\nmatch = *\n", 3,
-			 "slice_us must be a number in 100..1000000, not '99'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nslice_us = 1000001\nmatch = *\n", 3,
-			 "slice_us must be a number in 100..1000000, not '1000001'"));
-	CHECK(fails_with("[layer.a]\npolicy = latency\nslice_us = 99999999999\nmatch = *\n", 3,
-			 "slice_us must be a number in 100..1000000, not '99999999999'"));
+	CHECK(each_refused("[layer.a]\npolicy = latency\nweight = %s\nmatch = *\n", 3,
+			   "weight must be a number in 1..10000, not '%s'",
+			   "0", "10001", "-1", "1e3"));
+	CHECK(each_refused("[layer.a]\npolicy = latency\nslice_us = %s\nmatch = *\n", 3,
+			   "slice_us must be a number in 100..1000000, not '%s'",
+			   "99", "1000001", "99999999999"));
 }
 
 TEST(the_extreme_weights_and_slices_are_accepted)
@@ -636,38 +676,41 @@ TEST(the_extreme_weights_and_slices_are_accepted)
 	CHECK_INT(load_text(c, "[layer.a]\npolicy = latency\nweight = 1\nslice_us = 100\n"
 			    "match = nice<0\n[layer.b]\npolicy = latency\nweight = 10000\n"
 			    "slice_us = 1000000\nmatch = *\n"), 0);
-	CHECK_INT(c->layers[0].weight, 1);
-	CHECK_INT(c->layers[0].slice_ns, 100000);
-	CHECK_INT(c->layers[1].weight, 10000);
-	CHECK_INT(c->layers[1].slice_ns, 1000000000);
+	CHECK_STR(layers_of(c),
+		"a latency weight=1 slice_ns=100000 open llcs=0 cpus=0-0 preempt=1\n"
+		"b latency weight=10000 slice_ns=1000000000 open llcs=0 cpus=0-0 preempt=1\n");
 	free(c);
 }
 
 TEST(bad_global_settings_are_refused)
 {
-	CHECK(fails_with("[scxd]\nlog_level = verbose\n" LAST_LAYER, 2,
-			 "unknown log_level 'verbose' (err, warning, notice, info or debug)"));
-	CHECK(fails_with("[scxd]\nsocket = run/x.sock\n" LAST_LAYER, 2,
-			 "socket must be an absolute path, not 'run/x.sock'"));
-	CHECK(fails_with("[scxd]\nsocket = /run/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock\n" LAST_LAYER, 2,
-			 "socket path longer than 107 characters"));
-	CHECK(fails_with("[scxd]\nsocket_group = a b\n" LAST_LAYER, 2,
-			 "invalid socket_group 'a b'"));
-	CHECK(fails_with("[scxd]\nrole = my role\n" LAST_LAYER, 2,
-			 "role must be 1..63 characters of A-Z a-z 0-9 _ . -, not 'my role'"));
-	CHECK(fails_with("[scxd]\nrole =\n" LAST_LAYER, 2,
-			 "role must be 1..63 characters of A-Z a-z 0-9 _ . -, not ''"));
+	static const struct refusal cases[] = {
+		{ "[scxd]\nlog_level = verbose\n" LAST_LAYER, 2,
+		  "unknown log_level 'verbose' (err, warning, notice, info or debug)" },
+		{ "[scxd]\nsocket = run/x.sock\n" LAST_LAYER, 2,
+		  "socket must be an absolute path, not 'run/x.sock'" },
+		{ "[scxd]\nsocket = /run/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock\n" LAST_LAYER, 2,
+		  "socket path longer than 107 characters" },
+		{ "[scxd]\nsocket_group = a b\n" LAST_LAYER, 2, "invalid socket_group 'a b'" },
+	};
+
+	CHECK(refuses_all(cases, ARRAY_SIZE(cases)));
+	CHECK(each_refused("[scxd]\nrole = %s\n" LAST_LAYER, 2,
+			   "role must be 1..63 characters of A-Z a-z 0-9 _ . -, not '%s'",
+			   "my role", ""));
 }
 
 TEST(malformed_lines_are_refused)
 {
-	CHECK(fails_with("[layer.a]\npolicy = latency\nmatch *\n", 3,
-			 "expected '[section]', 'key = value' or a comment"));
-	CHECK(fails_with("[layer.a\npolicy = latency\nmatch = *\n", 1,
-			 "missing ']' in section header"));
-	CHECK(fails_with("[layer.a] policy = latency\nmatch = *\n", 1,
-			 "unexpected text after ']'"));
+	static const struct refusal cases[] = {
+		{ "[layer.a]\npolicy = latency\nmatch *\n", 3,
+		  "expected '[section]', 'key = value' or a comment" },
+		{ "[layer.a\npolicy = latency\nmatch = *\n", 1, "missing ']' in section header" },
+		{ "[layer.a] policy = latency\nmatch = *\n", 1, "unexpected text after ']'" },
+	};
+
+	CHECK(refuses_all(cases, ARRAY_SIZE(cases)));
 }
 
 TEST(the_first_error_in_the_file_is_the_one_reported)

@@ -51,39 +51,77 @@ static int match(const char *text, struct scxd_task_facts f)
 	return scxd_rule_match(&r, &f);
 }
 
+/* A failed check shows the rule and every fact of the task it was tried on. */
+static void print_verdict(const char *rule, const struct scxd_task_facts *f, int got, int want)
+{
+	printf("  '%s' on comm=%s pcomm=%s cgroup=%s uid=%d gid=%d nice=%d pid=%d tgid=%d"
+	       " ppid=%d kthread=%d leader=%d: %d, expected %d\n", rule, f->comm, f->pcomm,
+	       f->cgroup, f->uid, f->gid, f->nice, f->pid, f->tgid, f->ppid, f->kthread,
+	       f->leader, got, want);
+}
+
+/* Does match() say @want (1 or 0) for @f and each of the NULL-terminated @rules? */
+static int rules_say(int want, struct scxd_task_facts f, const char *const *rules)
+{
+	int got;
+
+	for (; *rules; rules++) {
+		got = match(*rules, f);
+		if (got != want) {
+			print_verdict(*rules, &f, got, want);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Does match() say @want for @rule and a task made by @task() from each of @args? */
+static int tasks_say(int want, const char *rule, struct scxd_task_facts (*task)(const char *),
+		     const char *const *args)
+{
+	for (; *args; args++)
+		if (!rules_say(want, task(*args), (const char *const[]){ rule, NULL }))
+			return 0;
+	return 1;
+}
+
+/*
+ * A test's cases as sentences, one per verdict instead of one per rule:
+ * the task @f matches every rule listed (or none of them); @rule matches
+ * the task task(arg) for every arg listed (or for none).
+ */
+#define matches(f, ...) rules_say(1, f, (const char *const[]){ __VA_ARGS__, NULL })
+#define matches_none(f, ...) rules_say(0, f, (const char *const[]){ __VA_ARGS__, NULL })
+#define rule_matches(rule, task, ...) \
+	tasks_say(1, rule, task, (const char *const[]){ __VA_ARGS__, NULL })
+#define rule_misses(rule, task, ...) \
+	tasks_say(0, rule, task, (const char *const[]){ __VA_ARGS__, NULL })
+
 TEST(an_exact_comm_matches_only_that_comm)
 {
-	CHECK_INT(match("comm=bash", shell()), 1);
-	CHECK_INT(match("comm=bas", shell()), 0);
-	CHECK_INT(match("comm=bash2", shell()), 0);
-	CHECK_INT(match("comm=Bash", shell()), 0);
+	CHECK(matches(shell(), "comm=bash"));
+	CHECK(matches_none(shell(), "comm=bas", "comm=bash2", "comm=Bash"));
 }
 
 TEST(a_comm_prefix_matches_every_comm_that_starts_with_it)
 {
-	CHECK_INT(match("comm=cc1*", with_comm("cc1")), 1);
-	CHECK_INT(match("comm=cc1*", with_comm("cc1plus")), 1);
-	CHECK_INT(match("comm=cc1*", with_comm("cc")), 0);
-	CHECK_INT(match("comm=cc1*", with_comm("xcc1")), 0);
+	CHECK(rule_matches("comm=cc1*", with_comm, "cc1", "cc1plus"));
+	CHECK(rule_misses("comm=cc1*", with_comm, "cc", "xcc1"));
 }
 
 TEST(a_fifteen_character_comm_matches_exactly_and_as_a_prefix)
 {
 	struct scxd_task_facts f = with_comm("Isolated Web Co");
 
-	CHECK_INT(match("comm=Isolated Web Co", f), 1);
-	CHECK_INT(match("comm=Isolated Web Co*", f), 1);
-	CHECK_INT(match("comm=Isolated Web C", f), 0);
-	CHECK_INT(match("comm=Isolated*", f), 1);
+	CHECK(matches(f, "comm=Isolated Web Co", "comm=Isolated Web Co*", "comm=Isolated*"));
+	CHECK(matches_none(f, "comm=Isolated Web C"));
 }
 
 TEST(negated_comm_conditions_match_everything_else)
 {
-	CHECK_INT(match("comm!=bash", shell()), 0);
-	CHECK_INT(match("comm!=zsh", shell()), 1);
-	CHECK_INT(match("comm!=ba*", shell()), 0);
-	CHECK_INT(match("comm!=z*", shell()), 1);
-	CHECK_INT(match("comm!=bash*", with_comm("bashbug")), 0);
+	CHECK(matches(shell(), "comm!=zsh", "comm!=z*"));
+	CHECK(matches_none(shell(), "comm!=bash", "comm!=ba*"));
+	CHECK(matches_none(with_comm("bashbug"), "comm!=bash*"));
 }
 
 TEST(pcomm_looks_at_the_thread_group_leader_and_comm_at_the_thread)
@@ -91,47 +129,35 @@ TEST(pcomm_looks_at_the_thread_group_leader_and_comm_at_the_thread)
 	struct scxd_task_facts f = with_comm("Web Content");
 
 	strcpy(f.pcomm, "firefox");
-	CHECK_INT(match("pcomm=firefox", f), 1);
-	CHECK_INT(match("pcomm=fire*", f), 1);
-	CHECK_INT(match("comm=firefox", f), 0);
-	CHECK_INT(match("pcomm=Web Content", f), 0);
-	CHECK_INT(match("comm=Web Content", f), 1);
-	CHECK_INT(match("pcomm!=firefox", f), 0);
-	CHECK_INT(match("pcomm!=fire*", f), 0);
+	CHECK(matches(f, "pcomm=firefox", "pcomm=fire*", "comm=Web Content"));
+	CHECK(matches_none(f, "comm=firefox", "pcomm=Web Content", "pcomm!=firefox",
+			   "pcomm!=fire*"));
 }
 
 TEST(a_cgroup_matches_itself_and_everything_below_it)
 {
-	CHECK_INT(match("cgroup=/a", in_cgroup("/a")), 1);
-	CHECK_INT(match("cgroup=/a", in_cgroup("/a/b")), 1);
-	CHECK_INT(match("cgroup=/a", in_cgroup("/a/b/c")), 1);
-	CHECK_INT(match("cgroup=/a/", in_cgroup("/a/b")), 1);
-	CHECK_INT(match("cgroup=/a/b", in_cgroup("/a/b")), 1);
+	CHECK(rule_matches("cgroup=/a", in_cgroup, "/a", "/a/b", "/a/b/c"));
+	CHECK(matches(in_cgroup("/a/b"), "cgroup=/a/", "cgroup=/a/b"));
 }
 
 TEST(a_cgroup_does_not_match_a_sibling_that_shares_its_prefix)
 {
-	CHECK_INT(match("cgroup=/a", in_cgroup("/ab")), 0);
-	CHECK_INT(match("cgroup=/a", in_cgroup("/ab/a")), 0);
-	CHECK_INT(match("cgroup=/a/b", in_cgroup("/a")), 0);
-	CHECK_INT(match("cgroup=/a/b", in_cgroup("/a/bc")), 0);
-	CHECK_INT(match("cgroup=/a", in_cgroup("/")), 0);
+	CHECK(rule_misses("cgroup=/a", in_cgroup, "/ab", "/ab/a", "/"));
+	CHECK(rule_misses("cgroup=/a/b", in_cgroup, "/a", "/a/bc"));
 }
 
 TEST(the_root_cgroup_matches_every_task)
 {
-	CHECK_INT(match("cgroup=/", in_cgroup("/")), 1);
-	CHECK_INT(match("cgroup=/", in_cgroup("/a")), 1);
-	CHECK_INT(match("cgroup=/", shell()), 1);
-	CHECK_INT(match("cgroup!=/", shell()), 0);
+	CHECK(rule_matches("cgroup=/", in_cgroup, "/", "/a"));
+	CHECK(matches(shell(), "cgroup=/"));
+	CHECK(matches_none(shell(), "cgroup!=/"));
 }
 
 TEST(a_negated_cgroup_matches_outside_the_subtree)
 {
-	CHECK_INT(match("cgroup!=/a", in_cgroup("/a")), 0);
-	CHECK_INT(match("cgroup!=/a", in_cgroup("/a/b")), 0);
-	CHECK_INT(match("cgroup!=/a", in_cgroup("/ab")), 1);
-	CHECK_INT(match("cgroup!=/system.slice", shell()), 1);
+	CHECK(rule_misses("cgroup!=/a", in_cgroup, "/a", "/a/b"));
+	CHECK(rule_matches("cgroup!=/a", in_cgroup, "/ab"));
+	CHECK(matches(shell(), "cgroup!=/system.slice"));
 }
 
 TEST(the_longest_cgroup_path_matches)
@@ -151,47 +177,30 @@ TEST(numeric_operators_compare_as_written)
 	struct scxd_task_facts f = shell();
 
 	f.nice = -5;
-	CHECK_INT(match("nice=-5", f), 1);
-	CHECK_INT(match("nice!=-5", f), 0);
-	CHECK_INT(match("nice<0", f), 1);
-	CHECK_INT(match("nice<-5", f), 0);
-	CHECK_INT(match("nice<=-5", f), 1);
-	CHECK_INT(match("nice>-6", f), 1);
-	CHECK_INT(match("nice>-5", f), 0);
-	CHECK_INT(match("nice>=-5", f), 1);
-	CHECK_INT(match("nice>=-4", f), 0);
+	CHECK(matches(f, "nice=-5", "nice<0", "nice<=-5", "nice>-6", "nice>=-5"));
+	CHECK(matches_none(f, "nice!=-5", "nice<-5", "nice>-5", "nice>=-4"));
 }
 
 TEST(every_numeric_key_reads_its_own_fact)
 {
 	struct scxd_task_facts f = shell();
 
-	CHECK_INT(match("uid=1000", f), 1);
-	CHECK_INT(match("uid=100", f), 0);
-	CHECK_INT(match("gid=100", f), 1);
-	CHECK_INT(match("gid=1000", f), 0);
-	CHECK_INT(match("pid=4242", f), 1);
-	CHECK_INT(match("tgid=4242", f), 1);
-	CHECK_INT(match("ppid=4000", f), 1);
-	CHECK_INT(match("ppid=4242", f), 0);
+	CHECK(matches(f, "uid=1000", "gid=100", "pid=4242", "tgid=4242", "ppid=4000"));
+	CHECK(matches_none(f, "uid=100", "gid=1000", "ppid=4242"));
 	f.pid = 4243;
-	CHECK_INT(match("pid=4242", f), 0);
-	CHECK_INT(match("tgid=4242", f), 1);
+	CHECK(matches_none(f, "pid=4242"));
+	CHECK(matches(f, "tgid=4242"));
 }
 
 TEST(kthread_and_leader_match_yes_and_no)
 {
 	struct scxd_task_facts f = shell();
 
-	CHECK_INT(match("kthread=no", f), 1);
-	CHECK_INT(match("kthread=yes", f), 0);
-	CHECK_INT(match("leader=yes", f), 1);
-	CHECK_INT(match("leader!=yes", f), 0);
+	CHECK(matches(f, "kthread=no", "leader=yes"));
+	CHECK(matches_none(f, "kthread=yes", "leader!=yes"));
 	f.kthread = 1;
 	f.leader = 0;
-	CHECK_INT(match("kthread=yes", f), 1);
-	CHECK_INT(match("kthread!=no", f), 1);
-	CHECK_INT(match("leader=no", f), 1);
+	CHECK(matches(f, "kthread=yes", "kthread!=no", "leader=no"));
 }
 
 TEST(all_conditions_of_a_rule_must_hold)
@@ -199,11 +208,10 @@ TEST(all_conditions_of_a_rule_must_hold)
 	struct scxd_task_facts f = with_comm("cc1plus");
 
 	f.nice = 5;
-	CHECK_INT(match("comm=cc1* && nice>0", f), 1);
-	CHECK_INT(match("comm=cc1* && nice>0 && cgroup=/user.slice && kthread=no", f), 1);
-	CHECK_INT(match("comm=cc1* && nice<0", f), 0);
-	CHECK_INT(match("comm=rustc && nice>0", f), 0);
-	CHECK_INT(match("comm=cc1* && nice>0 && cgroup=/user.slice && kthread=yes", f), 0);
+	CHECK(matches(f, "comm=cc1* && nice>0",
+		      "comm=cc1* && nice>0 && cgroup=/user.slice && kthread=no"));
+	CHECK(matches_none(f, "comm=cc1* && nice<0", "comm=rustc && nice>0",
+			   "comm=cc1* && nice>0 && cgroup=/user.slice && kthread=yes"));
 }
 
 TEST(star_matches_every_task_and_an_empty_rule_none)
@@ -212,22 +220,24 @@ TEST(star_matches_every_task_and_an_empty_rule_none)
 	struct scxd_rule r;
 
 	memset(&zero, 0, sizeof(zero));
-	CHECK_INT(match("*", shell()), 1);
-	CHECK_INT(match("*", zero), 1);
+	CHECK(matches(shell(), "*"));
+	CHECK(matches(zero, "*"));
 	memset(&r, 0, sizeof(r));
 	CHECK_INT(scxd_rule_match(&r, &zero), 0);
 	CHECK_INT(scxd_rule_match(NULL, &zero), 0);
 }
 
-/* The first rule that matches decides, as scxd.bpf.c classifies. */
-static int classify(const struct scxd_config *c, const struct scxd_task_facts *f)
+/* The first rule that matches decides, as scxd.bpf.c classifies: the name
+ * of its layer, "(none)" if no rule matches. */
+static const char *layer_of(const struct scxd_config *c, const struct scxd_task_facts *f)
 {
 	u32 i;
 
 	for (i = 0; i < c->nr_rules; i++)
 		if (scxd_rule_match(&c->rules[i], f))
-			return c->rules[i].layer;
-	return -1;
+			return c->rules[i].layer < c->nr_layers ?
+			       c->layers[c->rules[i].layer].name : "(no such layer)";
+	return "(none)";
 }
 
 static const char order_ini[] =
@@ -257,20 +267,20 @@ TEST(the_first_matching_rule_in_file_order_picks_the_layer)
 	f = with_comm("data-loop.0");
 	strcpy(f.pcomm, "pipewire");
 	f.nice = 10;				/* audio comes before niced */
-	CHECK_INT(classify(c, &f), config_layer_find(c, "audio"));
+	CHECK_STR(layer_of(c, &f), "audio");
 
 	f = with_comm("cc1plus");
-	CHECK_INT(classify(c, &f), config_layer_find(c, "build"));
+	CHECK_STR(layer_of(c, &f), "build");
 	f.nice = 19;				/* niced comes before build */
-	CHECK_INT(classify(c, &f), config_layer_find(c, "niced"));
+	CHECK_STR(layer_of(c, &f), "niced");
 
 	f = in_cgroup("/build.slice/make.service");	/* the second build rule */
-	CHECK_INT(classify(c, &f), config_layer_find(c, "build"));
+	CHECK_STR(layer_of(c, &f), "build");
 	f.kthread = 1;
-	CHECK_INT(classify(c, &f), config_layer_find(c, "default"));
+	CHECK_STR(layer_of(c, &f), "default");
 
 	f = shell();
-	CHECK_INT(classify(c, &f), config_layer_find(c, "default"));
+	CHECK_STR(layer_of(c, &f), "default");
 	free(c);
 }
 
@@ -284,17 +294,17 @@ TEST(the_built_in_configuration_sorts_common_tasks_sensibly)
 
 	f = with_comm("gnome-shell");
 	strcpy(f.pcomm, "gnome-shell");
-	CHECK_INT(classify(c, &f), config_layer_find(c, "interactive"));
+	CHECK_STR(layer_of(c, &f), "interactive");
 	f = with_comm("cc1plus");
-	CHECK_INT(classify(c, &f), config_layer_find(c, "batch"));
+	CHECK_STR(layer_of(c, &f), "batch");
 	f = with_comm("rustc");
-	CHECK_INT(classify(c, &f), config_layer_find(c, "batch"));
+	CHECK_STR(layer_of(c, &f), "batch");
 	f = with_comm("kworker/0:1");
 	f.kthread = 1;
 	f.nice = 5;
-	CHECK_INT(classify(c, &f), config_layer_find(c, "default"));
+	CHECK_STR(layer_of(c, &f), "default");
 	f = shell();
-	CHECK_INT(classify(c, &f), config_layer_find(c, "default"));
+	CHECK_STR(layer_of(c, &f), "default");
 	free(c);
 }
 
