@@ -118,19 +118,59 @@ static const control_fn methods[PROTO_NR_METHODS] = {
 	[PROTO_METHOD_VERSION]	= m_big,
 };
 
+/*
+ * One server in a fresh directory, and the test's first client. down()
+ * runs however the test returns, so a failed CHECK leaves nothing behind
+ * for the next test to trip over.
+ */
 struct fixture {
 	char		dir[64];
 	char		path[128];
 	sd_event	*e;
 	struct control	*c;
 	struct ctx	ctx;
+	int		fd;		/* the first client, or -1 */
+	struct proto_error err;		/* what the last response said */
 };
 
-static int up(struct fixture *f, const char *group)
+/* Declares a test's fixture @f, which down() tears down as the test returns. */
+#define DEFINE_FIXTURE(f) struct fixture f __attribute__((cleanup(down))) = { .fd = -1 }
+
+static void down(struct fixture *f)
+{
+	char sub[160];
+
+	if (!f->dir[0])
+		return;		/* up() never ran: the test skipped itself */
+	if (f->fd >= 0)
+		close(f->fd);
+	f->c = control_free(f->c);
+	f->e = sd_event_unref(f->e);
+	unlink(f->path);
+	snprintf(sub, sizeof(sub), "%s/run", f->dir);
+	rmdir(sub);
+	rmdir(f->dir);
+}
+
+/* The server on the fixture's loop and path, with admin group @group. */
+static int serve(struct fixture *f, const char *group, const control_fn *handlers)
+{
+	int r = control_new(&f->c, f->e, f->path, group, handlers, &f->ctx);
+
+	if (r < 0)
+		return r;
+	control_set_audit(f->c, audit);
+	return 0;
+}
+
+/* A server of methods[] whose admin group is @group (NULL: root only), and
+ * a first client in f->fd made by @connect, unless that is NULL. */
+static int up(struct fixture *f, const char *group, int (*connect)(const char *path))
 {
 	int r;
 
 	memset(f, 0, sizeof(*f));
+	f->fd = -1;
 	strcpy(f->dir, "/tmp/scxd-control-XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -errno;
@@ -139,23 +179,11 @@ static int up(struct fixture *f, const char *group)
 	r = sd_event_new(&f->e);
 	if (r < 0)
 		return r;
-	r = control_new(&f->c, f->e, f->path, group, methods, &f->ctx);
-	if (r < 0)
+	r = serve(f, group, methods);
+	if (r < 0 || !connect)
 		return r;
-	control_set_audit(f->c, audit);
-	return 0;
-}
-
-static void down(struct fixture *f)
-{
-	char sub[160];
-
-	f->c = control_free(f->c);
-	f->e = sd_event_unref(f->e);
-	unlink(f->path);
-	snprintf(sub, sizeof(sub), "%s/run", f->dir);
-	rmdir(sub);
-	rmdir(f->dir);
+	f->fd = connect(f->path);
+	return f->fd < 0 ? f->fd : 0;
 }
 
 static uint64_t now_usec(void)
@@ -260,9 +288,11 @@ static ssize_t recv_line(struct fixture *f, int fd, char **line, uint64_t timeou
 	}
 }
 
-/* Wait for a response on fd; returns its error code, 0 for a result. */
-static int response_code(struct fixture *f, int fd, struct proto_error *err, cJSON **result)
+/* Wait for a response on fd; returns its error code (the error in f->err),
+ * 0 for a result. */
+static int response_code(struct fixture *f, int fd, cJSON **result)
 {
+	struct proto_error *err = &f->err;
 	cJSON *res = NULL;
 	char *line;
 	ssize_t n = recv_line(f, fd, &line, 5000000);
@@ -287,16 +317,21 @@ static int response_code(struct fixture *f, int fd, struct proto_error *err, cJS
 	return r == -EREMOTEIO ? err->code : 12346;
 }
 
-static int call(struct fixture *f, int fd, const char *method, struct proto_error *err,
-		cJSON **result)
+/* Send @line as it is on fd, and wait for the response's code. */
+static int request(struct fixture *f, int fd, const char *line, cJSON **result)
 {
-	char *line = proto_request_build(1, method, NULL);
 	int r = send_str(f, fd, line);
 
+	return r < 0 ? r : response_code(f, fd, result);
+}
+
+static int call(struct fixture *f, int fd, const char *method, cJSON **result)
+{
+	char *line = proto_request_build(1, method, NULL);
+	int r = line ? request(f, fd, line, result) : -ENOMEM;
+
 	free(line);
-	if (r < 0)
-		return r;
-	return response_code(f, fd, err, result);
+	return r;
 }
 
 /* True once the server has closed fd (whatever it still had queued is read). */
@@ -372,186 +407,158 @@ static int connect_as_nobody(const char *path, const gid_t *groups, size_t n)
 	return fd >= 0 ? fd : -EIO;
 }
 
+/* A client that is not an admin: as root, a child drops to nobody;
+ * otherwise we are a non-admin already, as long as the admin group is not
+ * one of ours (see group_without_us()). */
+static int connect_non_admin(const char *path)
+{
+	return geteuid() == 0 ? connect_as_nobody(path, NULL, 0) : connect_to(path);
+}
+
+static const char *group_without_us(void)
+{
+	return geteuid() == 0 ? "root" : "nonexistent-scxd-group";
+}
+
 TEST(a_read_only_method_answers_with_its_result)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	cJSON *res;
-	int fd;
 
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "status", &err, &res), 0);
+	CHECK_INT(up(&f, NULL, connect_to), 0);
+	CHECK_INT(call(&f, f.fd, "status", &res), 0);
 	CHECK_STR(cJSON_GetObjectItem(res, "state")->valuestring, "enabled");
 	CHECK_INT(cJSON_GetObjectItem(res, "uid")->valueint, getuid());
 	CHECK_INT(cJSON_GetObjectItem(res, "proto")->valueint, SCXD_PROTO_VERSION);
 	cJSON_Delete(res);
 	CHECK_INT(f.ctx.audits, 0);	/* read-only methods are not audited */
-	close(fd);
-	down(&f);
+}
+
+/* Calling @method is refused as not found, naming it, and runs no handler. */
+static void check_not_found(int *failed, const char *method)
+{
+	DEFINE_FIXTURE(f);
+
+	CHECK_INT(up(&f, NULL, connect_to), 0);
+	CHECK_INT(call(&f, f.fd, method, NULL), PROTO_ERR_METHOD_NOT_FOUND);
+	CHECK_CONTAINS(f.err.message, method);
+	CHECK_INT(f.ctx.calls, 0);
 }
 
 TEST(an_unknown_method_is_method_not_found)
 {
-	struct fixture f;
-	struct proto_error err;
-	int fd;
-
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "frobnicate", &err, NULL), PROTO_ERR_METHOD_NOT_FOUND);
-	CHECK_CONTAINS(err.message, "frobnicate");
-	CHECK_INT(f.ctx.calls, 0);
-	close(fd);
-	down(&f);
+	check_not_found(failed, "frobnicate");
 }
 
 TEST(a_half_line_from_a_stalled_client_does_not_delay_another_client)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	uint64_t t0;
-	int slow, fast;
+	int fast;
 
-	CHECK_INT(up(&f, NULL), 0);
-	slow = connect_to(f.path);
+	CHECK_INT(up(&f, NULL, connect_to), 0);	/* f.fd: the slow one */
 	fast = connect_to(f.path);
-	CHECK(slow >= 0 && fast >= 0);
-	CHECK_INT(send_str(&f, slow, "{\"jsonrpc\":\"2.0\",\"id\":1,\"meth"), 0);
+	CHECK(fast >= 0);
+	CHECK_INT(send_str(&f, f.fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"meth"), 0);
 	pump(&f, 10000);
 	t0 = now_usec();
-	CHECK_INT(call(&f, fast, "status", &err, NULL), 0);
+	CHECK_INT(call(&f, fast, "status", NULL), 0);
 	CHECK(now_usec() - t0 < 1000000);
 	/* The stalled one finishes its line later and is answered too. */
-	CHECK_INT(send_str(&f, slow, "od\":\"status\"}\n"), 0);
-	CHECK_INT(response_code(&f, slow, &err, NULL), 0);
+	CHECK_INT(request(&f, f.fd, "od\":\"status\"}\n", NULL), 0);
 	CHECK_INT(f.ctx.calls, 2);
-	close(slow);
 	close(fast);
-	down(&f);
 }
 
 TEST(pipelined_requests_on_one_connection_are_answered_in_order)
 {
-	struct fixture f;
+	static const char *const answers[] = {
+		"\"id\":1,\"result\"", "\"id\":2,\"error\"", "\"id\":3,\"result\"",
+	};
+	DEFINE_FIXTURE(f);
 	char *line;
-	int fd;
 
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(send_str(&f, fd,
+	CHECK_INT(up(&f, NULL, connect_to), 0);
+	CHECK_INT(send_str(&f, f.fd,
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\"}\n"
 		"\n"
 		"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"}\r\n"
 		"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"status\"}\n"), 0);
-	CHECK(recv_line(&f, fd, &line, 5000000) > 0);
-	CHECK_CONTAINS(line, "\"id\":1,\"result\"");
-	free(line);
-	CHECK(recv_line(&f, fd, &line, 5000000) > 0);
-	CHECK_CONTAINS(line, "\"id\":2,\"error\"");
-	free(line);
-	CHECK(recv_line(&f, fd, &line, 5000000) > 0);
-	CHECK_CONTAINS(line, "\"id\":3,\"result\"");
-	free(line);
-	close(fd);
-	down(&f);
+	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		CHECK(recv_line(&f, f.fd, &line, 5000000) > 0);
+		CHECK_CONTAINS(line, answers[i]);
+		free(line);
+	}
 }
 
 TEST(a_last_request_without_newline_before_shutdown_is_still_answered)
 {
-	struct fixture f;
-	struct proto_error err;
-	int fd;
+	DEFINE_FIXTURE(f);
 
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"status\"}"), 0);
-	shutdown(fd, SHUT_WR);
-	CHECK_INT(response_code(&f, fd, &err, NULL), 0);
-	CHECK(closed_by_server(&f, fd, 2000000));
-	close(fd);
+	CHECK_INT(up(&f, NULL, connect_to), 0);
+	CHECK_INT(send_str(&f, f.fd, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"status\"}"), 0);
+	shutdown(f.fd, SHUT_WR);
+	CHECK_INT(response_code(&f, f.fd, NULL), 0);
+	CHECK(closed_by_server(&f, f.fd, 2000000));
+	close(f.fd);
+	f.fd = -1;
 	pump(&f, 10000);
 	CHECK_INT(control_n_clients(f.c), 0);
-	down(&f);
 }
 
 TEST(a_mutating_method_from_a_non_admin_is_denied_audited_and_not_run)
 {
-	struct fixture f;
-	struct proto_error err;
-	int fd;
+	DEFINE_FIXTURE(f);
 
-	/* As root, a child drops to nobody; otherwise we are a non-admin
-	 * already, as long as the admin group is not one of ours. */
-	CHECK_INT(up(&f, geteuid() == 0 ? "root" : "nonexistent-scxd-group"), 0);
-	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "reload", &err, NULL), PROTO_ERR_PERMISSION);
-	CHECK_CONTAINS(err.message, "reload");
+	CHECK_INT(up(&f, group_without_us(), connect_non_admin), 0);
+	CHECK_INT(call(&f, f.fd, "reload", NULL), PROTO_ERR_PERMISSION);
+	CHECK_CONTAINS(f.err.message, "reload");
 	CHECK_INT(f.ctx.reloads, 0);
 	CHECK_INT(f.ctx.audits, 1);
 	CHECK_INT(f.ctx.audit_r, -EPERM);
 	CHECK_INT(f.ctx.audit_uid, geteuid() == 0 ? NOBODY : geteuid());
 	/* Read-only methods stay open to the same caller. */
-	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
-	close(fd);
-	down(&f);
+	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
 }
 
 TEST(a_method_open_to_users_runs_for_a_non_admin_told_so_and_is_audited)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	cJSON *res = NULL;
 	int fd;
 
-	CHECK_INT(up(&f, geteuid() == 0 ? "root" : "nonexistent-scxd-group"), 0);
-	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, MINE, &err, &res), 0);
+	CHECK_INT(up(&f, group_without_us(), connect_non_admin), 0);
+	CHECK_INT(call(&f, f.fd, MINE, &res), 0);
 	CHECK(res && cJSON_IsFalse(cJSON_GetObjectItem(res, "admin")));
 	cJSON_Delete(res);
 	CHECK_INT(f.ctx.audits, 1);
 	CHECK_INT(f.ctx.audit_r, 0);
-	close(fd);
 	if (geteuid() == 0) {
 		fd = connect_to(f.path);
 		CHECK(fd >= 0);
 		res = NULL;
-		CHECK_INT(call(&f, fd, MINE, &err, &res), 0);
+		CHECK_INT(call(&f, fd, MINE, &res), 0);
 		CHECK(res && cJSON_IsTrue(cJSON_GetObjectItem(res, "admin")));
 		cJSON_Delete(res);
 		close(fd);
 	}
-	down(&f);
 }
 
 TEST(the_caller_check_comes_before_the_params_check)
 {
-	struct fixture f;
-	struct proto_error err;
-	int fd;
+	DEFINE_FIXTURE(f);
 
-	CHECK_INT(up(&f, NULL), 0);
-	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"reload\",\"params\":[]}\n"), 0);
-	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_PERMISSION);
-	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\",\"params\":[]}\n"), 0);
-	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_INVALID_PARAMS);
+	CHECK_INT(up(&f, NULL, connect_non_admin), 0);
+	CHECK_INT(request(&f, f.fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"reload\","
+			  "\"params\":[]}\n", NULL), PROTO_ERR_PERMISSION);
+	CHECK_INT(request(&f, f.fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"status\","
+			  "\"params\":[]}\n", NULL), PROTO_ERR_INVALID_PARAMS);
 	CHECK_INT(f.ctx.calls, 0);
-	close(fd);
-	down(&f);
 }
 
 TEST(root_and_members_of_the_admin_group_may_call_mutating_methods)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	struct group *g;
 	gid_t gid;
 	int fd;
@@ -563,79 +570,58 @@ TEST(root_and_members_of_the_admin_group_may_call_mutating_methods)
 	g = getgrnam("adm") ?: getgrnam("daemon");
 	CHECK(g != NULL);
 	gid = g->gr_gid;
-	CHECK_INT(up(&f, g->gr_name), 0);
-
-	fd = connect_to(f.path);	/* root */
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "reload", &err, NULL), 0);
-	close(fd);
+	CHECK_INT(up(&f, g->gr_name, connect_to), 0);	/* f.fd: root */
+	CHECK_INT(call(&f, f.fd, "reload", NULL), 0);
 
 	fd = connect_as_nobody(f.path, &gid, 1);	/* supplementary member */
 	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "reload", &err, NULL), 0);
+	CHECK_INT(call(&f, fd, "reload", NULL), 0);
 	close(fd);
 	CHECK_INT(f.ctx.reloads, 2);
 	CHECK_INT(f.ctx.audits, 2);
 	CHECK_INT(f.ctx.audit_r, 0);
 	CHECK_INT(f.ctx.audit_uid, NOBODY);
-	down(&f);
 }
 
 TEST(a_handler_errno_becomes_its_stable_code_with_the_message_as_data)
 {
-	struct fixture f;
-	struct proto_error err;
-	int fd;
+	DEFINE_FIXTURE(f);
 
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, BUSY, &err, NULL), PROTO_ERR_BUSY);
-	CHECK_STR(err.message, "scheduler not attached");
-	CHECK_INT(call(&f, fd, FAIL, &err, NULL), PROTO_ERR_INTERNAL);
-	CHECK_STR(err.message, strerror(EIO));
-	close(fd);
-	down(&f);
+	CHECK_INT(up(&f, NULL, connect_to), 0);
+	CHECK_INT(call(&f, f.fd, BUSY, NULL), PROTO_ERR_BUSY);
+	CHECK_STR(f.err.message, "scheduler not attached");
+	CHECK_INT(call(&f, f.fd, FAIL, NULL), PROTO_ERR_INTERNAL);
+	CHECK_STR(f.err.message, strerror(EIO));
 }
 
 TEST(a_request_newer_than_the_protocol_is_refused_with_the_version_code)
 {
-	struct fixture f;
-	struct proto_error err;
-	int fd;
+	DEFINE_FIXTURE(f);
 
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(send_str(&f, fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"proto\":99,\"method\":\"status\"}\n"), 0);
-	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_VERSION);
+	CHECK_INT(up(&f, NULL, connect_to), 0);
+	CHECK_INT(request(&f, f.fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"proto\":99,"
+			  "\"method\":\"status\"}\n", NULL), PROTO_ERR_VERSION);
 	CHECK_INT(f.ctx.calls, 0);
-	close(fd);
-	down(&f);
 }
 
 TEST(an_over_long_line_is_answered_too_large_and_the_connection_closed)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	size_t n = PROTO_MAX_REQUEST + 4096;
 	char *junk = malloc(n);
-	int fd, other;
+	int other;
 
 	CHECK(junk);
 	memset(junk, 'x', n);
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
+	CHECK_INT(up(&f, NULL, connect_to), 0);
 	other = connect_to(f.path);
-	CHECK(fd >= 0 && other >= 0);
-	CHECK_INT(send_all(&f, fd, junk, n), 0);
+	CHECK(other >= 0);
+	CHECK_INT(send_all(&f, f.fd, junk, n), 0);
 	free(junk);
-	CHECK_INT(response_code(&f, fd, &err, NULL), PROTO_ERR_TOO_LARGE);
-	CHECK(closed_by_server(&f, fd, 2000000));
-	CHECK_INT(call(&f, other, "status", &err, NULL), 0);
-	close(fd);
+	CHECK_INT(response_code(&f, f.fd, NULL), PROTO_ERR_TOO_LARGE);
+	CHECK(closed_by_server(&f, f.fd, 2000000));
+	CHECK_INT(call(&f, other, "status", NULL), 0);
 	close(other);
-	down(&f);
 }
 
 static size_t max_pending(const struct control *c)
@@ -650,45 +636,40 @@ static size_t max_pending(const struct control *c)
 
 TEST(a_client_that_never_reads_its_answers_does_not_block_others_or_lose_requests)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	char *req = proto_request_build(1, BIG, NULL), *line;
-	int hog, other, i;
+	int other, i;
 
 	CHECK(req);
-	CHECK_INT(up(&f, NULL), 0);
-	hog = connect_to(f.path);
+	CHECK_INT(up(&f, NULL, connect_to), 0);	/* f.fd: the hog */
 	other = connect_to(f.path);
-	CHECK(hog >= 0 && other >= 0);
+	CHECK(other >= 0);
 	for (i = 0; i < 40; i++)	/* 4 MB of answers, nobody reading */
-		CHECK_INT(send_str(&f, hog, req), 0);
+		CHECK_INT(send_str(&f, f.fd, req), 0);
 	free(req);
 	for (i = 0; i < 20; i++)
 		pump(&f, 1000);
 	/* Backpressure: the server holds only a bounded amount for it. */
 	CHECK(f.ctx.calls < 40);
 	CHECK(max_pending(f.c) < CONTROL_MAX_OUTPUT + 2 * BIG_LEN);
-	CHECK_INT(call(&f, other, "status", &err, NULL), 0);
+	CHECK_INT(call(&f, other, "status", NULL), 0);
 	/* Once the hog reads, it gets every answer, in order. */
 	for (i = 0; i < 40; i++) {
-		ssize_t n = recv_line(&f, hog, &line, 5000000);
+		ssize_t n = recv_line(&f, f.fd, &line, 5000000);
 
 		CHECK(n > BIG_LEN);
 		free(line);
 	}
-	close(hog);
 	close(other);
-	down(&f);
 }
 
 TEST(an_idle_client_is_disconnected_after_the_timeout)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	uint64_t deadline;
-	int idle, fd;
+	int idle;
 
-	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(up(&f, NULL, NULL), 0);
 	control_set_idle_timeout(f.c, 200000);
 	idle = connect_to(f.path);
 	CHECK(idle >= 0);
@@ -700,25 +681,22 @@ TEST(an_idle_client_is_disconnected_after_the_timeout)
 		pump(&f, 10000);
 	CHECK_INT(control_n_clients(f.c), 0);
 	/* A client that keeps asking within the timeout stays connected. */
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
+	f.fd = connect_to(f.path);
+	CHECK(f.fd >= 0);
 	for (int i = 0; i < 4; i++) {
-		CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
+		CHECK_INT(call(&f, f.fd, "status", NULL), 0);
 		for (uint64_t t = now_usec() + 100000; now_usec() < t;)
 			pump(&f, 10000);
 	}
-	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
-	close(fd);
-	down(&f);
+	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
 }
 
 TEST(a_client_beyond_the_limit_is_told_busy_and_closed)
 {
-	struct fixture f;
-	struct proto_error err;
+	DEFINE_FIXTURE(f);
 	int a, b, extra;
 
-	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(up(&f, NULL, NULL), 0);
 	control_set_max_clients(f.c, 2);
 	a = connect_to(f.path);
 	b = connect_to(f.path);
@@ -728,39 +706,36 @@ TEST(a_client_beyond_the_limit_is_told_busy_and_closed)
 	CHECK_INT(control_n_clients(f.c), 2);
 	extra = connect_to(f.path);
 	CHECK(extra >= 0);
-	CHECK_INT(response_code(&f, extra, &err, NULL), PROTO_ERR_BUSY);
+	CHECK_INT(response_code(&f, extra, NULL), PROTO_ERR_BUSY);
 	CHECK(closed_by_server(&f, extra, 2000000));
-	CHECK_INT(call(&f, a, "status", &err, NULL), 0);
-	CHECK_INT(call(&f, b, "status", &err, NULL), 0);
+	CHECK_INT(call(&f, a, "status", NULL), 0);
+	CHECK_INT(call(&f, b, "status", NULL), 0);
 	close(a);
 	close(b);
 	close(extra);
-	down(&f);
 }
 
 TEST(the_socket_is_world_connectable_and_removed_when_the_server_stops)
 {
-	struct fixture f;
+	DEFINE_FIXTURE(f);
 	struct stat st;
 
-	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(up(&f, NULL, NULL), 0);
 	CHECK_INT(lstat(f.path, &st), 0);
 	CHECK(S_ISSOCK(st.st_mode));
 	CHECK_INT(st.st_mode & 0777, 0666);
 	f.c = control_free(f.c);
 	CHECK(lstat(f.path, &st) < 0 && errno == ENOENT);
-	down(&f);
 }
 
 TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 {
-	struct fixture f;
+	DEFINE_FIXTURE(f);
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct control *second = NULL;
-	struct proto_error err;
 	int fd;
 
-	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(up(&f, NULL, NULL), 0);
 	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, NULL), -EADDRINUSE);
 	CHECK(second == NULL);
 
@@ -770,11 +745,10 @@ TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 	strcpy(sa.sun_path, f.path);
 	CHECK_INT(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	CHECK_INT(control_new(&f.c, f.e, f.path, NULL, methods, &f.ctx), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
-	close(fd);
+	CHECK_INT(serve(&f, NULL, methods), 0);
+	f.fd = connect_to(f.path);
+	CHECK(f.fd >= 0);
+	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
 
 	/* Something that is not a socket is not ours to delete. */
 	f.c = control_free(f.c);
@@ -782,7 +756,6 @@ TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 	CHECK(fd >= 0);
 	close(fd);
 	CHECK_INT(control_new(&second, f.e, f.path, NULL, methods, NULL), -EEXIST);
-	down(&f);
 }
 
 /* The server has no say in who may call what: proto_methods[] decides,
@@ -790,57 +763,41 @@ TEST(a_live_socket_is_never_taken_over_and_a_stale_one_is_replaced)
 TEST(every_admin_method_of_the_protocol_is_refused_to_a_non_admin)
 {
 	static control_fn all[PROTO_NR_METHODS];
-	struct fixture f;
-	struct proto_error err;
-	int fd, admin = 0, reads = 0;
+	DEFINE_FIXTURE(f);
+	int admin = 0, reads = 0;
 
 	for (int i = 0; i < PROTO_NR_METHODS; i++)
 		all[i] = m_reload;
-	CHECK_INT(up(&f, geteuid() == 0 ? "root" : "nonexistent-scxd-group"), 0);
+	CHECK_INT(up(&f, NULL, NULL), 0);
 	f.c = control_free(f.c);
-	CHECK_INT(control_new(&f.c, f.e, f.path, "nonexistent-scxd-group", all, &f.ctx), 0);
-	control_set_audit(f.c, audit);
-	fd = geteuid() == 0 ? connect_as_nobody(f.path, NULL, 0) : connect_to(f.path);
-	CHECK(fd >= 0);
+	CHECK_INT(serve(&f, "nonexistent-scxd-group", all), 0);
+	f.fd = connect_non_admin(f.path);
+	CHECK(f.fd >= 0);
 	for (int i = 0; i < PROTO_NR_METHODS; i++) {
 		int want = proto_methods[i].access == PROTO_ACCESS_ADMIN ? PROTO_ERR_PERMISSION : 0;
 
 		admin += want != 0;
 		reads += proto_methods[i].access == PROTO_ACCESS_READ;
-		CHECK_INT(call(&f, fd, proto_methods[i].name, &err, NULL), want);
+		CHECK_INT(call(&f, f.fd, proto_methods[i].name, NULL), want);
 	}
 	CHECK(admin >= 10);
 	/* Only the methods the caller may call ran; all but reads were audited. */
 	CHECK_INT(f.ctx.reloads, PROTO_NR_METHODS - admin);
 	CHECK_INT(f.ctx.audits, PROTO_NR_METHODS - reads);
-	close(fd);
-	down(&f);
 }
 
 TEST(a_method_without_a_handler_is_not_found)
 {
-	struct fixture f;
-	struct proto_error err;
-	int fd;
-
-	CHECK_INT(up(&f, NULL), 0);
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "set-layer", &err, NULL), PROTO_ERR_METHOD_NOT_FOUND);
-	CHECK_CONTAINS(err.message, "set-layer");
-	CHECK_INT(f.ctx.calls, 0);
-	close(fd);
-	down(&f);
+	check_not_found(failed, "set-layer");
 }
 
 TEST(a_socket_passed_by_systemd_is_used_and_left_in_place)
 {
+	DEFINE_FIXTURE(f);
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct fixture f;
-	struct proto_error err;
 	struct stat st;
 	char env[32];
-	int lfd, fd;
+	int lfd;
 
 	if (fcntl(SD_LISTEN_FDS_START, F_GETFD) >= 0) {
 		printf("  (fd %d in use: skipped)\n", SD_LISTEN_FDS_START);
@@ -848,7 +805,7 @@ TEST(a_socket_passed_by_systemd_is_used_and_left_in_place)
 	}
 	/* Hold fd 3 so that the event loop's own descriptors land elsewhere. */
 	CHECK_INT(open("/dev/null", O_RDONLY), SD_LISTEN_FDS_START);
-	CHECK_INT(up(&f, NULL), 0);
+	CHECK_INT(up(&f, NULL, NULL), 0);
 	f.c = control_free(f.c);	/* keep the loop and directory only */
 	mkdir_parents(f.path, 0755);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -864,14 +821,14 @@ TEST(a_socket_passed_by_systemd_is_used_and_left_in_place)
 	CHECK_INT(control_new(&f.c, f.e, "/nonexistent/dir/ignored.sock", NULL, methods, &f.ctx), 0);
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
-	fd = connect_to(f.path);
-	CHECK(fd >= 0);
-	CHECK_INT(call(&f, fd, "status", &err, NULL), 0);
-	close(fd);
+	f.fd = connect_to(f.path);
+	CHECK(f.fd >= 0);
+	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
+	close(f.fd);
+	f.fd = -1;
 	f.c = control_free(f.c);	/* closes fd 3 */
 	CHECK_INT(lstat(f.path, &st), 0);	/* systemd's, not ours to unlink */
 	CHECK(fcntl(SD_LISTEN_FDS_START, F_GETFD) < 0);
-	down(&f);
 }
 
 TEST_MAIN

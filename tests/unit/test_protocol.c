@@ -496,32 +496,133 @@ static void sample_status(struct proto_status *s)
 	strcpy(s->changes[1], "+ [layer.batch] weight = \"7\"");
 }
 
+/* 8 CPUs in 2 LLCs of 4 on one node, CPU 7 offline. */
+static void sample_topology(struct proto_topology *t)
+{
+	memset(t, 0, sizeof(*t));
+	strcpy(t->source, proto_topo_source_name(SCXD_TOPO_KERNEL));
+	t->nr_cpus = 8;
+	t->nr_llcs = 2;
+	for (uint32_t c = 0; c < t->nr_cpus; c++) {
+		struct proto_topology_cpu *x = &t->cpus[c];
+
+		x->cpu = c;
+		x->online = c != 7;
+		x->llc = c / 4;
+		x->llc_id = c / 4 * 4;
+		x->node = 0;
+		x->llc_size = 4;
+	}
+	for (uint32_t i = 0; i < t->nr_llcs; i++) {
+		t->llcs[i].index = i;
+		t->llcs[i].id = i * 4;
+		t->llcs[i].cpus.bits[0] = 0xfULL << (4 * i);
+	}
+}
+
+/* @j as a client reads it off the socket: printed and parsed again. Frees @j. */
+static cJSON *through_text(cJSON *j)
+{
+	char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+
+	cJSON_Delete(j);
+	j = text ? cJSON_Parse(text) : NULL;
+	cJSON_free(text);
+	return j;
+}
+
+/* Decodes @j, a result of method @m, into @out and frees @j. Returns "ok",
+ * the message of a parse error, or else what happened: a failed CHECK shows
+ * what decoding said. */
+static const char *decoded(enum proto_method_id m, cJSON *j, void *out)
+{
+	static struct proto_error err;
+	static char other[80];
+	int r = proto_result_decode(m, j, out, &err);
+
+	cJSON_Delete(j);
+	if (r == 0)
+		return "ok";
+	if (r == -EBADMSG && err.code == PROTO_ERR_PARSE)
+		return err.message;
+	snprintf(other, sizeof(other), "not a parse error: %d, code %d", r, err.code);
+	return other;
+}
+
+/*
+ * Sets what @path names ("exit.code", "layers[1].latency.p99_us",
+ * "layers[2].rules[1]") in @j to the JSON text @json, or removes it when
+ * @json is NULL; returns @j. A path that is not there changes nothing.
+ */
+static cJSON *set(cJSON *j, const char *path, const char *json)
+{
+	cJSON *parent = NULL, *cur = j;
+	char name[64] = "";
+	int index = -1;
+
+	while (*path && cur) {
+		parent = cur;
+		if (*path == '[') {
+			char *end;
+
+			index = strtol(path + 1, &end, 10);
+			path = end + (*end == ']');
+			cur = cJSON_GetArrayItem(parent, index);
+		} else {
+			size_t n = strcspn(path, ".[");
+
+			snprintf(name, sizeof(name), "%.*s", (int)n, path);
+			index = -1;
+			path += n;
+			cur = cJSON_GetObjectItem(parent, name);
+		}
+		path += *path == '.';
+	}
+	if (!cur)
+		return j;
+	if (index >= 0 && json)
+		cJSON_ReplaceItemInArray(parent, index, cJSON_Parse(json));
+	else if (index >= 0)
+		cJSON_DeleteItemFromArray(parent, index);
+	else if (json)
+		cJSON_ReplaceItemInObject(parent, name, cJSON_Parse(json));
+	else
+		cJSON_DeleteItemFromObject(parent, name);
+	return j;
+}
+
+/* The sample status (or topology) with @path set to @json (see set()),
+ * decoded: the message of the parse error that refuses it, if it does. */
+static const char *status_error(const char *path, const char *json)
+{
+	static struct proto_status s;
+
+	sample_status(&s);
+	return decoded(PROTO_METHOD_STATUS, set(proto_status_encode(&s), path, json), &s);
+}
+
+static const char *topology_error(const char *path, const char *json)
+{
+	static struct proto_topology t;
+
+	sample_topology(&t);
+	return decoded(PROTO_METHOD_TOPOLOGY, set(proto_topology_encode(&t), path, json), &t);
+}
+
 TEST(a_status_survives_encode_and_decode_byte_for_byte)
 {
 	static struct proto_status in, out;
-	struct proto_error err;
-	cJSON *j;
-	int r;
 
 	sample_status(&in);
-	j = proto_status_encode(&in);
-	CHECK(j);
 	memset(&out, 0xa5, sizeof(out));	/* decode must zero it */
-	r = proto_status_decode(j, &out, &err);
-	cJSON_Delete(j);
-	if (r < 0)
-		printf("  %s\n", err.message);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_STATUS, proto_status_encode(&in), &out), "ok");
 	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
 }
 
 TEST(a_status_without_exit_or_layers_round_trips_with_exit_null)
 {
 	static struct proto_status in, out;
-	struct proto_error err;
-	char *text;
 	cJSON *j;
-	int r;
 
 	memset(&in, 0, sizeof(in));
 	strcpy(in.state, "disabled");
@@ -529,129 +630,43 @@ TEST(a_status_without_exit_or_layers_round_trips_with_exit_null)
 	CHECK(j);
 	CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, "exit")));
 	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "layers")), 0);
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	CHECK(text);
 	/* Through text, as the client sees it. */
-	j = cJSON_Parse(text);
-	cJSON_free(text);
-	r = proto_status_decode(j, &out, &err);
-	cJSON_Delete(j);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_STATUS, through_text(j), &out), "ok");
 	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
-}
-
-/* Encode the sample, let edit() break one field, and return decode's error. */
-static int decode_broken(void (*edit)(cJSON *j), struct proto_error *err)
-{
-	static struct proto_status s;
-	cJSON *j;
-	int r;
-
-	sample_status(&s);
-	j = proto_status_encode(&s);
-	if (!j)
-		return -ENOMEM;
-	edit(j);
-	r = proto_status_decode(j, &s, err);
-	cJSON_Delete(j);
-	return r;
-}
-
-static void weight_as_string(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
-
-	cJSON_ReplaceItemInObject(l, "weight", cJSON_CreateString("100"));
-}
-
-static void enqueues_missing(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 2);
-
-	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(l, "counters"), "enqueues");
-}
-
-static void attached_as_number(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(j, "attached", cJSON_CreateNumber(1));
-}
-
-static void uptime_negative(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(j, "uptime_s", cJSON_CreateNumber(-1));
-}
-
-static void role_too_long(cJSON *j)
-{
-	char big[PROTO_STR_LEN + 1];
-
-	memset(big, 'r', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	cJSON_ReplaceItemInObject(j, "role", cJSON_CreateString(big));
-}
-
-static void rule_as_number(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 2);
-
-	cJSON_ReplaceItemInArray(cJSON_GetObjectItem(l, "rules"), 1, cJSON_CreateNumber(7));
-}
-
-static void nr_rules_disagrees(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
-
-	cJSON_ReplaceItemInObject(l, "nr_rules", cJSON_CreateNumber(5));
-}
-
-static void exit_code_fraction(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(j, "exit"), "code", cJSON_CreateNumber(1.5));
 }
 
 TEST(a_status_field_of_the_wrong_type_is_named_in_the_error)
 {
-	struct proto_error err;
-
-	CHECK_INT(decode_broken(weight_as_string, &err), -EBADMSG);
-	CHECK_INT(err.code, PROTO_ERR_PARSE);
-	CHECK_CONTAINS(err.message, "layers[1].weight");
-	CHECK_INT(decode_broken(attached_as_number, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "attached");
-	CHECK_INT(decode_broken(rule_as_number, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[2].rules[1]");
-	CHECK_INT(decode_broken(exit_code_fraction, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "exit.code");
+	CHECK_CONTAINS(status_error("layers[1].weight", "\"100\""), "layers[1].weight");
+	CHECK_CONTAINS(status_error("attached", "1"), "attached");
+	CHECK_CONTAINS(status_error("layers[2].rules[1]", "7"), "layers[2].rules[1]");
+	CHECK_CONTAINS(status_error("exit.code", "1.5"), "exit.code");
 }
 
 TEST(a_missing_status_field_is_named_in_the_error)
 {
-	struct proto_error err;
+	const char *message = status_error("layers[2].counters.enqueues", NULL);
 
-	CHECK_INT(decode_broken(enqueues_missing, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[2].counters.enqueues");
-	CHECK_CONTAINS(err.message, "missing");
+	CHECK_CONTAINS(message, "layers[2].counters.enqueues");
+	CHECK_CONTAINS(message, "missing");
 }
 
 TEST(a_status_value_out_of_range_or_too_long_is_named_in_the_error)
 {
-	struct proto_error err;
+	char role[PROTO_STR_LEN + 3];	/* "rrr...r", one r more than fits */
 
-	CHECK_INT(decode_broken(uptime_negative, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "uptime_s");
-	CHECK_INT(decode_broken(role_too_long, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "role: too long");
-	CHECK_INT(decode_broken(nr_rules_disagrees, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[1].nr_rules");
+	memset(role, 'r', sizeof(role) - 1);
+	role[0] = role[sizeof(role) - 2] = '"';
+	role[sizeof(role) - 1] = '\0';
+	CHECK_CONTAINS(status_error("uptime_s", "-1"), "uptime_s");
+	CHECK_CONTAINS(status_error("role", role), "role: too long");
+	CHECK_CONTAINS(status_error("layers[1].nr_rules", "5"), "layers[1].nr_rules");
 }
 
 TEST(a_status_with_more_layers_than_the_limit_is_rejected)
 {
 	static struct proto_status s;
-	struct proto_error err;
 	cJSON *j, *layers;
-	int r;
 
 	sample_status(&s);
 	j = proto_status_encode(&s);
@@ -659,26 +674,16 @@ TEST(a_status_with_more_layers_than_the_limit_is_rejected)
 	layers = cJSON_GetObjectItem(j, "layers");
 	while (cJSON_GetArraySize(layers) <= SCXD_MAX_LAYERS)
 		cJSON_AddItemToArray(layers, cJSON_Duplicate(cJSON_GetArrayItem(layers, 0), true));
-	r = proto_status_decode(j, &s, &err);
-	cJSON_Delete(j);
-	CHECK_INT(r, -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers");
+	CHECK_CONTAINS(decoded(PROTO_METHOD_STATUS, j, &s), "layers");
 }
 
 TEST(encoding_cuts_an_unterminated_string_instead_of_overrunning_it)
 {
 	static struct proto_status in, out;
-	struct proto_error err;
-	cJSON *j;
-	int r;
 
 	sample_status(&in);
 	memset(in.role, 'x', sizeof(in.role));	/* no NUL */
-	j = proto_status_encode(&in);
-	CHECK(j);
-	r = proto_status_decode(j, &out, &err);
-	cJSON_Delete(j);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_STATUS, proto_status_encode(&in), &out), "ok");
 	CHECK_INT(strlen(out.role), sizeof(out.role) - 1);
 }
 
@@ -748,19 +753,13 @@ static void strip_0_2_fields(cJSON *j)
 TEST(a_status_from_a_0_1_daemon_decodes_with_the_new_fields_zero)
 {
 	static struct proto_status in, out;
-	struct proto_error err;
 	cJSON *j;
-	int r;
 
 	sample_status(&in);
 	j = proto_status_encode(&in);
 	CHECK(j);
 	strip_0_2_fields(j);
-	r = proto_status_decode(j, &out, &err);
-	cJSON_Delete(j);
-	if (r < 0)
-		printf("  %s\n", err.message);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_STATUS, j, &out), "ok");
 	CHECK_STR(out.layers[2].name, "layer2");
 	CHECK_INT(out.layers[2].enqueues, 1234567890125LL);
 	CHECK_STR(out.layers[2].kind, "");
@@ -771,107 +770,34 @@ TEST(a_status_from_a_0_1_daemon_decodes_with_the_new_fields_zero)
 	CHECK_INT(out.stats_interval_ms, 0);
 }
 
-static void owned_not_a_list(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
-
-	cJSON_ReplaceItemInObject(l, "owned", cJSON_CreateString("0-3,,6"));
-}
-
-static void owned_out_of_range(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
-
-	cJSON_ReplaceItemInObject(l, "owned", cJSON_CreateString("0-512"));
-}
-
-static void llcs_empty(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
-
-	cJSON_ReplaceItemInObject(l, "llcs", cJSON_CreateString(""));
-}
-
-static void llcs_past_64(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
-
-	cJSON_ReplaceItemInObject(l, "llcs", cJSON_CreateString("1,64"));
-}
-
-static void util_negative(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 2);
-
-	cJSON_ReplaceItemInObject(l, "util", cJSON_CreateNumber(-0.5));
-}
-
-static void latency_not_an_object(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
-
-	cJSON_ReplaceItemInObject(l, "latency", cJSON_CreateNumber(3));
-}
-
-static void p99_as_string(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1);
-
-	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(l, "latency"), "p99_us",
-				  cJSON_CreateString("fast"));
-}
-
-static void preempt_as_number(cJSON *j)
-{
-	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 0);
-
-	cJSON_ReplaceItemInObject(l, "preempt", cJSON_CreateNumber(1));
-}
-
 TEST(a_new_status_field_that_is_present_but_wrong_is_still_an_error)
 {
-	struct proto_error err;
+	static const struct {
+		const char *path, *json, *names;
+	} cases[] = {
+		{ "layers[1].owned", "\"0-3,,6\"", "layers[1].owned: not a CPU list" },
+		{ "layers[0].owned", "\"0-512\"", "layers[0].owned: index out of range" },
+		{ "layers[0].llcs", "\"\"", "layers[0].llcs" },
+		{ "layers[0].llcs", "\"1,64\"", "layers[0].llcs: index out of range" },
+		{ "layers[2].util", "-0.5", "layers[2].util" },
+		{ "layers[1].latency", "3", "layers[1].latency: not an object" },
+		{ "layers[1].latency.p99_us", "\"fast\"", "layers[1].latency.p99_us" },
+		{ "layers[0].preempt", "1", "layers[0].preempt: not a boolean" },
+	};
 
-	CHECK_INT(decode_broken(owned_not_a_list, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[1].owned: not a CPU list");
-	CHECK_INT(decode_broken(owned_out_of_range, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[0].owned: index out of range");
-	CHECK_INT(decode_broken(llcs_empty, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[0].llcs");
-	CHECK_INT(decode_broken(llcs_past_64, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[0].llcs: index out of range");
-	CHECK_INT(decode_broken(util_negative, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[2].util");
-	CHECK_INT(decode_broken(latency_not_an_object, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[1].latency: not an object");
-	CHECK_INT(decode_broken(p99_as_string, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[1].latency.p99_us");
-	CHECK_INT(decode_broken(preempt_as_number, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "layers[0].preempt: not a boolean");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_CONTAINS(status_error(cases[i].path, cases[i].json), cases[i].names);
 }
 
 TEST(a_util_or_latency_that_is_not_finite_is_sent_as_zero)
 {
 	static struct proto_status in, out;
-	struct proto_error err;
-	char *text;
-	cJSON *j;
-	int r;
 
 	sample_status(&in);
 	in.layers[0].util = NAN;
 	in.layers[1].lat_p99_us = INFINITY;
 	in.layers[2].lat_p50_us = -1;
-	j = proto_status_encode(&in);
-	CHECK(j);
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	CHECK(text);
-	j = cJSON_Parse(text);
-	cJSON_free(text);
-	r = proto_status_decode(j, &out, &err);
-	cJSON_Delete(j);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_STATUS, through_text(proto_status_encode(&in)), &out), "ok");
 	CHECK(out.layers[0].util == 0);
 	CHECK(out.layers[1].lat_p99_us == 0);
 	CHECK(out.layers[2].lat_p50_us == 0);
@@ -880,21 +806,12 @@ TEST(a_util_or_latency_that_is_not_finite_is_sent_as_zero)
 TEST(a_counter_past_2_to_the_53_decodes_rounded_instead_of_failing)
 {
 	static struct proto_status in, out;
-	struct proto_error err;
-	cJSON *j;
-	int r;
 
 	/* cpu_ns of a big machine passes 2^53 within hours of attaching. */
 	sample_status(&in);
 	in.layers[0].cpu_ns = (1ULL << 60) + 1;
 	in.layers[1].cpu_ns = UINT64_MAX;
-	j = proto_status_encode(&in);
-	CHECK(j);
-	r = proto_status_decode(j, &out, &err);
-	cJSON_Delete(j);
-	if (r < 0)
-		printf("  %s\n", err.message);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_STATUS, proto_status_encode(&in), &out), "ok");
 	CHECK(out.layers[0].cpu_ns == 1ULL << 60);
 	/* Its double is 2^64, one past the largest u64: read as that. */
 	CHECK(out.layers[1].cpu_ns == UINT64_MAX);
@@ -902,53 +819,15 @@ TEST(a_counter_past_2_to_the_53_decodes_rounded_instead_of_failing)
 
 /* ---- topology ---- */
 
-/* 8 CPUs in 2 LLCs of 4 on one node, CPU 7 offline. */
-static void sample_topology(struct proto_topology *t)
-{
-	memset(t, 0, sizeof(*t));
-	strcpy(t->source, proto_topo_source_name(SCXD_TOPO_KERNEL));
-	t->nr_cpus = 8;
-	t->nr_llcs = 2;
-	for (uint32_t c = 0; c < t->nr_cpus; c++) {
-		struct proto_topology_cpu *x = &t->cpus[c];
-
-		x->cpu = c;
-		x->online = c != 7;
-		x->llc = c / 4;
-		x->llc_id = c / 4 * 4;
-		x->node = 0;
-		x->llc_size = 4;
-	}
-	for (uint32_t i = 0; i < t->nr_llcs; i++) {
-		t->llcs[i].index = i;
-		t->llcs[i].id = i * 4;
-		t->llcs[i].cpus.bits[0] = 0xfULL << (4 * i);
-	}
-}
-
 TEST(a_topology_survives_encode_and_decode_byte_for_byte)
 {
 	static struct proto_topology in, out;
-	struct proto_error err;
-	char *text;
-	cJSON *j;
-	int r;
 
 	sample_topology(&in);
 	in.cpus[3].node = -1;			/* unknown */
-	j = proto_topology_encode(&in);
-	CHECK(j);
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	CHECK(text);
-	j = cJSON_Parse(text);
-	cJSON_free(text);
 	memset(&out, 0xa5, sizeof(out));
-	r = proto_topology_decode(j, &out, &err);
-	cJSON_Delete(j);
-	if (r < 0)
-		printf("  %s\n", err.message);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_TOPOLOGY, through_text(proto_topology_encode(&in)), &out),
+		  "ok");
 	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
 }
 
@@ -990,9 +869,6 @@ TEST(topology_sources_have_names)
 TEST(a_topology_with_more_entries_than_the_arrays_is_cut_with_its_counts)
 {
 	static struct proto_topology in, out;
-	struct proto_error err;
-	cJSON *j;
-	int r;
 
 	sample_topology(&in);
 	in.nr_cpus = SCXD_MAX_CPUS + 5;
@@ -1001,101 +877,22 @@ TEST(a_topology_with_more_entries_than_the_arrays_is_cut_with_its_counts)
 		in.cpus[c].cpu = c;
 	for (uint32_t i = 0; i < SCXD_MAX_LLCS; i++)
 		in.llcs[i].index = i;
-	j = proto_topology_encode(&in);
-	CHECK(j);
-	r = proto_topology_decode(j, &out, &err);
-	cJSON_Delete(j);
-	if (r < 0)
-		printf("  %s\n", err.message);
-	CHECK_INT(r, 0);
+	CHECK_STR(decoded(PROTO_METHOD_TOPOLOGY, proto_topology_encode(&in), &out), "ok");
 	CHECK_INT(out.nr_cpus, SCXD_MAX_CPUS);
 	CHECK_INT(out.nr_llcs, SCXD_MAX_LLCS);
 }
 
-/* Encode the sample topology, let edit() break it, return decode's error. */
-static int topology_broken(void (*edit)(cJSON *j), struct proto_error *err)
-{
-	static struct proto_topology t;
-	cJSON *j;
-	int r;
-
-	sample_topology(&t);
-	j = proto_topology_encode(&t);
-	if (!j)
-		return -ENOMEM;
-	edit(j);
-	r = proto_topology_decode(j, &t, err);
-	cJSON_Delete(j);
-	return r;
-}
-
-static void nr_cpus_disagrees(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(j, "nr_cpus", cJSON_CreateNumber(9));
-}
-
-static void cpus_out_of_order(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 3), "cpu",
-				  cJSON_CreateNumber(1));
-}
-
-static void cpu_past_the_limit(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 7), "cpu",
-				  cJSON_CreateNumber(SCXD_MAX_CPUS));
-}
-
-static void llc_past_the_limit(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 2), "llc",
-				  cJSON_CreateNumber(SCXD_MAX_LLCS));
-}
-
-static void llc_cpus_not_a_list(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "llcs"), 1), "cpus",
-				  cJSON_CreateString("4..7"));
-}
-
-static void node_fraction(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cpus"), 0), "node",
-				  cJSON_CreateNumber(0.5));
-}
-
-static void llcs_missing(cJSON *j)
-{
-	cJSON_DeleteItemFromObject(j, "llcs");
-}
-
-static void llc_index_repeated(cJSON *j)
-{
-	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "llcs"), 1), "index",
-				  cJSON_CreateNumber(0));
-}
-
 TEST(a_bad_topology_field_is_named_in_the_error)
 {
-	struct proto_error err;
-
-	CHECK_INT(topology_broken(nr_cpus_disagrees, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "nr_cpus: 9, but 8 CPUs follow");
-	CHECK_INT(topology_broken(cpus_out_of_order, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "cpus[3].cpu: 1 not ascending");
-	CHECK_INT(topology_broken(cpu_past_the_limit, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "cpus[7].cpu: 512 out of range");
-	CHECK_INT(topology_broken(llc_past_the_limit, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "cpus[2].llc");
-	CHECK_INT(topology_broken(llc_cpus_not_a_list, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "llcs[1].cpus: not a CPU list");
-	CHECK_INT(topology_broken(node_fraction, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "cpus[0].node");
-	CHECK_INT(topology_broken(llcs_missing, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "llcs: missing");
-	CHECK_INT(topology_broken(llc_index_repeated, &err), -EBADMSG);
-	CHECK_CONTAINS(err.message, "llcs[1].index: 0 not ascending");
-	CHECK_INT(err.code, PROTO_ERR_PARSE);
+	CHECK_CONTAINS(topology_error("nr_cpus", "9"), "nr_cpus: 9, but 8 CPUs follow");
+	CHECK_CONTAINS(topology_error("cpus[3].cpu", "1"), "cpus[3].cpu: 1 not ascending");
+	/* 512 and 64: SCXD_MAX_CPUS and SCXD_MAX_LLCS, one past the last index */
+	CHECK_CONTAINS(topology_error("cpus[7].cpu", "512"), "cpus[7].cpu: 512 out of range");
+	CHECK_CONTAINS(topology_error("cpus[2].llc", "64"), "cpus[2].llc");
+	CHECK_CONTAINS(topology_error("llcs[1].cpus", "\"4..7\""), "llcs[1].cpus: not a CPU list");
+	CHECK_CONTAINS(topology_error("cpus[0].node", "0.5"), "cpus[0].node");
+	CHECK_CONTAINS(topology_error("llcs", NULL), "llcs: missing");
+	CHECK_CONTAINS(topology_error("llcs[1].index", "0"), "llcs[1].index: 0 not ascending");
 }
 
 TEST(the_version_result_round_trips)
