@@ -17,12 +17,15 @@ start_scxd --config /tmp/early.ini
 hogs=$(saturate /starve 120)
 sleep 3
 # The probe: a catch-all task that needs the CPU many times per iteration.
+# One line per iteration, appended: rewriting one number in place could
+# be read between the truncation and the write.
 rm -f /tmp/progress
-(i=0; while :; do sleep 0.1; i=$((i + 1)); echo $i >/tmp/progress; done) &
+(while :; do sleep 0.1; echo . >>/tmp/progress; done) &
 probe=$!
 sleep 10
 kill -0 "$hogs" 2>/dev/null || fail "hogs ended early: the check would prove nothing"
-done_iters=$(cat /tmp/progress 2>/dev/null || echo 0)
+done_iters=0
+[ -f /tmp/progress ] && done_iters=$(grep -c . /tmp/progress)
 kill "$probe"
 kill "$hogs"
 echo "probe iterations while 16 hogs ran: $done_iters"
