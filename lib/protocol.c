@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpulist.h"
+#include "codec.h"
 #include "protocol.h"
 
 #define M(id, name, access)	[PROTO_METHOD_##id] = { name, PROTO_ACCESS_##access, 1 }
@@ -86,9 +86,7 @@ int proto_code_from_errno(int r)
 	return PROTO_ERR_INTERNAL;
 }
 
-__attribute__((format(printf, 3, 4)))
-/* Fill *err; the -errno that goes with the code. */
-static int proto_fail(struct proto_error *err, int code, const char *fmt, ...)
+int proto_fail(struct proto_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,39 +106,6 @@ static int proto_fail(struct proto_error *err, int code, const char *fmt, ...)
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* A JSON number that is an integer in [lo, hi]; both bounds are exactly
- * representable as doubles for every use below. */
-static bool number_in(const cJSON *j, double lo, double hi, double *out)
-{
-	double d;
-
-	if (!cJSON_IsNumber(j))
-		return false;
-	d = j->valuedouble;
-	if (!(d >= lo && d <= hi) || d != (double)(long long)d)
-		return false;
-	*out = d;
-	return true;
-}
-
-/* A JSON number that is an integer in [0, 2^64]. Above 2^53 every double
- * is an integer, the sender's u64 rounded to one; 2^64 is what the
- * largest of them round to, and reads back as UINT64_MAX. */
-static bool number_u64(const cJSON *j, uint64_t *out)
-{
-	double d;
-
-	if (!cJSON_IsNumber(j))
-		return false;
-	d = j->valuedouble;
-	if (!(d >= 0 && d <= 18446744073709551616.0))
-		return false;
-	if (d < 9007199254740992.0 && d != (double)(long long)d)
-		return false;
-	*out = d < 18446744073709551616.0 ? (uint64_t)d : UINT64_MAX;
-	return true;
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -205,7 +170,7 @@ int proto_request_parse(const char *line, size_t len, struct proto_request *req,
 
 	v = cJSON_GetObjectItemCaseSensitive(req->doc, "proto");
 	if (v) {
-		if (!number_in(v, 1, 1e9, &d))
+		if (!json_number_in(v, 1, 1e9, &d))
 			return proto_fail(err, PROTO_ERR_INVALID_REQUEST,
 				    "\"proto\" is not an integer >= 1");
 		if (d > SCXD_PROTO_VERSION)
@@ -255,18 +220,6 @@ static char *print_line(cJSON *j)
 	return line;
 }
 
-/* cJSON_AddItemToObject() that always consumes item. */
-static bool add(cJSON *obj, const char *key, cJSON *item)
-{
-	if (!item)
-		return false;
-	if (!cJSON_AddItemToObject(obj, key, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
 static cJSON *envelope(const cJSON *id)
 {
 	cJSON *j = cJSON_CreateObject();
@@ -274,7 +227,7 @@ static cJSON *envelope(const cJSON *id)
 	if (!j)
 		return NULL;
 	if (!cJSON_AddStringToObject(j, "jsonrpc", "2.0") ||
-	    !add(j, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull())) {
+	    !json_add(j, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull())) {
 		cJSON_Delete(j);
 		return NULL;
 	}
@@ -291,7 +244,7 @@ char *proto_request_build(int id, const char *method, cJSON *params)
 	     cJSON_AddNumberToObject(j, "proto", SCXD_PROTO_VERSION) &&
 	     cJSON_AddStringToObject(j, "method", method);
 	if (ok && params) {
-		ok = add(j, "params", params);
+		ok = json_add(j, "params", params);
 		params = NULL;
 	}
 	cJSON_Delete(params);
@@ -310,7 +263,7 @@ char *proto_response_result(const cJSON *id, cJSON *result)
 
 	if (!result)
 		result = cJSON_CreateObject();
-	if (!j || !add(j, "result", result)) {
+	if (!j || !json_add(j, "result", result)) {
 		if (!j)
 			cJSON_Delete(result);
 		cJSON_Delete(j);
@@ -323,7 +276,7 @@ char *proto_response_error(const cJSON *id, int code, const char *detail)
 {
 	cJSON *j = envelope(id), *e = cJSON_CreateObject();
 
-	if (!j || !add(j, "error", e) ||
+	if (!j || !json_add(j, "error", e) ||
 	    !cJSON_AddNumberToObject(e, "code", code) ||
 	    !cJSON_AddStringToObject(e, "message", proto_error_message(code)) ||
 	    (detail && detail[0] && !cJSON_AddStringToObject(e, "data", detail))) {
@@ -370,7 +323,7 @@ int proto_response_parse(const char *line, cJSON **result, struct proto_error *e
 	}
 
 	if (!cJSON_IsObject(e) ||
-	    !number_in(cJSON_GetObjectItemCaseSensitive(e, "code"), -2147483648.0, 2147483647.0, &d)) {
+	    !json_number_in(cJSON_GetObjectItemCaseSensitive(e, "code"), -2147483648.0, 2147483647.0, &d)) {
 		r = proto_fail(err, PROTO_ERR_PARSE, "response error has no integer \"code\"");
 		goto out;
 	}
@@ -391,32 +344,6 @@ out:
 }
 
 /* ---- the status document ----------------------------------------------- */
-
-enum field_type {
-	F_STR,
-	F_BOOL,
-	F_U32,
-	F_S32,
-	F_U64,
-	F_S64,
-	F_DOUBLE,	/* non-negative, finite */
-	F_CPUS,		/* struct scxd_cpumask as a CPU list */
-	F_LLCS,		/* u64 of LLC indexes as a list; 0 as "auto" */
-};
-
-struct field {
-	const char	*group;		/* sub-object holding the field, or NULL */
-	const char	*name;
-	enum field_type	type;
-	size_t		off;
-	size_t		size;
-	bool		optional;	/* added after 0.1: absent reads as zero */
-};
-
-#define FIELD(st, grp, member, key, t) \
-	{ grp, key, t, offsetof(st, member), sizeof(((st *)0)->member), false }
-#define FIELD_0_2(st, grp, member, key, t) \
-	{ grp, key, t, offsetof(st, member), sizeof(((st *)0)->member), true }
 
 #define S(m, k, t)	FIELD(struct proto_status, NULL, m, k, t)
 static const struct field status_fields[] = {
@@ -481,240 +408,6 @@ static const struct field layer_fields[] = {
 };
 #undef L2
 #undef L
-
-#define N_FIELDS(t) (sizeof(t) / sizeof((t)[0]))
-
-#define MAX_U32		4294967295.0
-
-static cJSON *encode_str(const char *buf, size_t size)
-{
-	size_t n = strnlen(buf, size - 1);
-	char tmp[PROTO_EXIT_MSG_LEN];
-
-	memcpy(tmp, buf, n);
-	tmp[n] = '\0';
-	return cJSON_CreateString(tmp);
-}
-
-/* A CPU list as a JSON string; nr_bits bits at p. */
-static cJSON *encode_cpus(const void *p, unsigned nr_bits)
-{
-	u64 words[SCXD_CPUMASK_WORDS];
-	char buf[CPULIST_LEN];
-
-	/* Copied, so that p may be any field, of any alignment. */
-	memcpy(words, p, (nr_bits + 63) / 64 * sizeof(u64));
-	if (cpulist_format(words, nr_bits, buf, sizeof(buf)) < 0)
-		return NULL;
-	return cJSON_CreateString(buf);
-}
-
-static bool encode_fields(cJSON *obj, const void *base, const struct field *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++, f++) {
-		const char *p = (const char *)base + f->off;
-		cJSON *into = obj, *v = NULL;
-		uint64_t u;
-		double d;
-
-		if (f->group) {
-			into = cJSON_GetObjectItemCaseSensitive(obj, f->group);
-			if (!into && !(into = cJSON_AddObjectToObject(obj, f->group)))
-				return false;
-		}
-		switch (f->type) {
-		case F_STR:
-			v = encode_str(p, f->size);
-			break;
-		case F_BOOL:
-			v = cJSON_CreateBool(*(const bool *)p);
-			break;
-		case F_U32:
-			v = cJSON_CreateNumber(*(const uint32_t *)p);
-			break;
-		case F_S32:
-			v = cJSON_CreateNumber(*(const int32_t *)p);
-			break;
-		case F_U64:
-			v = cJSON_CreateNumber((double)*(const uint64_t *)p);
-			break;
-		case F_S64:
-			v = cJSON_CreateNumber((double)*(const int64_t *)p);
-			break;
-		case F_DOUBLE:
-			d = *(const double *)p;
-			/* cJSON writes NaN and infinities as null. */
-			v = cJSON_CreateNumber(isfinite(d) && d > 0 ? d : 0);
-			break;
-		case F_CPUS:
-			v = encode_cpus(p, f->size * 8);
-			break;
-		case F_LLCS:
-			memcpy(&u, p, sizeof(u));
-			v = u ? encode_cpus(&u, 64) : cJSON_CreateString("auto");
-			break;
-		}
-		if (!add(into, f->name, v))
-			return false;
-	}
-	return true;
-}
-
-static int field_error(struct proto_error *err, const char *path, const char *name,
-		       const char *why)
-{
-	return proto_fail(err, PROTO_ERR_PARSE, "%s%s%s: %s", path, path[0] ? "." : "", name, why);
-}
-
-/* A CPU list string into nr_bits bits at p; NULL, or why not. */
-static const char *decode_cpus(const char *s, void *p, unsigned nr_bits)
-{
-	u64 words[SCXD_CPUMASK_WORDS];
-	int r = cpulist_parse(s, words, nr_bits, 0);
-
-	if (r == -ERANGE)
-		return "index out of range";
-	if (r < 0)
-		return "not a CPU list";
-	memcpy(p, words, (nr_bits + 63) / 64 * sizeof(u64));
-	return NULL;
-}
-
-static int decode_fields(const cJSON *obj, void *base, const struct field *f, size_t n,
-			 const char *path, struct proto_error *err)
-{
-	for (size_t i = 0; i < n; i++, f++) {
-		char *p = (char *)base + f->off;
-		const cJSON *from = obj, *v;
-		const char *why;
-		char name[64];
-		double d;
-
-		snprintf(name, sizeof(name), "%s%s%s", f->group ?: "", f->group ? "." : "", f->name);
-		if (f->group) {
-			from = cJSON_GetObjectItemCaseSensitive(obj, f->group);
-			if (!from && f->optional)
-				continue;
-			if (!cJSON_IsObject(from))
-				return field_error(err, path, f->group,
-						   from ? "not an object" : "missing");
-		}
-		v = cJSON_GetObjectItemCaseSensitive(from, f->name);
-		if (!v && f->optional)
-			continue;
-		if (!v)
-			return field_error(err, path, name, "missing");
-		switch (f->type) {
-		case F_STR:
-			if (!cJSON_IsString(v))
-				return field_error(err, path, name, "not a string");
-			if (strlen(v->valuestring) >= f->size)
-				return field_error(err, path, name, "too long");
-			strcpy(p, v->valuestring);
-			break;
-		case F_BOOL:
-			if (!cJSON_IsBool(v))
-				return field_error(err, path, name, "not a boolean");
-			*(bool *)p = cJSON_IsTrue(v);
-			break;
-		case F_U32:
-			if (!number_in(v, 0, MAX_U32, &d))
-				return field_error(err, path, name, "not an unsigned 32-bit integer");
-			*(uint32_t *)p = (uint32_t)d;
-			break;
-		case F_S32:
-			if (!number_in(v, -2147483648.0, 2147483647.0, &d))
-				return field_error(err, path, name, "not a 32-bit integer");
-			*(int32_t *)p = (int32_t)d;
-			break;
-		case F_U64:
-			if (!number_u64(v, (uint64_t *)p))
-				return field_error(err, path, name, "not an unsigned integer");
-			break;
-		case F_S64:
-			if (!number_in(v, -9007199254740992.0, 9007199254740992.0, &d))
-				return field_error(err, path, name, "not an integer");
-			*(int64_t *)p = (int64_t)d;
-			break;
-		case F_DOUBLE:
-			if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
-				return field_error(err, path, name, "not a number >= 0");
-			*(double *)p = v->valuedouble;
-			break;
-		case F_CPUS:
-			if (!cJSON_IsString(v))
-				return field_error(err, path, name, "not a string");
-			why = decode_cpus(v->valuestring, p, f->size * 8);
-			if (why)
-				return field_error(err, path, name, why);
-			break;
-		case F_LLCS:
-			if (!cJSON_IsString(v))
-				return field_error(err, path, name, "not a string");
-			if (!strcmp(v->valuestring, "auto")) {
-				memset(p, 0, sizeof(uint64_t));
-				break;
-			}
-			/* "" would read as 0, which is "auto": refuse it. */
-			why = v->valuestring[0] ? decode_cpus(v->valuestring, p, 64)
-						: "not \"auto\" or an LLC list";
-			if (why)
-				return field_error(err, path, name, why);
-			break;
-		}
-	}
-	return 0;
-}
-
-/* Append n records of stride bytes at base to a new array obj.key. */
-static bool encode_array(cJSON *obj, const char *key, const void *base, size_t stride,
-			 size_t n, const struct field *f, size_t nf)
-{
-	cJSON *a = cJSON_AddArrayToObject(obj, key);
-
-	if (!a)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		cJSON *x = cJSON_CreateObject();
-
-		if (!x || !cJSON_AddItemToArray(a, x)) {
-			cJSON_Delete(x);
-			return false;
-		}
-		if (!encode_fields(x, (const char *)base + i * stride, f, nf))
-			return false;
-	}
-	return true;
-}
-
-/* obj.key, an array of at most max objects, into records of stride bytes
- * at base; *n is the number of entries. */
-static int decode_array(const cJSON *obj, const char *key, void *base, size_t stride,
-			size_t max, const struct field *f, size_t nf, uint32_t *n,
-			struct proto_error *err)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
-	int cnt, r;
-
-	if (!cJSON_IsArray(a))
-		return field_error(err, "", key, a ? "not an array" : "missing");
-	cnt = cJSON_GetArraySize(a);
-	if ((size_t)cnt > max)
-		return proto_fail(err, PROTO_ERR_PARSE, "%s: %d entries, the limit is %zu", key, cnt, max);
-	for (int i = 0; i < cnt; i++) {
-		const cJSON *x = cJSON_GetArrayItem(a, i);
-		char path[32];
-
-		snprintf(path, sizeof(path), "%s[%d]", key, i);
-		if (!cJSON_IsObject(x))
-			return proto_fail(err, PROTO_ERR_PARSE, "%s: not an object", path);
-		r = decode_fields(x, (char *)base + i * stride, f, nf, path, err);
-		if (r < 0)
-			return r;
-	}
-	*n = cnt;
-	return 0;
-}
 
 cJSON *proto_status_encode(const struct proto_status *s)
 {

@@ -67,6 +67,11 @@ struct proto_error {
 	char	message[256];		/* detail; "" when there is none */
 };
 
+/* Set *err to @code and a message; returns the -errno that goes with the
+ * code (-EBADMSG for a parse error, -EINVAL for a bad request, ...). */
+__attribute__((format(printf, 3, 4)))
+int proto_fail(struct proto_error *err, int code, const char *fmt, ...);
+
 /* The fixed message of a code ("permission denied"); "unknown error" for
  * codes this build does not know. Never NULL. */
 const char *proto_error_message(int code);
