@@ -989,8 +989,13 @@ static u64 layer_eff_vtime(u32 idx, u32 policy, u32 llc)
 	u64 floor = *class_clock(policy, llc);
 	u64 lv = layer_vtime[dsq_of(idx, llc) & (NR_QUEUES - 1)];
 
-	floor = floor > layer_credit_ns ? floor - layer_credit_ns : 0;
-	return lv > floor ? lv : floor;
+	/*
+	 * max(lv, floor - credit) in one comparison (vtimes stay far below
+	 * 2^63). Clamping floor - credit at 0 first, as two comparisons on
+	 * a tunable read from rodata, took scxd_dispatch past the verifier's
+	 * 1M-instruction limit (from 100k with the credit an immediate).
+	 */
+	return lv + layer_credit_ns >= floor ? lv : floor - layer_credit_ns;
 }
 
 struct pick {
