@@ -37,6 +37,7 @@ enum scxd_limits {
 	SCXD_CPUMASK_WORDS	= SCXD_MAX_CPUS / 64,
 	SCXD_NO_LAYER		= 0xffffffff,
 	SCXD_LAT_BUCKETS	= 32,	/* wakeup latency: log2(ns) buckets */
+	SCXD_HIST_BUCKETS	= 160,	/* the compare instrument's: hist.h */
 };
 
 enum scxd_policy {
@@ -217,6 +218,26 @@ _Static_assert(SCXD_NR_LSTATS <= 16, "layer_stat_inc() masks stat with 15");
 struct scxd_lat_hist {
 	u64	bucket[SCXD_MAX_LAYERS][SCXD_LAT_BUCKETS];
 };
+
+/*
+ * What the compare instrument (trace.bpf.c) counts for one layer, per CPU,
+ * whichever scheduler runs: the daemon zeroes them when a measurement
+ * starts and sums them over CPUs (the maximum of max_ns) when it ends.
+ */
+struct scxd_trace_layer {
+	u64	hist[SCXD_HIST_BUCKETS];	/* wakeup -> on a CPU, ns (hist.h) */
+	u64	max_ns;				/* the longest of them */
+	u64	wakeups;			/* how many: the histogram's samples */
+	u64	cpu_ns;				/* time on a CPU */
+	u64	switches;			/* times switched in */
+	u64	xllc;				/* ... on another LLC than it last ran on */
+	u64	tasks;				/* distinct tasks switched in */
+};
+
+struct scxd_trace_stats {
+	struct scxd_trace_layer layer[SCXD_MAX_LAYERS];
+};
+_Static_assert(sizeof(struct scxd_trace_stats) <= 32768, "a per-CPU map value holds 32 KiB");
 
 /* Global counters, per CPU. */
 enum scxd_stat {

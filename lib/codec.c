@@ -118,6 +118,11 @@ bool encode_fields(cJSON *obj, const void *base, const struct field *f, size_t n
 			/* cJSON writes NaN and infinities as null. */
 			v = cJSON_CreateNumber(isfinite(d) && d > 0 ? d : 0);
 			break;
+		case F_MEASURE:
+			d = *(const double *)p;
+			v = isnan(d) ? cJSON_CreateNull()
+				     : cJSON_CreateNumber(isfinite(d) && d > 0 ? d : 0);
+			break;
 		case F_CPUS:
 			v = encode_cpus(p, f->size * 8);
 			break;
@@ -213,6 +218,15 @@ int decode_fields(const cJSON *obj, void *base, const struct field *f, size_t n,
 				return field_error(err, path, name, "not a number >= 0");
 			*(double *)p = v->valuedouble;
 			break;
+		case F_MEASURE:
+			if (cJSON_IsNull(v)) {
+				*(double *)p = NAN;
+				break;
+			}
+			if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
+				return field_error(err, path, name, "not null or a number >= 0");
+			*(double *)p = v->valuedouble;
+			break;
 		case F_CPUS:
 			if (!cJSON_IsString(v))
 				return field_error(err, path, name, "not a string");
@@ -288,3 +302,58 @@ int decode_array(const cJSON *obj, const char *key, void *base, size_t stride,
 	return 0;
 }
 
+/* Replace obj.key by n; consumes nothing on failure. */
+static bool set_count(cJSON *obj, const char *key, uint32_t n)
+{
+	cJSON *v = cJSON_CreateNumber(n);
+
+	if (!v || !cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v)) {
+		cJSON_Delete(v);
+		return false;
+	}
+	return true;
+}
+
+cJSON *encode_doc(const void *base, const struct field *f, size_t nf,
+		  const struct doc_array *a, size_t na)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	if (!j || !encode_fields(j, base, f, nf))
+		goto fail;
+	for (size_t i = 0; i < na; i++) {
+		uint32_t count = *(const uint32_t *)((const char *)base + a[i].count_off);
+		uint32_t n = count < a[i].max ? count : a[i].max;
+
+		/* The count says how many entries follow, so it must match them. */
+		if ((n != count && !set_count(j, a[i].count_key, n)) ||
+		    !encode_array(j, a[i].key, (const char *)base + a[i].off, a[i].stride, n,
+				  a[i].f, a[i].nf))
+			goto fail;
+	}
+	return j;
+fail:
+	cJSON_Delete(j);
+	return NULL;
+}
+
+int decode_doc(const cJSON *j, void *base, const char *name, const struct field *f, size_t nf,
+	       const struct doc_array *a, size_t na, struct proto_error *err)
+{
+	uint32_t n, count;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	if (!cJSON_IsObject(j))
+		return proto_fail(err, PROTO_ERR_PARSE, "%s: not an object", name);
+	r = decode_fields(j, base, f, nf, "", err);
+	for (size_t i = 0; r == 0 && i < na; i++) {
+		r = decode_array(j, a[i].key, (char *)base + a[i].off, a[i].stride, a[i].max,
+				 a[i].f, a[i].nf, &n, err);
+		count = *(uint32_t *)((char *)base + a[i].count_off);
+		if (r == 0 && n != count)
+			r = proto_fail(err, PROTO_ERR_PARSE, "%s: %u, but %u %s follow",
+				       a[i].count_key, count, n, a[i].what);
+	}
+	return r;
+}

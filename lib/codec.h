@@ -27,6 +27,7 @@ enum field_type {
 	F_U64,
 	F_S64,
 	F_DOUBLE,	/* non-negative, finite */
+	F_MEASURE,	/* a double that may be unknown: NaN <-> null, else >= 0 */
 	F_CPUS,		/* struct scxd_cpumask as a CPU list */
 	F_LLCS,		/* u64 of LLC indexes as a list; 0 as "auto" */
 };
@@ -60,6 +61,38 @@ bool encode_array(cJSON *obj, const char *key, const void *base, size_t stride,
 int decode_array(const cJSON *obj, const char *key, void *base, size_t stride,
 		 size_t max, const struct field *f, size_t nf, uint32_t *n,
 		 struct proto_error *err);
+/*
+ * A document: its fields, then arrays of records, each counted by a u32
+ * field of the document (which the field table lists as well): encoded,
+ * the count says how many entries follow (no more than @max); decoded, a
+ * count other than the number of entries is an error ("nr_cpus: 4, but 3
+ * CPUs follow").
+ */
+struct doc_array {
+	const char		*key;		/* "cpus" */
+	size_t			off;		/* of the first record in the document */
+	size_t			stride;
+	size_t			max;
+	size_t			count_off;	/* of the u32 count in the document */
+	const char		*count_key;	/* "nr_cpus" */
+	const char		*what;		/* "CPUs" */
+	const struct field	*f;
+	size_t			nf;
+};
+
+#define DOC_ARRAY(st, key, member, count, what, fields)				\
+	{ key, offsetof(st, member), sizeof(((st *)0)->member[0]),		\
+	  sizeof(((st *)0)->member) / sizeof(((st *)0)->member[0]),		\
+	  offsetof(st, count), #count, what, fields, N_FIELDS(fields) }
+
+/* NULL on ENOMEM. */
+cJSON *encode_doc(const void *base, const struct field *f, size_t nf,
+		  const struct doc_array *a, size_t na);
+/* Fills the document at @base (which the caller has initialized); @name
+ * says what it is in errors ("topology: not an object"). */
+int decode_doc(const cJSON *j, void *base, const char *name, const struct field *f, size_t nf,
+	       const struct doc_array *a, size_t na, struct proto_error *err);
+
 /* "PATH.NAME: WHY" as a parse error; -EBADMSG. */
 int field_error(struct proto_error *err, const char *path, const char *name, const char *why);
 

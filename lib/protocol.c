@@ -597,58 +597,28 @@ static const struct field topology_llc_fields[] = {
 };
 #undef C
 
-/* Replace obj.key by n; consumes nothing on failure. */
-static bool set_count(cJSON *obj, const char *key, uint32_t n)
-{
-	cJSON *v = cJSON_CreateNumber(n);
-
-	if (!v || !cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v)) {
-		cJSON_Delete(v);
-		return false;
-	}
-	return true;
-}
+static const struct doc_array topology_arrays[] = {
+	DOC_ARRAY(struct proto_topology, "cpus", cpus, nr_cpus, "CPUs", topology_cpu_fields),
+	DOC_ARRAY(struct proto_topology, "llcs", llcs, nr_llcs, "LLCs", topology_llc_fields),
+};
 
 cJSON *proto_topology_encode(const struct proto_topology *t)
 {
-	uint32_t nr_cpus = t->nr_cpus < SCXD_MAX_CPUS ? t->nr_cpus : SCXD_MAX_CPUS;
-	uint32_t nr_llcs = t->nr_llcs < SCXD_MAX_LLCS ? t->nr_llcs : SCXD_MAX_LLCS;
-	cJSON *j = cJSON_CreateObject();
-
-	if (!j || !encode_fields(j, t, topology_fields, N_FIELDS(topology_fields)) ||
-	    /* The counts say how many entries follow, so they must match them. */
-	    (nr_cpus != t->nr_cpus && !set_count(j, "nr_cpus", nr_cpus)) ||
-	    (nr_llcs != t->nr_llcs && !set_count(j, "nr_llcs", nr_llcs)) ||
-	    !encode_array(j, "cpus", t->cpus, sizeof(t->cpus[0]), nr_cpus,
-			  topology_cpu_fields, N_FIELDS(topology_cpu_fields)) ||
-	    !encode_array(j, "llcs", t->llcs, sizeof(t->llcs[0]), nr_llcs,
-			  topology_llc_fields, N_FIELDS(topology_llc_fields))) {
-		cJSON_Delete(j);
-		return NULL;
-	}
-	return j;
+	return encode_doc(t, topology_fields, N_FIELDS(topology_fields), topology_arrays,
+			  N_FIELDS(topology_arrays));
 }
 
 int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto_error *err)
 {
-	uint32_t n;
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	memset(err, 0, sizeof(*err));
-	if (!cJSON_IsObject(j))
-		return proto_fail(err, PROTO_ERR_PARSE, "topology: not an object");
-	r = decode_fields(j, t, topology_fields, N_FIELDS(topology_fields), "", err);
+	r = decode_doc(j, t, "topology", topology_fields, N_FIELDS(topology_fields),
+		       topology_arrays, N_FIELDS(topology_arrays), err);
 	if (r < 0)
 		return r;
-
-	r = decode_array(j, "cpus", t->cpus, sizeof(t->cpus[0]), SCXD_MAX_CPUS,
-			 topology_cpu_fields, N_FIELDS(topology_cpu_fields), &n, err);
-	if (r < 0)
-		return r;
-	if (n != t->nr_cpus)
-		return proto_fail(err, PROTO_ERR_PARSE, "nr_cpus: %u, but %u CPUs follow", t->nr_cpus, n);
-	for (uint32_t i = 0; i < n; i++) {
+	/* Entries in order, each in range. */
+	for (uint32_t i = 0; i < t->nr_cpus; i++) {
 		const struct proto_topology_cpu *c = &t->cpus[i];
 
 		if (c->cpu >= SCXD_MAX_CPUS || (i && c->cpu <= t->cpus[i - 1].cpu))
@@ -658,13 +628,7 @@ int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto
 			return proto_fail(err, PROTO_ERR_PARSE, "cpus[%u].llc: %u out of range", i, c->llc);
 	}
 
-	r = decode_array(j, "llcs", t->llcs, sizeof(t->llcs[0]), SCXD_MAX_LLCS,
-			 topology_llc_fields, N_FIELDS(topology_llc_fields), &n, err);
-	if (r < 0)
-		return r;
-	if (n != t->nr_llcs)
-		return proto_fail(err, PROTO_ERR_PARSE, "nr_llcs: %u, but %u LLCs follow", t->nr_llcs, n);
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < t->nr_llcs; i++) {
 		uint32_t idx = t->llcs[i].index;
 
 		if (idx >= SCXD_MAX_LLCS || (i && idx <= t->llcs[i - 1].index))

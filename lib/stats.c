@@ -2,10 +2,14 @@
 /*
  * stats.c - counter deltas, utilization and latency percentiles; see stats.h.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "hist.h"
 #include "stats.h"
 
 void layer_sample_delta(const struct layer_sample *now, const struct layer_sample *then,
@@ -54,15 +58,24 @@ u64 lat_hist_samples(const u64 *buckets, unsigned nr_buckets)
 	return n;
 }
 
-u64 lat_hist_percentile(const u64 *buckets, unsigned nr_buckets, double q)
+static u64 log2_lower(unsigned b)
+{
+	return 1ULL << b;
+}
+
+/*
+ * Percentile @q of a histogram whose bucket i holds [lower(i),
+ * lower(i + 1)), the last one open-ended: the bucket where the count of
+ * samples so far reaches rank q * total, interpolated linearly inside it
+ * as if its samples were spread evenly; the lower bound of the last.
+ */
+static u64 percentile(const u64 *buckets, unsigned nr_buckets, double q,
+		      u64 (*lower)(unsigned b))
 {
 	double rank, below = 0, frac;
 	unsigned i, last = 0;
 	u64 total = 0, lo;
 
-	/* 2^64 does not fit: a 65th bucket could only ever be open-ended. */
-	if (nr_buckets > 64)
-		nr_buckets = 64;
 	for (i = 0; i < nr_buckets; i++) {
 		total += buckets[i];
 		if (buckets[i])
@@ -81,7 +94,7 @@ u64 lat_hist_percentile(const u64 *buckets, unsigned nr_buckets, double q)
 			break;
 		below += (double)buckets[i];
 	}
-	lo = 1ULL << i;
+	lo = lower(i);
 	if (i == nr_buckets - 1)
 		return lo;
 	frac = (rank - below) / (double)buckets[i];
@@ -89,8 +102,89 @@ u64 lat_hist_percentile(const u64 *buckets, unsigned nr_buckets, double q)
 		frac = 0;
 	if (frac > 1)
 		frac = 1;
-	/* The bucket is [lo, 2 lo): its width is lo. */
-	return lo + (u64)(frac * (double)lo + 0.5);
+	return lo + (u64)(frac * (double)(lower(i + 1) - lo) + 0.5);
+}
+
+u64 lat_hist_percentile(const u64 *buckets, unsigned nr_buckets, double q)
+{
+	/* 2^64 does not fit: a 65th bucket could only ever be open-ended. */
+	return percentile(buckets, nr_buckets > 64 ? 64 : nr_buckets, q, log2_lower);
+}
+
+static u64 hist_lower(unsigned b)
+{
+	return scxd_hist_lower(b);
+}
+
+u64 hist_percentile(const u64 *buckets, double q)
+{
+	return percentile(buckets, SCXD_HIST_BUCKETS, q, hist_lower);
+}
+
+u64 hist_samples(const u64 *buckets)
+{
+	return lat_hist_samples(buckets, SCXD_HIST_BUCKETS);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double stats_median(const double *v, size_t n)
+{
+	double *s, m;
+
+	if (!n)
+		return NAN;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return NAN;
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	free(s);
+	return m;
+}
+
+/* xorshift64*: a fixed sequence for a seed, the same on every machine. */
+static u64 next_random(u64 *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 2685821657736338717ULL;
+}
+
+int stats_bootstrap_median(const double *v, size_t n, unsigned resamples, u64 seed,
+			   double *lo, double *hi)
+{
+	double *medians, *sample;
+	u64 state = seed ? seed : 1;
+
+	if (!n || resamples < 20)
+		return -EINVAL;
+	medians = malloc(resamples * sizeof(*medians));
+	sample = malloc(n * sizeof(*sample));
+	if (!medians || !sample) {
+		free(medians);
+		free(sample);
+		return -ENOMEM;
+	}
+	for (unsigned r = 0; r < resamples; r++) {
+		for (size_t i = 0; i < n; i++)
+			sample[i] = v[next_random(&state) % n];
+		medians[r] = stats_median(sample, n);
+	}
+	qsort(medians, resamples, sizeof(*medians), cmp_double);
+	/* The 2.5th and 97.5th percentiles of the resampled medians. */
+	*lo = medians[(size_t)(0.025 * (resamples - 1) + 0.5)];
+	*hi = medians[(size_t)(0.975 * (resamples - 1) + 0.5)];
+	free(medians);
+	free(sample);
+	return 0;
 }
 
 void stats_format_us(char *buf, size_t size, double us)

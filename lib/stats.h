@@ -54,6 +54,24 @@ u64 lat_hist_samples(const u64 *buckets, unsigned nr_buckets);
  */
 u64 lat_hist_percentile(const u64 *buckets, unsigned nr_buckets, double q);
 
+/* The same for the compare instrument's log-linear histogram (hist.h):
+ * SCXD_HIST_BUCKETS buckets, within 12.5% instead of 100%. */
+u64 hist_percentile(const u64 *buckets, double q);
+u64 hist_samples(const u64 *buckets);
+
+/* The median of v[0..n) (NaN when n is 0 or out of memory). */
+double stats_median(const double *v, size_t n);
+
+/*
+ * A 95% interval for the median of v[0..n): the 2.5th and 97.5th
+ * percentiles of the medians of @resamples resamples of v drawn with
+ * replacement (the percentile bootstrap). The same @seed gives the same
+ * interval on every machine. -EINVAL for no values or under 20
+ * resamples, -ENOMEM.
+ */
+int stats_bootstrap_median(const double *v, size_t n, unsigned resamples, u64 seed,
+			   double *lo, double *hi);
+
 /*
  * A duration given in µs, in the unit that keeps it under 1000, with
  * three significant digits: "0.85us", "12.5us", "850us", "1.54ms",

@@ -1,8 +1,10 @@
 /* test_stats.c - counter deltas, utilization, latency percentiles (lib/stats.c). */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "hist.h"
 #include "stats.h"
 #include "test.h"
 
@@ -296,6 +298,82 @@ TEST(a_negative_or_nan_duration_prints_as_a_dash_and_a_short_buffer_is_cut)
 	CHECK_STR(us(NAN), "-");
 	stats_format_us(small, sizeof(small), 1536);
 	CHECK_STR(small, "1.5");
+}
+
+/* ---- the compare instrument's histogram (bpf/hist.h) ---- */
+
+TEST(hist_buckets_are_four_per_power_of_two_and_each_holds_its_lower_bound)
+{
+	/* The first buckets are exact; then each bucket starts where the
+	 * last one ended and is a quarter of its power of two wide. */
+	for (u32 ns = 0; ns < 4; ns++)
+		CHECK_INT(scxd_hist_bucket(ns), ns);
+	CHECK_INT(scxd_hist_bucket(4), 4);
+	CHECK_INT(scxd_hist_bucket(7), 7);
+	CHECK_INT(scxd_hist_bucket(8), 8);
+	CHECK_INT(scxd_hist_bucket(9), 8);
+	CHECK_INT(scxd_hist_bucket(10), 9);
+	CHECK_INT(scxd_hist_bucket(1000), 4 * 8 + 3);	/* 2^9 + 3 * 2^7 = 896 */
+	for (u32 b = 0; b + 1 < SCXD_HIST_BUCKETS; b++) {
+		u64 lo = scxd_hist_lower(b), next = scxd_hist_lower(b + 1);
+
+		CHECK(next > lo);
+		CHECK_INT(scxd_hist_bucket(lo), b);
+		CHECK_INT(scxd_hist_bucket(next - 1), b);
+		/* No bucket is wider than a quarter of its lower bound (from 4 ns). */
+		CHECK(b < 4 || (next - lo) * 4 <= lo);
+	}
+	CHECK_INT(scxd_hist_bucket(~0ULL), SCXD_HIST_BUCKETS - 1);
+}
+
+TEST(hist_percentiles_are_within_a_bucket_of_the_samples)
+{
+	static u64 h[SCXD_HIST_BUCKETS];
+	u64 p50, p99;
+
+	memset(h, 0, sizeof(h));
+	CHECK_INT(hist_percentile(h, 0.5), 0);
+	/* 990 samples of 100 us, 10 of 5 ms */
+	h[scxd_hist_bucket(100000)] = 990;
+	h[scxd_hist_bucket(5000000)] = 10;
+	CHECK_INT(hist_samples(h), 1000);
+	p50 = hist_percentile(h, 0.5);
+	p99 = hist_percentile(h, 0.999);
+	CHECK(p50 >= 100000 * 7 / 8 && p50 <= 100000 * 9 / 8);
+	CHECK(p99 >= 5000000 * 7 / 8 && p99 <= 5000000 * 9 / 8);
+	/* The open-ended last bucket reads as its floor. */
+	memset(h, 0, sizeof(h));
+	h[SCXD_HIST_BUCKETS - 1] = 3;
+	CHECK_INT(hist_percentile(h, 0.99), scxd_hist_lower(SCXD_HIST_BUCKETS - 1));
+}
+
+TEST(the_median_of_odd_and_even_counts)
+{
+	const double odd[] = { 3, 1, 2 }, even[] = { 4, 1, 3, 2 };
+
+	CHECK(stats_median(odd, 3) == 2);
+	CHECK(stats_median(even, 4) == 2.5);
+	CHECK(isnan(stats_median(odd, 0)));
+}
+
+TEST(the_bootstrap_interval_holds_the_median_is_repeatable_and_narrows_with_agreement)
+{
+	const double ratios[] = { 0.62, 0.58, 0.71, 0.55, 0.66, 0.60, 0.93 };
+	const double same[] = { 0.5, 0.5, 0.5, 0.5, 0.5 };
+	double lo, hi, lo2, hi2, m = stats_median(ratios, 7);
+
+	CHECK_INT(stats_bootstrap_median(ratios, 7, 2000, 42, &lo, &hi), 0);
+	CHECK(lo <= m && m <= hi);
+	CHECK(lo >= 0.55 && hi <= 0.93);
+	CHECK(hi - lo > 0.01);
+	/* The same seed, the same interval. */
+	CHECK_INT(stats_bootstrap_median(ratios, 7, 2000, 42, &lo2, &hi2), 0);
+	CHECK(lo == lo2 && hi == hi2);
+	/* Values that all agree leave no doubt. */
+	CHECK_INT(stats_bootstrap_median(same, 5, 500, 7, &lo, &hi), 0);
+	CHECK(lo == 0.5 && hi == 0.5);
+	CHECK_INT(stats_bootstrap_median(ratios, 0, 500, 7, &lo, &hi), -EINVAL);
+	CHECK_INT(stats_bootstrap_median(ratios, 7, 10, 7, &lo, &hi), -EINVAL);
 }
 
 TEST_MAIN
