@@ -10,11 +10,17 @@ cd "$(dirname "$0")/.."
 
 # Packages from the release itself.
 base_pkgs=(clang-19 llvm-19 libsystemd-dev libcjson-dev libinih-dev libcgroup-dev
-	libelf-dev zlib1g-dev pkg-config make gcc qemu-system-x86 busybox-static
-	cpio zstd rt-tests stress-ng gnupg ca-certificates binutils)
-# Packages that must be new enough; on bookworm they come from backports.
-bpf_pkgs=(libbpf-dev bpftool)
+	libelf-dev zlib1g-dev pkg-config make gcc busybox-static
+	cpio zstd rt-tests stress-ng gnupg ca-certificates binutils gnuplot-nox)
+# Packages that must be new enough; on bookworm they come from backports:
+# libbpf 1.1 is too old for sched_ext, and QEMU 7.2's multi-threaded TCG
+# oopses the guest (int3 from static-key patching at a sched_ext enable)
+# often enough to lose benchmark boots; QEMU 10 runs the 2-vCPU bench
+# shape clean (it still oopses 8 vCPUs on multi-threaded TCG, so the
+# functional suite stays single-threaded).
+bpf_pkgs=(libbpf-dev bpftool qemu-system-x86)
 min_libbpf=1.4
+min_qemu=1:10
 
 . /etc/os-release
 codename=${VERSION_CODENAME:-}
@@ -30,8 +36,13 @@ libbpf_ok() {
 	v=$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null) || return 1
 	dpkg --compare-versions "${v#*:}" ge "$min_libbpf"
 }
+qemu_ok() {
+	local v
+	v=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null) || return 1
+	dpkg --compare-versions "$v" ge "$min_qemu"
+}
 
-if have_all "${base_pkgs[@]}" "${bpf_pkgs[@]}" && libbpf_ok; then
+if have_all "${base_pkgs[@]}" "${bpf_pkgs[@]}" && libbpf_ok && qemu_ok; then
 	echo "deps: packages present"
 else
 	updated=0
@@ -56,6 +67,7 @@ SRC
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${base_pkgs[@]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${bpo[@]}" "${bpf_pkgs[@]}"
 	libbpf_ok || { echo "deps: libbpf-dev >= $min_libbpf not available" >&2; exit 1; }
+	qemu_ok || { echo "deps: qemu-system-x86 >= ${min_qemu#*:} not available" >&2; exit 1; }
 fi
 
 # The suite runs on two sched_ext kernels: trixie-backports' 7.3 and sid's 7.2.
