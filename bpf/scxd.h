@@ -220,7 +220,7 @@ struct scxd_lat_hist {
 };
 
 /*
- * What the compare instrument (trace.bpf.c) counts for one layer, per CPU,
+ * What the compare instrument (scxd_trace.bpf.c) counts for one layer, per CPU,
  * whichever scheduler runs: the daemon zeroes them when a measurement
  * starts and sums them over CPUs (the maximum of max_ns) when it ends.
  */
