@@ -49,8 +49,11 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 # scxctl needs JSON (the protocol) and INI (scxctl check), nothing else.
 CTL_LIBS := $(shell pkg-config --libs libcjson inih 2>/dev/null)
 
-# ctlclient: the VM cases' and the control benchmark's socket client.
-all: daemon/scxd ctl/scxctl $(B)/tools/ctlclient
+# ctlclient: the VM cases' and the control benchmark's socket client;
+# jsonget: values out of JSON documents, for the VM cases; frameloop: the
+# benchmark's frame loop.
+TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/frameloop
+all: daemon/scxd ctl/scxctl $(TOOLS)
 
 # vmlinux.h comes from BTF: the running kernel's when it has sched_ext,
 # else the VM kernel's (tools/vm-kernel.sh). Never edited by hand.
@@ -83,6 +86,7 @@ $(B)/%.skel.h: $(B)/%.bpf.o
 	$(Q)mv $@.tmp $@
 
 $(B)/daemon/loader.o: $(B)/scxd.skel.h
+$(B)/daemon/tracer.o: $(B)/scxd_trace.skel.h
 
 # scxctl's help texts are plain text, one file a verb.
 CTL_HELP := $(sort $(wildcard ctl/help/*.txt))
@@ -110,10 +114,15 @@ ctl/scxctl: $(CTL_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
-$(B)/tools/ctlclient: tests/vm/tools/ctlclient.c
+# The test tools: one C file each, under tests/*/tools/.
+$(B)/tools/%: tests/vm/tools/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(CTL_LIBS)
+$(B)/tools/%: tests/bench/tools/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(CTL_LIBS)
 
 # A unit test links lib/ and the daemon objects it tests (listed below).
 $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * hist.h - the latency histogram of the compare instrument (trace.bpf.c),
+ * hist.h - the latency histogram of the compare instrument (scxd_trace.bpf.c),
  * shared by BPF, which counts into it, and the host, which reads
  * percentiles out of it (lib/stats.c).
  *
@@ -34,6 +34,21 @@ static inline u64 scxd_hist_lower(u32 b)
 	if (b < 4)
 		return b;
 	return (1ULL << m) + (u64)(b % 4) * (1ULL << (m - 2));
+}
+
+/* Count one latency of @ns into @hist (SCXD_HIST_BUCKETS long). The
+ * bound is checked again, where the verifier can see it: the compiler,
+ * knowing the index of an array of 160 cannot be larger, would drop both
+ * checks unless the index is made opaque to it first. */
+static inline void scxd_hist_add(u64 *hist, u64 ns)
+{
+	u32 b = scxd_hist_bucket(ns);
+
+#ifdef __bpf__
+	asm volatile("" : "+r"(b));
+#endif
+	if (b < SCXD_HIST_BUCKETS)
+		hist[b]++;
 }
 
 #endif /* __SCXD_HIST_H */

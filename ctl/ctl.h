@@ -117,5 +117,6 @@ verb_fn run_run, run_pin_change;				/* verb_pin.c */
 verb_fn run_explain;						/* verb_explain.c */
 verb_fn run_role;						/* verb_role.c */
 verb_fn run_check;						/* verb_check.c */
+verb_fn run_compare;						/* verb_compare.c */
 
 #endif /* SCXCTL_CTL_H */

@@ -132,6 +132,8 @@ static const struct verb verbs[] = {
 	  HELP_role, 0, run_role },
 	{ "check", "validate a configuration file without a daemon",
 	  HELP_check, 0, run_check },
+	{ "compare", "compare scxd with the kernel's scheduler, per layer",
+	  HELP_compare, 0, run_compare },
 	{ "help", "show this help, or a verb's help",
 	  HELP_help, 0, run_help },
 };

@@ -26,6 +26,7 @@ struct loader {
 	struct bpf_link *link;
 	struct bpf_link *iter_link;
 	int nr_cpus;
+	bool attached_before;	/* attach again after a detach: counters restart */
 	char *stats;		/* verifier summaries, or NULL */
 };
 
@@ -64,7 +65,8 @@ static int collect_verifier_stats(struct loader *l, char **bufs)
 	return 0;
 }
 
-int loader_new(struct loader **ret, const struct scxd_tunables *t, bool verifier_stats)
+int loader_new(struct loader **ret, const struct scxd_tunables *t,
+	       const struct loader_maps *shared, bool verifier_stats)
 {
 	char *bufs[64] = {0};
 	struct bpf_program *prog;
@@ -84,6 +86,11 @@ int loader_new(struct loader **ret, const struct scxd_tunables *t, bool verifier
 		r = -errno;
 		goto fail;
 	}
+	if (shared && ((r = bpf_map__reuse_fd(l->skel->maps.layers, shared->layers)) ||
+		       (r = bpf_map__reuse_fd(l->skel->maps.rules, shared->rules)) ||
+		       (r = bpf_map__reuse_fd(l->skel->maps.pins, shared->pins)) ||
+		       (r = bpf_map__reuse_fd(l->skel->maps.cpu_topo, shared->cpu_topo))))
+		goto fail;
 	/* Rodata: written now or never (the kernel freezes it at load). */
 #define SET_TUNABLE(name, def, min, max, doc)	l->skel->rodata->name = t->name;
 	SCXD_TUNABLES(SET_TUNABLE)
@@ -151,9 +158,7 @@ static bool same_classification(const struct scxd_config *a, const struct scxd_c
 	return true;
 }
 
-/* Entries 0..n-1 of array map @map from @items, @size bytes each (to or
- * from the map); no more than the map holds. */
-static int write_array(struct bpf_map *map, const void *items, size_t size, u32 n)
+int loader_write_array(struct bpf_map *map, const void *items, size_t size, u32 n)
 {
 	int fd = bpf_map__fd(map);
 
@@ -163,6 +168,7 @@ static int write_array(struct bpf_map *map, const void *items, size_t size, u32 
 	return 0;
 }
 
+/* The same, from the map. */
 static int read_array(struct bpf_map *map, void *items, size_t size, u32 n)
 {
 	int fd = bpf_map__fd(map);
@@ -180,14 +186,14 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c,
 
 	if (c->nr_layers == 0 || c->nr_layers > SCXD_MAX_LAYERS || c->nr_rules > SCXD_MAX_RULES)
 		return -EINVAL;
-	r = write_array(l->skel->maps.layers, c->layers, sizeof(c->layers[0]), c->nr_layers);
+	r = loader_write_array(l->skel->maps.layers, c->layers, sizeof(c->layers[0]), c->nr_layers);
 	if (r < 0)
 		return r;
 	/* Layer settings are read live; only a change of who goes where
 	 * needs the rules rewritten and every task checked again. */
 	if (same_classification(prev, c))
 		return 0;
-	r = write_array(l->skel->maps.rules, c->rules, sizeof(c->rules[0]), c->nr_rules);
+	r = loader_write_array(l->skel->maps.rules, c->rules, sizeof(c->rules[0]), c->nr_rules);
 	if (r < 0)
 		return r;
 	/* Counts first, generation last: a task that sees the new generation
@@ -284,7 +290,7 @@ int loader_reclassify(struct loader *l)
 
 int loader_write_topology(struct loader *l, const struct scxd_cpu_topo *t, u32 nr_cpus)
 {
-	return write_array(l->skel->maps.cpu_topo, t, sizeof(*t), nr_cpus);
+	return loader_write_array(l->skel->maps.cpu_topo, t, sizeof(*t), nr_cpus);
 }
 
 int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus,
@@ -307,17 +313,42 @@ int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus
 int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
 			   u32 nr_cpus)
 {
-	return write_array(l->skel->maps.layer_cpus, lc, sizeof(*lc), nr_layers);
+	return loader_write_array(l->skel->maps.layer_cpus, lc, sizeof(*lc), nr_layers);
+}
+
+/* Zero a per-CPU array map: its counters start again. */
+static int zero_percpu(struct bpf_map *map, int nr_cpus)
+{
+	void *zeros = calloc(nr_cpus, bpf_map__value_size(map));
+	int r = 0;
+
+	if (!zeros)
+		return -ENOMEM;
+	for (u32 i = 0; i < bpf_map__max_entries(map); i++)
+		if (bpf_map_update_elem(bpf_map__fd(map), &i, zeros, BPF_ANY))
+			r = -errno;
+	free(zeros);
+	return r;
 }
 
 int loader_attach(struct loader *l)
 {
+	int r;
+
 	if (l->link)
 		return -EALREADY;
+	/* Attached again after a detach: the counters are "since attach". */
+	if (l->attached_before) {
+		if ((r = zero_percpu(l->skel->maps.layer_stats, l->nr_cpus)) < 0 ||
+		    (r = zero_percpu(l->skel->maps.lat_hist, l->nr_cpus)) < 0 ||
+		    (r = zero_percpu(l->skel->maps.stats, l->nr_cpus)) < 0)
+			return r;
+	}
 	memset(&l->skel->bss->exit_rec, 0, sizeof(l->skel->bss->exit_rec));
 	l->link = bpf_map__attach_struct_ops(l->skel->maps.scxd_ops);
 	if (!l->link)
 		return -errno;
+	l->attached_before = true;
 	return 0;
 }
 
@@ -335,6 +366,11 @@ int loader_detach(struct loader *l)
 bool loader_attached(const struct loader *l)
 {
 	return l && l->link && !loader_exited(l);
+}
+
+bool loader_ejected(const struct loader *l)
+{
+	return l && l->link && loader_exited(l);
 }
 
 bool loader_exited(const struct loader *l)

@@ -12,10 +12,21 @@ struct scxd_config;
 
 struct layer_sample;
 
-/* Load (verify) the scheduler with tunables @t; nothing runs until
- * loader_attach(). With @verifier_stats, each program's verifier summary
- * ("processed N insns ...") is kept for loader_verifier_stats(). */
-int loader_new(struct loader **ret, const struct scxd_tunables *t, bool verifier_stats);
+/* Maps of another object the scheduler uses instead of its own (fds):
+ * the instrument's (tracer.h), so that both agree on rules and pins. */
+struct loader_maps {
+	int	layers;
+	int	rules;
+	int	pins;
+	int	cpu_topo;
+};
+
+/* Load (verify) the scheduler with tunables @t, reusing the maps @shared
+ * (NULL: its own); nothing runs until loader_attach(). With
+ * @verifier_stats, each program's verifier summary ("processed N insns
+ * ...") is kept for loader_verifier_stats(). */
+int loader_new(struct loader **ret, const struct scxd_tunables *t,
+	       const struct loader_maps *shared, bool verifier_stats);
 struct loader *loader_free(struct loader *l);
 /* "name: processed N insns ..." lines, one per program; "" without stats. */
 const char *loader_verifier_stats(const struct loader *l);
@@ -27,6 +38,11 @@ const char *loader_verifier_stats(const struct loader *l);
  * skipped when they would put every task where it is. */
 int loader_apply_config(struct loader *l, const struct scxd_config *c,
 			const struct scxd_config *prev);
+/* Entries 0..n-1 of array map @map from @items, @size bytes each; no more
+ * than the map holds. */
+struct bpf_map;
+int loader_write_array(struct bpf_map *map, const void *items, size_t size, u32 n);
+
 /* Run the iter/task program that re-checks every task's layer. */
 int loader_reclassify(struct loader *l);
 
@@ -57,6 +73,8 @@ int loader_detach(struct loader *l);
 bool loader_attached(const struct loader *l);
 /* True once the kernel has called ops.exit (ejected or detached). */
 bool loader_exited(const struct loader *l);
+/* Exited while the daemon had it attached: the kernel ejected it. */
+bool loader_ejected(const struct loader *l);
 const struct scxd_exit_rec *loader_exit_rec(const struct loader *l);
 const char *loader_exit_kind_name(s32 kind);
 /* The kernel asks for a restart (e.g. after CPU hotplug). */

@@ -16,6 +16,7 @@
 #include <systemd/sd-event.h>
 
 #include "alloc.h"
+#include "comparison.h"
 #include "config.h"
 #include "config_edit.h"
 #include "control.h"
@@ -27,6 +28,7 @@
 #include "saved.h"
 #include "stats.h"
 #include "topology.h"
+#include "tracer.h"
 #include "tunables.h"
 
 /* How often the loop looks whether the kernel has ejected the scheduler. */
@@ -139,8 +141,10 @@ struct manager *manager_free(struct manager *m)
 {
 	if (!m)
 		return NULL;
+	comparison_free(m);
 	control_free(m->control);
 	loader_free(m->loader);
+	tracer_free(m->tracer);
 	sd_event_source_unref(m->exit_poll);
 	sd_event_source_unref(m->tick);
 	sd_event_source_unref(m->restart);
@@ -240,24 +244,15 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 }
 
 /*
- * Load, configure and attach the scheduler: the sysfs topology first (BPF
- * keeps it on kernels without sd_llc_id), then the kernel's view read back
- * once attached, and the layers placed on it.
+ * Attach the loaded scheduler with the running configuration: the kernel's
+ * view of the topology read back once attached, and the layers placed on
+ * it. Also what manager_start() does with a scheduler manager_stop() kept
+ * loaded: no second pass through the verifier.
  */
-static int scheduler_start(struct manager *m)
+static int scheduler_attach(struct manager *m)
 {
-	struct scxd_cpu_topo sysfs[SCXD_MAX_CPUS];
-	u32 nr = 0;
 	int r;
 
-	r = loader_new(&m->loader, &m->tunables, false);
-	if (r < 0)
-		return log_error_errno(r, "Failed to load the BPF scheduler: %m");
-	r = topology_read_sysfs("/sys", sysfs, SCXD_MAX_CPUS, &nr);
-	if (r < 0)
-		log_warning_errno(r, "Failed to read CPU topology from sysfs: %m");
-	else if ((r = loader_write_topology(m->loader, sysfs, nr)) < 0)
-		return log_error_errno(r, "Failed to write the topology to BPF: %m");
 	r = loader_apply_config(m->loader, m->config, NULL);
 	if (r < 0)
 		return log_error_errno(r, "Failed to write the configuration to BPF: %m");
@@ -280,6 +275,28 @@ static int scheduler_start(struct manager *m)
 		 SCXD_OPS_NAME, m->config->nr_layers, m->config->nr_rules, m->config->source,
 		 m->nr_cpus, m->nr_llcs, proto_topo_source_name(m->topo_source));
 	return 0;
+}
+
+/* Load the scheduler, the sysfs topology first (BPF keeps it on kernels
+ * without sd_llc_id), then attach it. */
+static int scheduler_start(struct manager *m)
+{
+	struct loader_maps shared;
+	struct scxd_cpu_topo sysfs[SCXD_MAX_CPUS];
+	u32 nr = 0;
+	int r;
+
+	if (m->tracer)
+		tracer_shared_maps(m->tracer, &shared);
+	r = loader_new(&m->loader, &m->tunables, m->tracer ? &shared : NULL, false);
+	if (r < 0)
+		return log_error_errno(r, "Failed to load the BPF scheduler: %m");
+	r = topology_read_sysfs("/sys", sysfs, SCXD_MAX_CPUS, &nr);
+	if (r < 0)
+		log_warning_errno(r, "Failed to read CPU topology from sysfs: %m");
+	else if ((r = loader_write_topology(m->loader, sysfs, nr)) < 0)
+		return log_error_errno(r, "Failed to write the topology to BPF: %m");
+	return scheduler_attach(m);
 }
 
 static int on_restart(sd_event_source *s, uint64_t usec, void *userdata)
@@ -312,7 +329,7 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	const struct scxd_exit_rec *e;
 	int r;
 
-	if (!m->loader || !loader_exited(m->loader)) {
+	if (!m->loader || !loader_ejected(m->loader)) {
 		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
 		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	}
@@ -358,11 +375,20 @@ int manager_apply(struct manager *m, struct scxd_config *next, char *errmsg, siz
 			return -EBADMSG;
 		}
 	}
+	/* The shared maps, attached or not: the instrument reads them too. */
+	if (m->tracer && (r = tracer_write_config(m->tracer, next)) < 0) {
+		snprintf(errmsg, errlen, "writing the configuration to BPF: %s", strerror(-r));
+		tracer_write_config(m->tracer, m->config);
+		free(next);
+		return r;
+	}
 	if (manager_attached(m)) {
 		r = loader_apply_config(m->loader, next, m->config);
 		if (r < 0) {
 			snprintf(errmsg, errlen, "writing the configuration to BPF: %s",
 				 strerror(-r));
+			if (m->tracer)
+				tracer_write_config(m->tracer, m->config);
 			loader_apply_config(m->loader, m->config, NULL);
 			free(next);
 			return r;
@@ -425,6 +451,10 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	char msg[700];
 	int r;
 
+	if (comparison_running(m)) {
+		log_warning("Reload refused: a compare is running; reload when it ends");
+		return 0;
+	}
 	r = manager_reload(m, msg, sizeof(msg));
 	if (r < 0)
 		log_error_errno(r, "Reload rejected, configuration unchanged: %s", msg);
@@ -445,8 +475,8 @@ int manager_stop(struct manager *m, char *errmsg, size_t errlen)
 	}
 	/* A pending automatic re-attach would undo the stop. */
 	m->restart = sd_event_source_disable_unref(m->restart);
+	/* Kept loaded: start attaches it again without the verifier. */
 	loader_detach(m->loader);
-	m->loader = loader_free(m->loader);
 	log_notice("Scheduler detached on request; tasks run on the kernel's default scheduler");
 	sd_notify(0, "STATUS=Stopped: tasks on the kernel's default scheduler");
 	return 0;
@@ -461,8 +491,13 @@ int manager_start(struct manager *m, char *errmsg, size_t errlen)
 		return -EBUSY;
 	}
 	m->restart = sd_event_source_disable_unref(m->restart);
-	m->loader = loader_free(m->loader);
-	r = scheduler_start(m);
+	r = m->loader ? scheduler_attach(m) : -ENOENT;
+	if (r < 0 && m->loader)
+		log_warning_errno(r, "Failed to attach the loaded scheduler again, loading it anew: %m");
+	if (r < 0) {
+		m->loader = loader_free(m->loader);
+		r = scheduler_start(m);
+	}
 	if (r < 0) {
 		m->loader = loader_free(m->loader);
 		snprintf(errmsg, errlen, "attaching the scheduler: %s%s", strerror(-r),
@@ -511,6 +546,11 @@ int manager_run(struct manager *m)
 	sd_event_now(m->event, CLOCK_MONOTONIC, &m->start_usec);
 
 	log_tunables(m);
+	r = tracer_new(&m->tracer);
+	if (r < 0)
+		log_warning_errno(r, "Failed to load the compare instrument, no scxctl compare: %m");
+	else if ((r = tracer_write_config(m->tracer, m->config)) < 0)
+		return log_error_errno(r, "Failed to write the configuration to BPF: %m"), EXIT_FAILURE;
 	if (scheduler_start(m) < 0)
 		return EXIT_FAILURE;
 
@@ -536,14 +576,15 @@ int manager_run(struct manager *m)
 	status = r < 0 ? EXIT_FAILURE : r;
 out:
 	sd_notify(0, "STOPPING=1");
+	comparison_free(m);
 	m->control = control_free(m->control);
 	if (!m->loader) {
 		/* Between a restartable exit and a successful re-attach. */
-	} else if (loader_exited(m->loader) && status == EXIT_SUCCESS) {
+	} else if (loader_ejected(m->loader) && status == EXIT_SUCCESS) {
 		/* Ejected between the last poll and the signal. */
 		log_exit(loader_exit_rec(m->loader), false);
 		status = EXIT_FAILURE;
-	} else if (!loader_exited(m->loader)) {
+	} else if (loader_attached(m->loader)) {
 		loader_detach(m->loader);
 		if (loader_exited(m->loader))
 			log_exit(loader_exit_rec(m->loader), true);
@@ -560,7 +601,7 @@ int manager_verifier_stats(struct manager *m)
 	int r;
 
 	libbpf_set_print(log_libbpf);
-	r = loader_new(&l, &m->tunables, true);
+	r = loader_new(&l, &m->tunables, NULL, true);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the BPF scheduler: %m"), EXIT_FAILURE;
 	r = loader_apply_config(l, m->config, NULL);

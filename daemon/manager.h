@@ -55,6 +55,11 @@ struct manager {
 	char changes[PROTO_MAX_CHANGES][PROTO_CHANGE_LEN];
 	char socket_path[108];
 	struct scxd_tunables tunables;	/* the scheduler loads with these */
+	/* The compare instrument: owns the maps the configuration is in,
+	 * which each scheduler reuses. NULL when it could not load: then
+	 * the scheduler has its own and there is no compare. */
+	struct tracer *tracer;
+	struct comparison *compare;	/* the running or last compare, or NULL */
 	struct loader *loader;
 	struct control *control;
 	sd_event_source *exit_poll;

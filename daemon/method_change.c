@@ -89,9 +89,13 @@ typedef int (*edit_fn)(struct manager *m, struct config_edit *e, const cJSON *pa
 static int run_change(struct manager *m, const struct control_request *req, edit_fn fn,
 		      char *errmsg, size_t errlen)
 {
-	struct config_edit *e = config_edit_new(m->config);
+	struct config_edit *e;
 	int r;
 
+	r = need_no_compare(m, errmsg, errlen);
+	if (r < 0)
+		return r;
+	e = config_edit_new(m->config);
 	if (!e)
 		return -ENOMEM;
 	r = fn(m, e, req->params, errmsg, errlen);
@@ -209,7 +213,7 @@ CHANGE_METHOD(match_remove)
 
 METHOD(reload)
 {
-	return manager_reload(userdata, errmsg, errlen);
+	return need_no_compare(userdata, errmsg, errlen) ?: manager_reload(userdata, errmsg, errlen);
 }
 
 /* Persist the running configuration: the next start uses it. */
@@ -224,10 +228,10 @@ METHOD(save)
 
 METHOD(stop)
 {
-	return manager_stop(userdata, errmsg, errlen);
+	return need_no_compare(userdata, errmsg, errlen) ?: manager_stop(userdata, errmsg, errlen);
 }
 
 METHOD(start)
 {
-	return manager_start(userdata, errmsg, errlen);
+	return need_no_compare(userdata, errmsg, errlen) ?: manager_start(userdata, errmsg, errlen);
 }

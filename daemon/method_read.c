@@ -43,7 +43,7 @@ static int fill_status(struct manager *m, struct proto_status *st)
 	st->nr_changes = m->nr_changes;
 	memcpy(st->changes, m->changes, m->nr_changes * sizeof(m->changes[0]));
 
-	if (m->loader && loader_exited(m->loader)) {
+	if (m->loader && loader_ejected(m->loader)) {
 		const struct scxd_exit_rec *e = loader_exit_rec(m->loader);
 
 		snprintf(st->exit.kind, sizeof(st->exit.kind), "%s", loader_exit_kind_name(e->kind));

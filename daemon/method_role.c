@@ -106,7 +106,9 @@ METHOD(role_set)
 	char path[PATH_MAX + 80];
 	int r;
 
-	r = load_role(m, req->params, &c, path, sizeof(path), errmsg, errlen);
+	r = need_no_compare(m, errmsg, errlen);
+	if (!r)
+		r = load_role(m, req->params, &c, path, sizeof(path), errmsg, errlen);
 	if (r < 0)
 		return r;
 	r = manager_apply(m, c, errmsg, errlen);

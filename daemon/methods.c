@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "comparison.h"
 #include "manager.h"
 #include "methods.h"
 
@@ -27,6 +28,11 @@ const control_fn manager_methods[PROTO_NR_METHODS] = {
 	[PROTO_METHOD_RUN]		= method_run,
 	[PROTO_METHOD_MOVE]		= method_move,
 	[PROTO_METHOD_UNPIN]		= method_unpin,
+	[PROTO_METHOD_COMPARE_START]	= method_compare_start,
+	[PROTO_METHOD_COMPARE_STATUS]	= method_compare_status,
+	[PROTO_METHOD_COMPARE_STEP]	= method_compare_step,
+	[PROTO_METHOD_COMPARE_STOP]	= method_compare_stop,
+	[PROTO_METHOD_COMPARE_RESULT]	= method_compare_result,
 };
 
 int param_string(const cJSON *params, const char *key, bool required, const char **out,
@@ -63,6 +69,14 @@ int need_attached(const struct manager *m, char *errmsg, size_t errlen)
 	if (manager_attached(m))
 		return 0;
 	snprintf(errmsg, errlen, "the scheduler is not attached");
+	return -EBUSY;
+}
+
+int need_no_compare(const struct manager *m, char *errmsg, size_t errlen)
+{
+	if (!comparison_running(m))
+		return 0;
+	snprintf(errmsg, errlen, "a compare is running: wait for it to end, or scxctl compare --stop");
 	return -EBUSY;
 }
 

@@ -12,6 +12,7 @@
  *                    match-remove, reload, save, stop, start
  *   method_role.c    roles, role-show (read-only), role-set
  *   method_pin.c     run, move, unpin (open to users, for their own tasks)
+ *   method_compare.c compare-start, -status, -step, -stop (admin), -result
  */
 #ifndef SCXD_METHODS_H
 #define SCXD_METHODS_H
@@ -50,6 +51,11 @@ METHOD(role_set);
 METHOD(run);
 METHOD(move);
 METHOD(unpin);
+METHOD(compare_start);
+METHOD(compare_status);
+METHOD(compare_step);
+METHOD(compare_stop);
+METHOD(compare_result);
 
 /* ---- helpers shared by the methods ---- */
 
@@ -63,6 +69,10 @@ int param_pid(const cJSON *params, const char *key, int *out, char *errmsg, size
 
 /* -EBUSY ("the scheduler is not attached") unless it is. */
 int need_attached(const struct manager *m, char *errmsg, size_t errlen);
+
+/* -EBUSY while a compare runs: the configuration and the scheduler it
+ * compares must stay as they are until it ends. */
+int need_no_compare(const struct manager *m, char *errmsg, size_t errlen);
 
 /* *result = {"@key": "@value"}. */
 int result_string(cJSON **result, const char *key, const char *value);

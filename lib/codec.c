@@ -123,6 +123,17 @@ bool encode_fields(cJSON *obj, const void *base, const struct field *f, size_t n
 			v = isnan(d) ? cJSON_CreateNull()
 				     : cJSON_CreateNumber(isfinite(d) && d > 0 ? d : 0);
 			break;
+		case F_MEASURES:
+			v = cJSON_CreateArray();
+			for (size_t k = 0; v && k < f->size / sizeof(double); k++) {
+				d = ((const double *)p)[k];
+				if (!cJSON_AddItemToArray(v, isnan(d) ? cJSON_CreateNull() :
+							  cJSON_CreateNumber(isfinite(d) && d > 0 ? d : 0))) {
+					cJSON_Delete(v);
+					v = NULL;
+				}
+			}
+			break;
 		case F_CPUS:
 			v = encode_cpus(p, f->size * 8);
 			break;
@@ -226,6 +237,21 @@ int decode_fields(const cJSON *obj, void *base, const struct field *f, size_t n,
 			if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
 				return field_error(err, path, name, "not null or a number >= 0");
 			*(double *)p = v->valuedouble;
+			break;
+		case F_MEASURES:
+			if (!cJSON_IsArray(v) ||
+			    (size_t)cJSON_GetArraySize(v) != f->size / sizeof(double))
+				return field_error(err, path, name, "not an array of the right length");
+			for (size_t k = 0; k < f->size / sizeof(double); k++) {
+				const cJSON *x = cJSON_GetArrayItem(v, k);
+
+				if (cJSON_IsNull(x))
+					((double *)p)[k] = NAN;
+				else if (cJSON_IsNumber(x) && x->valuedouble >= 0 && isfinite(x->valuedouble))
+					((double *)p)[k] = x->valuedouble;
+				else
+					return field_error(err, path, name, "holds what is not null or a number >= 0");
+			}
 			break;
 		case F_CPUS:
 			if (!cJSON_IsString(v))

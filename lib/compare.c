@@ -32,11 +32,17 @@ void compare_add(struct compare_counts *to, const struct compare_counts *from)
 	}
 }
 
+const double compare_cdf_q[COMPARE_CDF_POINTS] = {
+	0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99, 0.995, 0.999, 1,
+};
+
 static void arm_init(struct compare_arm_stats *a)
 {
 	*a = (struct compare_arm_stats){
 		.p50_us = NAN, .p99_us = NAN, .max_us = NAN, .cpu_share = NAN,
 	};
+	for (int k = 0; k < COMPARE_CDF_POINTS; k++)
+		a->cdf_us[k] = NAN;
 }
 
 void compare_result_init(struct compare_result *r, const char *state)
@@ -78,6 +84,8 @@ static void arm_stats(struct compare_arm_stats *a, const struct scxd_trace_layer
 	a->p50_us = hist_percentile(t->hist, 0.50) / 1000.0;
 	a->p99_us = hist_percentile(t->hist, 0.99) / 1000.0;
 	a->max_us = t->max_ns / 1000.0;
+	for (int k = 0; k < COMPARE_CDF_POINTS; k++)
+		a->cdf_us[k] = hist_percentile(t->hist, compare_cdf_q[k]) / 1000.0;
 }
 
 /*
@@ -158,12 +166,13 @@ static const struct field result_fields[] = {
 #define ARM(arm)								\
 	A(arm, wakeups, F_U64), A(arm, tasks, F_U64), A(arm, p50_us, F_MEASURE),	\
 	A(arm, p99_us, F_MEASURE), A(arm, max_us, F_MEASURE), A(arm, cpu_s, F_DOUBLE), \
-	A(arm, cpu_share, F_MEASURE), A(arm, xllc_per_s, F_DOUBLE)
+	A(arm, cpu_share, F_MEASURE), A(arm, xllc_per_s, F_DOUBLE), A(arm, cdf_us, F_MEASURES)
 #define L(m, t)		FIELD(struct compare_layer, NULL, m, #m, t)
 static const struct field layer_fields[] = {
 	L(name, F_STR), L(policy, F_STR), ARM(eevdf), ARM(scxd),
 	L(p50_ratio, F_MEASURE), L(p99_ratio, F_MEASURE), L(cpu_ratio, F_MEASURE),
-	L(xllc_ratio, F_MEASURE), L(verdict, F_STR),
+	L(xllc_ratio, F_MEASURE), L(verdict, F_STR), L(sched_cpu_s, F_DOUBLE),
+	L(sched_wakeups, F_U64),
 };
 #undef L
 #undef ARM

@@ -5,7 +5,7 @@
  *
  * The daemon runs rounds of two arms, EEVDF then scxd, each measuring for
  * the same time (or for one run of the user's command). The instrument
- * (bpf/trace.bpf.c) counts per layer what struct scxd_trace_layer holds;
+ * (bpf/scxd_trace.bpf.c) counts per layer what struct scxd_trace_layer holds;
  * the daemon adds each arm's counts to its scheduler's totals
  * (compare_add()) and, at the end, turns the two totals into the result
  * (compare_summarize()): per layer and scheduler the wakeup latency
@@ -54,6 +54,11 @@ struct compare_counts {
  * task counted in two arms is one task). */
 void compare_add(struct compare_counts *to, const struct compare_counts *from);
 
+/* The percentiles of the latency distribution each arm reports, for a
+ * plot of it (scxctl compare --plot). */
+#define COMPARE_CDF_POINTS	12
+extern const double compare_cdf_q[COMPARE_CDF_POINTS];
+
 /* One layer under one scheduler, pooled over the rounds. */
 struct compare_arm_stats {
 	uint64_t	wakeups;	/* latencies measured */
@@ -64,6 +69,7 @@ struct compare_arm_stats {
 	double		cpu_s;		/* CPU time used */
 	double		cpu_share;	/* of all layers' CPU time (0..1); NaN if none ran */
 	double		xllc_per_s;	/* switched in on another LLC than last time */
+	double		cdf_us[COMPARE_CDF_POINTS];	/* at compare_cdf_q[]; NaN as p50 */
 };
 
 struct compare_layer {
@@ -76,6 +82,10 @@ struct compare_layer {
 	double			cpu_ratio;
 	double			xllc_ratio;
 	char			verdict[200];	/* "game: p99 wakeup 0.31x EEVDF's" */
+	/* The scheduler's own counts over the scxd arms: a check of the
+	 * instrument (its cpu_s and wakeups should be close). */
+	double			sched_cpu_s;
+	uint64_t		sched_wakeups;
 };
 
 /* One round: how long each arm measured, and the command's run in it. */

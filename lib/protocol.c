@@ -38,6 +38,11 @@ const struct proto_method proto_methods[PROTO_NR_METHODS] = {
 	M(ROLE_SHOW,	"role-show",	READ),
 	M(ROLE_SET,	"role-set",	ADMIN),
 	M(START,	"start",	ADMIN),
+	M(COMPARE_START, "compare-start", ADMIN),
+	M(COMPARE_STATUS, "compare-status", ADMIN),
+	M(COMPARE_STEP,	"compare-step",	ADMIN),
+	M(COMPARE_STOP,	"compare-stop",	ADMIN),
+	M(COMPARE_RESULT, "compare-result", READ),
 };
 #undef M
 

@@ -181,7 +181,7 @@ check()	# NAME CONDITION-COMMAND...
 	fi
 }
 
-verbs='add-layer check explain help layer layers match move reload remove-layer role run save set-layer start stats status stop top topology unpin version'
+verbs='add-layer check compare explain help layer layers match move reload remove-layer role run save set-layer start stats status stop top topology unpin version'
 layers='batch default gaming'
 set_opts='--cpus --help --json --kind --latency --llcs --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
 add_opts='--before --cpus --help --json --kind --latency --llcs --match --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
@@ -198,6 +198,12 @@ complete_is "verbs by prefix: u" "unpin" scxctl u
 complete_is "verbs by prefix: e" "explain" scxctl e
 complete_is "verbs by prefix: mo" "move" scxctl mo
 complete_is "verbs by prefix: ch" "check" scxctl ch
+complete_is "verbs by prefix: co" "compare" scxctl co
+complete_is "compare: its options" "--duration --last --plot --rounds --stop" scxctl compare ''
+complete_is "compare: a number after --rounds is not ours to offer" "" scxctl compare --rounds ''
+complete_is "compare: the command after -- is not ours either" "" scxctl compare -- ma
+complete_is "compare: --plot takes a file" "$tmp/status-compact.json $tmp/status.json" \
+	scxctl compare --plot "$tmp/stat"
 complete_is "socket path is a file" "$tmp/status-compact.json $tmp/status.json" \
 	scxctl --socket "$tmp/stat"
 complete_is "socket path after =" "$tmp/status-compact.json $tmp/status.json" \
@@ -450,7 +456,7 @@ if [ -x ctl/scxctl ]; then
 	complete_is "unpin options are its usage's" "${opts% }" scxctl unpin -
 	opts=$(usage_opts explain)
 	complete_is "explain options are its usage's" "${opts% }" scxctl explain -
-	for v in status stats layers layer top topology version reload save stop start role check; do
+	for v in status stats layers layer top topology version reload save stop start role check compare; do
 		opts=$(usage_opts "$v")
 		complete_is "$v options are its usage's" "${opts% }" scxctl "$v" -
 	done

@@ -16,7 +16,8 @@ static void wakeups(enum compare_arm a, int i, u64 n, u64 ns)
 {
 	struct scxd_trace_layer *l = &tot[a].layer[i];
 
-	l->hist[scxd_hist_bucket(ns)] += n;
+	for (u64 k = 0; k < n; k++)
+		scxd_hist_add(l->hist, ns);
 	l->wakeups += n;
 	if (ns > l->max_ns)
 		l->max_ns = ns;

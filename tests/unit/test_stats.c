@@ -347,6 +347,27 @@ TEST(hist_percentiles_are_within_a_bucket_of_the_samples)
 	CHECK_INT(hist_percentile(h, 0.99), scxd_hist_lower(SCXD_HIST_BUCKETS - 1));
 }
 
+TEST(a_latency_counted_as_bpf_counts_it_reads_back_within_an_eighth)
+{
+	static u64 h[SCXD_HIST_BUCKETS];
+
+	/* From 1 us to 10 s, each value alone in the histogram: what BPF
+	 * counted (scxd_hist_add) is what the host reads back. */
+	for (u64 ns = 1000; ns <= 10000000000ULL; ns = ns * 3 / 2) {
+		u64 p;
+
+		memset(h, 0, sizeof(h));
+		scxd_hist_add(h, ns);
+		CHECK_INT(hist_samples(h), 1);
+		/* One sample is read at its bucket's middle: within an eighth. */
+		p = hist_percentile(h, 0.5);
+		CHECK(p >= ns * 7 / 8 && p <= ns * 9 / 8);
+	}
+	memset(h, 0, sizeof(h));
+	scxd_hist_add(h, ~0ULL);
+	CHECK_INT(h[SCXD_HIST_BUCKETS - 1], 1);
+}
+
 TEST(the_median_of_odd_and_even_counts)
 {
 	const double odd[] = { 3, 1, 2 }, even[] = { 4, 1, 3, 2 };

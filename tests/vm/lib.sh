@@ -15,6 +15,10 @@ BG_LOG=${BG_LOG:-/tmp/bg.log}
 # fail MSG...: report and end the case with exit code 1.
 fail() {
 	echo "FAIL: $*" >&2
+	if [ -s "$SCXD_LOG" ]; then
+		echo "--- the last 20 lines of $SCXD_LOG:" >&2
+		tail -n 20 "$SCXD_LOG" >&2
+	fi
 	exit 1
 }
 
@@ -144,7 +148,9 @@ saturate() {
 	run_in_cgroup "$1" stress-ng --cpu 16 --timeout "$2s" --quiet
 }
 
-# scxctl ARGS...: the CLI installed in the VM.
+# scxctl ARGS...: the CLI installed in the VM. A function: to start a
+# client in the background and kill it, run "$SCXCTL_BIN" itself (a
+# function in the background is a subshell, and $! is that shell's pid).
 scxctl() {
 	[ -x "$SCXCTL_BIN" ] || fail "$SCXCTL_BIN is not in the initramfs"
 	"$SCXCTL_BIN" "$@"
