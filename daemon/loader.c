@@ -26,7 +26,7 @@ struct loader {
 	struct bpf_link *link;
 	struct bpf_link *iter_link;
 	int nr_cpus;
-	bool attached_before;	/* attach again after a detach: counters restart */
+	bool attached_before;	/* since the load or the last loader_rewind() */
 	char *stats;		/* verifier summaries, or NULL */
 };
 
@@ -316,10 +316,11 @@ int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u
 	return loader_write_array(l->skel->maps.layer_cpus, lc, sizeof(*lc), nr_layers);
 }
 
-/* Zero a per-CPU array map: its counters start again. */
-static int zero_percpu(struct bpf_map *map, int nr_cpus)
+/* Zero every entry of array map @map (per-CPU or not). */
+static int zero_array(struct bpf_map *map, int nr_cpus)
 {
-	void *zeros = calloc(nr_cpus, bpf_map__value_size(map));
+	bool percpu = bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY;
+	void *zeros = calloc(percpu ? nr_cpus : 1, bpf_map__value_size(map));
 	int r = 0;
 
 	if (!zeros)
@@ -331,19 +332,36 @@ static int zero_percpu(struct bpf_map *map, int nr_cpus)
 	return r;
 }
 
-int loader_attach(struct loader *l)
+int loader_rewind(struct loader *l)
 {
+	size_t size = 0;
+	void *bss;
 	int r;
 
+	if (!l->attached_before)
+		return 0;
+	if (l->link)
+		return -EBUSY;
+	/* Globals: clocks, virtual times, task counts, the exit record. */
+	bss = bpf_map__initial_value(l->skel->maps.bss, &size);
+	if (!bss)
+		return -EINVAL;
+	memset(bss, 0, size);
+	/* Per-CPU notes, placement, counters. */
+	if ((r = zero_array(l->skel->maps.cpu_ctxs, l->nr_cpus)) < 0 ||
+	    (r = zero_array(l->skel->maps.layer_cpus, l->nr_cpus)) < 0 ||
+	    (r = zero_array(l->skel->maps.layer_stats, l->nr_cpus)) < 0 ||
+	    (r = zero_array(l->skel->maps.lat_hist, l->nr_cpus)) < 0 ||
+	    (r = zero_array(l->skel->maps.stats, l->nr_cpus)) < 0)
+		return r;
+	l->attached_before = false;
+	return 0;
+}
+
+int loader_attach(struct loader *l)
+{
 	if (l->link)
 		return -EALREADY;
-	/* Attached again after a detach: the counters are "since attach". */
-	if (l->attached_before) {
-		if ((r = zero_percpu(l->skel->maps.layer_stats, l->nr_cpus)) < 0 ||
-		    (r = zero_percpu(l->skel->maps.lat_hist, l->nr_cpus)) < 0 ||
-		    (r = zero_percpu(l->skel->maps.stats, l->nr_cpus)) < 0)
-			return r;
-	}
 	memset(&l->skel->bss->exit_rec, 0, sizeof(l->skel->bss->exit_rec));
 	l->link = bpf_map__attach_struct_ops(l->skel->maps.scxd_ops);
 	if (!l->link)

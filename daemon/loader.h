@@ -70,6 +70,14 @@ int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u
 
 int loader_attach(struct loader *l);
 int loader_detach(struct loader *l);
+/*
+ * Before attaching a scheduler that was attached and detached: put its
+ * state back to what a fresh load has (globals, per-CPU notes,
+ * placement, counters), so that the next run does not start from the
+ * last one's clocks and virtual times. Then write the configuration
+ * again. A no-op on a scheduler never attached; -EBUSY while attached.
+ */
+int loader_rewind(struct loader *l);
 bool loader_attached(const struct loader *l);
 /* True once the kernel has called ops.exit (ejected or detached). */
 bool loader_exited(const struct loader *l);

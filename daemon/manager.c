@@ -253,6 +253,9 @@ static int scheduler_attach(struct manager *m)
 {
 	int r;
 
+	r = loader_rewind(m->loader);
+	if (r < 0)
+		return log_error_errno(r, "Failed to reset the scheduler's state: %m");
 	r = loader_apply_config(m->loader, m->config, NULL);
 	if (r < 0)
 		return log_error_errno(r, "Failed to write the configuration to BPF: %m");

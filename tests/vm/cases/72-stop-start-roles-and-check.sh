@@ -11,7 +11,16 @@ seq() { cat /sys/kernel/sched_ext/enable_seq; }
 
 start_scxd --config /etc/scxd/roles/desktop.ini --state-dir /tmp/st72
 
-# --- stop / start keep the configuration, runtime changes included.
+# --- stop / start keep the configuration, runtime changes included, and
+# start from a fresh scheduler's state: nr_layers_hw, the most layers
+# since attach, forgets a layer added and removed before the stop.
+hw() { bpftool -j map dump name scxd.bss | tr -d ' ' | sed -n 's/.*"nr_layers_hw":\([0-9]*\).*/\1/p'; }
+command -v bpftool >/dev/null || fail "bpftool is not in the initramfs"
+n=$(scxctl layers | awk 'NR > 1 && NF' | wc -l)
+scxctl add-layer extra --before default --throughput --match 'comm=no-such-task' ||
+	fail "add-layer exited $?"
+scxctl remove-layer extra || fail "remove-layer exited $?"
+assert_eq "$(hw)" "$((n + 1))" "nr_layers_hw after a layer came and went"
 scxctl set-layer batch --weight 7 || fail "set-layer exited $?"
 scxctl stop || fail "stop exited $?"
 wait_for 5 state_is disabled || fail "sched_ext state after stop: $(sched_state)"
@@ -20,9 +29,10 @@ scxctl status | head -1 | grep -q 'attached: no' || fail "status does not say de
 scxctl stop 2>/dev/null && fail "a second stop succeeded"
 t0=$(date +%s)
 scxctl start || fail "start exited $?"
-echo "start took $(($(date +%s) - t0)) s (loading the scheduler through the verifier)"
+echo "start took $(($(date +%s) - t0)) s (attaching the scheduler stop kept loaded)"
 wait_for 5 state_is enabled || fail "sched_ext state after start: $(sched_state)"
 assert_eq "$(sched_ops)" scxd "ops after start"
+assert_eq "$(hw)" "$n" "nr_layers_hw after stop and start"
 assert_eq "$(col batch 3)" 7 "batch weight after stop and start"
 scxctl start 2>/dev/null && fail "start while attached succeeded"
 
