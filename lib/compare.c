@@ -69,6 +69,11 @@ static double ratio(double a, double b)
 	return isnan(a) || isnan(b) || b <= 0 ? NAN : a / b;
 }
 
+static double at_most(double v, double max)
+{
+	return v > max ? max : v;
+}
+
 static void arm_stats(struct compare_arm_stats *a, const struct scxd_trace_layer *t,
 		      double cpu_total_s, double measured_s)
 {
@@ -81,11 +86,12 @@ static void arm_stats(struct compare_arm_stats *a, const struct scxd_trace_layer
 	a->xllc_per_s = measured_s > 0 ? t->xllc / measured_s : 0;
 	if (!a->wakeups)
 		return;
-	a->p50_us = hist_percentile(t->hist, 0.50) / 1000.0;
-	a->p99_us = hist_percentile(t->hist, 0.99) / 1000.0;
 	a->max_us = t->max_ns / 1000.0;
+	/* A percentile read inside its bucket can pass the largest sample. */
+	a->p50_us = at_most(hist_percentile(t->hist, 0.50) / 1000.0, a->max_us);
+	a->p99_us = at_most(hist_percentile(t->hist, 0.99) / 1000.0, a->max_us);
 	for (int k = 0; k < COMPARE_CDF_POINTS; k++)
-		a->cdf_us[k] = hist_percentile(t->hist, compare_cdf_q[k]) / 1000.0;
+		a->cdf_us[k] = at_most(hist_percentile(t->hist, compare_cdf_q[k]) / 1000.0, a->max_us);
 }
 
 /*

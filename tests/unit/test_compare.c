@@ -89,6 +89,20 @@ TEST(latency_percentiles_ratios_and_cpu_shares_come_from_the_counts)
 	CHECK_CONTAINS(g->verdict, "x EEVDF's, 1.00x the CPU time");
 }
 
+TEST(no_percentile_passes_the_largest_sample)
+{
+	setup();
+	/* All samples at the bottom of one bucket: read inside it, p99 would
+	 * lie above every sample. */
+	wakeups(COMPARE_EEVDF, 0, 100, 1000000);
+	wakeups(COMPARE_SCXD, 0, 100, 1000000);
+	compare_summarize(&r, tot);
+	CHECK(r.layers[0].arm[COMPARE_EEVDF].p99_us <= r.layers[0].arm[COMPARE_EEVDF].max_us);
+	CHECK(r.layers[0].arm[COMPARE_EEVDF].p50_us <= r.layers[0].arm[COMPARE_EEVDF].max_us);
+	for (int k = 0; k < COMPARE_CDF_POINTS; k++)
+		CHECK(r.layers[0].arm[COMPARE_SCXD].cdf_us[k] <= r.layers[0].arm[COMPARE_SCXD].max_us);
+}
+
 TEST(cpu_time_is_compared_per_second_measured)
 {
 	setup();
