@@ -176,6 +176,9 @@ qemu=(qemu-system-x86_64 -nodefaults -no-reboot -display none -monitor none
 	-kernel "$kdir/vmlinuz" -initrd "$out/run.cpio" -append "$cmdline"
 	-serial "file:$out/console.log" -serial "file:$out/results.log")
 printf '%q ' "${qemu[@]}" >"$out/qemu.cmd"
+# Every result says which emulator it came from: timing and stability
+# differ between QEMU releases.
+qemu_version=$("${qemu[0]}" --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
 echo >>"$out/qemu.cmd"
 
 rm -rf "$out/cases" "$out/console.log" "$out/results.log"
@@ -290,7 +293,7 @@ while IFS= read -r line; do
 		up=$(sed -n 's/.*uptime=\([^ ]*\).*/\1/p' <<<"$line")
 		cpus=$(sed -n 's/.*cpus=\([^ ]*\).*/\1/p' <<<"$line")
 		krel=$(sed -n 's/.*kernel=\([^ ]*\).*/\1/p' <<<"$line")
-		echo "vm: booted in $(secs_since "$t_start") s (guest uptime $up s); $shape shape, $cpus CPUs, kernel $krel, accel $accel"
+		echo "vm: booted in $(secs_since "$t_start") s (guest uptime $up s); $shape shape, $cpus CPUs, kernel $krel, accel $accel, QEMU $qemu_version"
 		;;
 	"BOOT kernlog=bad") ;;
 	"KERN "*)

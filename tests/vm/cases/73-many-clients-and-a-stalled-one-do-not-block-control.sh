@@ -6,6 +6,7 @@
 # connected. (Size limits, malformed lines and the client cap are the
 # host unit tests' part: tests/unit/test_control.c.)
 # timeout: 120
+# suite: once (the control socket is the daemon's alone: no kernel in it)
 . /tests/lib.sh
 
 command -v ctlclient >/dev/null || fail "ctlclient is not in the initramfs (make)"
