@@ -51,8 +51,8 @@ CTL_LIBS := $(shell pkg-config --libs libcjson inih 2>/dev/null)
 
 # ctlclient: the VM cases' and the control benchmark's socket client;
 # jsonget: values out of JSON documents, for the VM cases; frameloop: the
-# benchmark's frame loop.
-TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/frameloop
+# benchmark's frame loop; benchsum: the benchmark's summary (on the host).
+TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/frameloop $(B)/tools/benchsum
 all: daemon/scxd ctl/scxctl $(TOOLS)
 
 # vmlinux.h comes from BTF: the running kernel's when it has sched_ext,
@@ -123,6 +123,11 @@ $(B)/tools/%: tests/bench/tools/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(CTL_LIBS)
+# benchsum's statistics are the daemon's (lib/stats.c).
+$(B)/tools/benchsum: tests/bench/tools/benchsum.c $(LIB)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Ibpf -Ilib -o $@ $< $(LIB) $(CTL_LIBS) -lm
 
 # A unit test links lib/ and the daemon objects it tests (listed below).
 $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
