@@ -51,8 +51,10 @@ CTL_LIBS := $(shell pkg-config --libs libcjson inih 2>/dev/null)
 
 # ctlclient: the VM cases' and the control benchmark's socket client;
 # jsonget: values out of JSON documents, for the VM cases; frameloop: the
-# benchmark's frame loop; benchsum: the benchmark's summary (on the host).
-TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/frameloop $(B)/tools/benchsum
+# benchmark's frame loop; wakebench: its message/worker wakeups; benchsum:
+# the benchmark's summary (on the host).
+TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/frameloop $(B)/tools/wakebench \
+	$(B)/tools/benchsum
 all: daemon/scxd ctl/scxctl $(TOOLS)
 
 # vmlinux.h comes from BTF: the running kernel's when it has sched_ext,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Workload 6, what scxd's BPF costs: nanoseconds per call of each of its
+# Workload 7, what scxd's BPF costs: nanoseconds per call of each of its
 # struct_ops programs under workload 2 (the probe and the hogs in one
 # cgroup, by-comm.ini), as the kernel times them (kernel.bpf_stats_enabled);
 # the compare instrument's nanoseconds per event (a short scxctl compare);
