@@ -7,18 +7,7 @@
 # Prints "ok NAME" / "FAIL NAME: why" and ends with "unit: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
-pass=0 fail=0
-check() { # NAME WHY-IF-FAILED COMMAND...
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then
-		echo "ok $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $name: $why"
-		fail=$((fail + 1))
-	fi
-}
+. tests/unit/check.sh
 sum=build/tools/benchsum
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -73,5 +62,4 @@ rc=$?
 check a_malformed_row_is_refused_by_line "exit $rc: $err" \
 	grep -q 'row 1: want BOOT WORKLOAD CONFIG KEY NUMBER' <<<"$err"
 
-echo "unit: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,18 +7,7 @@
 # Prints "ok NAME" / "FAIL NAME: why" and ends with "unit: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
-pass=0 fail=0
-check() { # NAME WHY-IF-FAILED COMMAND...
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then
-		echo "ok $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $name: $why"
-		fail=$((fail + 1))
-	fi
-}
+. tests/unit/check.sh
 none() { # PATTERN: stdin has no line matching PATTERN (printing any that do)
 	! grep -E "$1"
 }
@@ -40,5 +29,4 @@ ctl_needed=$(readelf -d ctl/scxctl | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 check scxctl_links_only_libc_cjson_and_inih "scxctl links another library" \
 	only '^(libc\.so|libcjson\.so|libinih\.so)' <<<"$ctl_needed"
 
-echo "unit: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
