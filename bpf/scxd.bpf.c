@@ -29,11 +29,14 @@
  * each change. A task's layer changes by atomic exchange, so per-layer
  * task counts stay exact even when two CPUs re-check one task at once.
  *
- * Topology. The CPU -> LLC map is the kernel's own: ops.init reads the
- * per-CPU scheduler-domain variables sd_llc_id and sd_llc_size (an id of
- * a CPU's LLC, and the LLC's size) and turns LLC ids into dense indexes. A kernel without those symbols keeps the table the
- * daemon derived from sysfs before attaching. The daemon reads this map
- * back: BPF and userspace share one topology.
+ * Topology. The CPU -> LLC map is the kernel's own: ops.init asks
+ * sched_ext's topology (scx_bpf_cid_topo(), 7.2+: per CPU id, its core,
+ * LLC and node) or, on kernels without it, reads the per-CPU
+ * scheduler-domain variables sd_llc_id and sd_llc_size (an id of a CPU's
+ * LLC, and the LLC's size), and turns LLC ids into dense indexes. A
+ * kernel with neither keeps the table the daemon derived from sysfs
+ * before attaching. The daemon reads this map back: BPF and userspace
+ * share one topology, and `scxctl topology` says which source it was.
  *
  * Queues. Each (layer, LLC) pair has its own dispatch queue, ordered by
  * virtual time. A task is queued on the LLC of the CPU it last ran on (or
@@ -61,15 +64,25 @@
  * measured utilization, LLC by LLC, and a `span` it may run on: its
  * owned CPUs when confined, every CPU of its LLCs (less those of confined
  * layers) otherwise. A waking
- * task goes to an idle CPU of its span (a wholly idle core first); the
- * kernel's default idle selection is used when the span is every CPU. A
+ * task goes to an idle CPU of its span, as the kernel picks it: its
+ * default idle selection when the span is every CPU, its pick inside a
+ * mask (scx_bpf_select_cpu_and, 6.16+; the span kept as a kernel cpumask
+ * in span_masks) otherwise; kernels without it scan the span here (a
+ * wholly idle core first). A
  * waking latency task that finds no idle CPU preempts a CPU of its span
  * whose current task (asked of the kernel, scx_bpf_cpu_curr) is a
  * throughput task: it is inserted at the head of that CPU's local queue
  * with SCX_ENQ_PREEMPT, so it runs at the next scheduling decision there.
  * The preempted task goes back to the same CPU's local queue, behind it,
  * with the slice it had left (noted when the victim was chosen), instead
- * of through its layer's queue and a whole dispatch.
+ * of through its layer's queue and a whole dispatch. A latency task that
+ * needs more than a slice after a wakeup keeps its CPU (ops.tick refills
+ * its slice) and preempts again when queued, until it has run
+ * latency_burst_ns since it woke. A waking throughput task does not preempt, but
+ * a throughput task it would be served before, running on its CPU, has
+ * its slice ended once it has run wake_gran_ns: a sleeper in a
+ * throughput layer waits about that long, not a 20 ms slice, as EEVDF
+ * lets a waking task with lag preempt one that has had its share.
  * Tasks that may run on one CPU only (per-CPU kthreads, taskset pins, and
  * latency probes such as cyclictest, which pin their threads) go straight
  * to that CPU's local queue, preempting a throughput task there when they
@@ -88,7 +101,7 @@
  * reclassify iterator visits (all of them, some not yet initialized).
  *
  * Tunables. The times that shape the policy (starve_ns, steal_ns,
- * claim_ns, layer_credit_ns: scxd.h) are const volatile rodata, set by
+ * claim_ns, layer_credit_ns, wake_gran_ns, latency_burst_ns: scxd.h) are const volatile rodata, set by
  * the loader before load (scxd --tune), so a benchmark can sweep them.
  *
  * Accounting. Per-layer counters and a log2 wakeup-latency histogram are
@@ -133,6 +146,8 @@ SCXD_TUNABLES(SCXD_TUNABLE_RODATA)
 /* The kernel's per-CPU topology (kernel/sched/topology.c). */
 extern const int sd_llc_id __ksym __weak;
 extern const int sd_llc_size __ksym __weak;
+/* The first topology source to try (enum scxd_topo_source; NONE: the best). */
+const volatile u32 topo_start = SCXD_TOPO_NONE;
 
 /* Where each layer may run; written by the daemon's allocator. */
 struct {
@@ -141,6 +156,23 @@ struct {
 	__type(key, u32);
 	__type(value, struct scxd_layer_cpus);
 } layer_cpus SEC(".maps");
+
+/*
+ * Each layer's span again, as a kernel cpumask: what the kernel's own idle
+ * pick inside a mask, scx_bpf_select_cpu_and(), takes. Created in
+ * ops.init, kept equal to layer_cpus by scxd_sync_spans, which the daemon
+ * runs after each placement.
+ */
+struct span_mask {
+	struct bpf_cpumask __kptr *mask;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCXD_MAX_LAYERS);
+	__type(key, u32);
+	__type(value, struct span_mask);
+} span_masks SEC(".maps");
 
 /* The most layers any configuration had since attach: queues of layers a
  * runtime change removed can still hold tasks, and are drained. */
@@ -170,7 +202,7 @@ u64 queue_served_at[NR_QUEUES];
 u64 class_vtime[SCXD_NR_POLICIES * SCXD_MAX_LLCS];
 
 struct layer_counters {
-	u64 cnt[SCXD_MAX_LAYERS][SCXD_NR_LSTATS];
+	u64 cnt[SCXD_MAX_LAYERS][SCXD_LSTATS_MAX];
 };
 
 struct {
@@ -223,6 +255,8 @@ struct task_ctx {
 	u64	running_at;
 	u64	queued_at;	/* last inserted into a (layer, LLC) queue */
 	u64	prepaid;	/* slice its layer was charged at dispatch */
+	u64	burst_ns;	/* CPU time since it last woke */
+	u64	last_run_ns;	/* CPU time of its last run */
 	bool	via_queue;	/* last inserted into a (layer, LLC) queue */
 };
 
@@ -247,7 +281,7 @@ static void layer_stat_add(u32 layer, u32 stat, u64 v)
 	 * reach the verifier without the bounds the check gave it. */
 	c = bpf_map_lookup_elem(&layer_stats, &zero);
 	if (c && layer < SCXD_MAX_LAYERS && stat < SCXD_NR_LSTATS)
-		c->cnt[layer & LAYER_MASK][stat & 15] += v;
+		c->cnt[layer & LAYER_MASK][stat & (SCXD_LSTATS_MAX - 1)] += v;
 }
 
 static void layer_stat_inc(u32 layer, u32 stat)
@@ -364,6 +398,27 @@ static bool cpu_in_span(u32 i, s32 cpu)
 	return lc && (lc->nr_span == 0 || scxd_cpumask_test(&lc->span, cpu));
 }
 
+static u64 *class_clock(u32 policy, u32 llc)
+{
+	return &class_vtime[((policy & 1) * SCXD_MAX_LLCS + llc) &
+			    (SCXD_NR_POLICIES * SCXD_MAX_LLCS - 1)];
+}
+
+/* A layer's virtual time on @llc, with at most layer_credit_ns of idle credit. */
+static u64 layer_eff_vtime(u32 idx, u32 policy, u32 llc)
+{
+	u64 floor = *class_clock(policy, llc);
+	u64 lv = layer_vtime[dsq_of(idx, llc) & (NR_QUEUES - 1)];
+
+	/*
+	 * max(lv, floor - credit) in one comparison (vtimes stay far below
+	 * 2^63). Clamping floor - credit at 0 first, as two comparisons on
+	 * a tunable read from rodata, took scxd_dispatch past the verifier's
+	 * 1M-instruction limit (from 100k with the credit an immediate).
+	 */
+	return lv + layer_credit_ns >= floor ? lv : floor - layer_credit_ns;
+}
+
 /* --- placement --- */
 
 /*
@@ -435,7 +490,9 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 {
 	struct scxd_layer_cpus *lc;
 	struct scxd_layer *layer;
+	struct bpf_cpumask *span;
 	struct task_ctx *tctx;
+	struct span_mask *sm;
 	bool is_idle = false;
 	u32 lidx;
 	s32 cpu;
@@ -452,6 +509,16 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 
 	if (span_is_all(lc)) {
 		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	} else if (bpf_ksym_exists(scx_bpf_select_cpu_and) && (sm = bpf_map_lookup_elem(&span_masks, &lidx)) &&
+		   (span = sm->mask)) {
+		/* The kernel's pick: its SMT, LLC and NUMA order, in the span. */
+		cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags,
+					     (const struct cpumask *)span, 0);
+		is_idle = cpu >= 0;
+		if (is_idle)
+			layer_stat_inc(lidx, SCXD_LSTAT_KPICK);
+		else
+			cpu = prev_cpu;
 	} else {
 		cpu = pick_idle_in_span(p, prev_cpu, &lc->span);
 		is_idle = cpu >= 0;
@@ -548,6 +615,77 @@ static u64 take_resume_slice(struct task_struct *p, s32 cpu, u64 now)
 	return now - cc->claimed_at < slice ? slice : 0;
 }
 
+/*
+ * A task waking in a throughput layer finds no idle CPU: EEVDF lets a
+ * sleeper preempt a task that has had its share, and a 20 ms slice made
+ * it wait that long (a build host's sshd behind the build: 24 ms at p99
+ * against EEVDF's 5 ms). If the task on its CPU is a throughput task the
+ * waker would be served before (its layer is behind on this LLC, or, in
+ * one layer, the waker is behind in virtual time), that task's slice ends
+ * now if it has run wake_gran_ns, else is cut to end once it has. Nothing jumps a
+ * queue: the dispatch that follows picks in the usual order, the slice
+ * only ends sooner, and tasks that run in short bursts (hackbench's)
+ * never lose one. @cpu serves @p next: its LLC's queue, or its local
+ * queue. Returns whether it did.
+ */
+static bool shorten_current(struct task_struct *p, u32 lidx, u64 vtime, s32 cpu, u32 llc)
+{
+	struct task_struct *curr;
+	struct scxd_layer *cl;
+	struct task_ctx *cctx;
+	u64 now, ran;
+	u32 cidx;
+
+	curr = scx_bpf_cpu_curr(cpu);
+	if (!curr) {
+		stat_inc(SCXD_STAT_DBG_NULL);
+		return false;
+	}
+	if (curr == p) {
+		stat_inc(SCXD_STAT_DBG_SELF);
+		return false;
+	}
+	if (!curr->pid) {
+		stat_inc(SCXD_STAT_DBG_IDLE);
+		return false;
+	}
+	if (!curr->scx.slice) {
+		stat_inc(SCXD_STAT_DBG_NOCURR);
+		return false;
+	}
+	cctx = peek_task_ctx(curr);
+	if (!cctx)
+		return false;
+	cidx = cctx->layer;
+	cl = bpf_map_lookup_elem(&layers, &cidx);
+	if (!cl || cl->policy != SCXD_POLICY_THROUGHPUT) {
+		stat_inc(SCXD_STAT_DBG_NOTTPUT);
+		return false;
+	}
+	now = scx_bpf_now();
+	ran = now > cctx->running_at ? now - cctx->running_at : 0;
+	/* curr's vtime is charged when it stops: add what it ran so far. */
+	if (cidx == lidx ?
+	    (s64)(vtime - (curr->scx.dsq_vtime +
+			   ran * 100 / (curr->scx.weight ? curr->scx.weight : 100))) >= 0 :
+	    layer_eff_vtime(lidx, SCXD_POLICY_THROUGHPUT, llc) >=
+	    layer_eff_vtime(cidx, SCXD_POLICY_THROUGHPUT, llc)) {
+		stat_inc(cidx == lidx ? SCXD_STAT_DBG_AHEAD_SAME : SCXD_STAT_DBG_AHEAD_OTHER);
+		return false;
+	}
+	if (ran >= wake_gran_ns) {
+		stat_inc(SCXD_STAT_DBG_KICK);
+		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		return true;
+	}
+	if (!bpf_ksym_exists(scx_bpf_task_set_slice) || curr->scx.slice <= wake_gran_ns - ran) {
+		stat_inc(SCXD_STAT_DBG_NOSET);
+		return false;
+	}
+	stat_inc(SCXD_STAT_DBG_SETSLICE);
+	return scx_bpf_task_set_slice(curr, wake_gran_ns - ran);
+}
+
 struct victim_scan {
 	struct cpu_scan		sc;
 	u64			now;
@@ -612,6 +750,20 @@ static u32 queue_llc(s32 cpu, const struct scxd_layer_cpus *lc)
 	return __builtin_ctzll(lc->span_llcs) & LLC_MASK;
 }
 
+/*
+ * @p's virtual time to queue by: a sleeper may bank at most one slice of
+ * credit, so that a task that slept for long does not monopolise its
+ * layer when it wakes.
+ */
+static u64 queue_vtime(struct task_struct *p, u64 slice)
+{
+	u64 vtime = p->scx.dsq_vtime;
+
+	if (vtime_now > slice && (s64)(vtime - (vtime_now - slice)) < 0)
+		vtime = vtime_now - slice;
+	return vtime;
+}
+
 void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
@@ -619,7 +771,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	struct scxd_layer *layer;
 	bool may_preempt;
 	u64 vtime, slice;
-	u32 lidx, key;
+	u32 lidx, key, llc;
 	s32 cpu;
 
 	if (!tctx)
@@ -636,8 +788,18 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	layer_stat_inc(lidx, SCXD_LSTAT_ENQ);
 	if (enq_flags & SCX_ENQ_WAKEUP)
 		layer_stat_inc(lidx, SCXD_LSTAT_WAKEUP);
+	/*
+	 * A latency task preempts when it wakes, and when its slice ran out
+	 * before it had run latency_burst_ns since it woke: a frame's 4 ms of
+	 * work in 2 ms slices otherwise waited out a hog's 20 ms slice after
+	 * the first, and a loop that falls behind never sleeps again (it
+	 * missed 99% of its frames). A task that runs on past the burst
+	 * keeps its place before the throughput layers at dispatch, but
+	 * takes no CPU from them by force.
+	 */
 	may_preempt = layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
-		      (enq_flags & SCX_ENQ_WAKEUP);
+		      ((enq_flags & SCX_ENQ_WAKEUP) || tctx->burst_ns < latency_burst_ns);
+	vtime = queue_vtime(p, slice);
 
 	/*
 	 * Affinity wins over placement: a task pinned to one CPU, or whose
@@ -652,6 +814,12 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 		/* Such tasks skip ops.select_cpu: an idle CPU is found here. */
 		if (scx_bpf_test_and_clear_cpu_idle(cpu)) {
 			layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
+		} else if ((enq_flags & SCX_ENQ_WAKEUP) && layer->policy == SCXD_POLICY_THROUGHPUT) {
+			/* A pinned sleeper (cyclictest pins its thread): its
+			 * CPU's local queue is served next, once the slice
+			 * there ends. */
+			if (shorten_current(p, lidx, vtime, cpu, llc_of(cpu)))
+				layer_stat_inc(lidx, SCXD_LSTAT_SHORTEN);
 		} else if (may_preempt && cpu_runs_throughput(cpu)) {
 			/* No claim: a task preempting its own CPU through its
 			 * local queue races no other waker for a victim (a claim
@@ -703,66 +871,43 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 		}
 	}
 
-	/*
-	 * A sleeper may bank at most one slice of credit, so that a task that
-	 * slept for long does not monopolise its layer when it wakes.
-	 */
-	vtime = p->scx.dsq_vtime;
-	if (vtime_now > slice && (s64)(vtime - (vtime_now - slice)) < 0)
-		vtime = vtime_now - slice;
+	llc = queue_llc(cpu, lc);
 	tctx->via_queue = true;
 	tctx->queued_at = scx_bpf_now();
-	scx_bpf_dsq_insert_vtime(p, dsq_of(lidx, queue_llc(cpu, lc)), slice, vtime, enq_flags);
-	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	scx_bpf_dsq_insert_vtime(p, dsq_of(lidx, llc), slice, vtime, enq_flags);
+	if ((enq_flags & SCX_ENQ_WAKEUP) && layer->policy == SCXD_POLICY_THROUGHPUT &&
+	    llc == llc_of(cpu) && cpu_in_span(lidx, cpu) &&
+	    shorten_current(p, lidx, vtime, cpu, llc))
+		layer_stat_inc(lidx, SCXD_LSTAT_SHORTEN);
+	else
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
 /* --- dispatch --- */
 
 /*
- * Move the head of queue (@layer, @llc) to this CPU, of LLC @here, and
- * charge the layer a whole slice there now: charged only when the task
- * stopped, a layer looked cheap to every CPU choosing during that slice,
- * and 8 CPUs served 300:100 weights 1.2-2.3:1. The task's stop settles
- * the difference (scxd_running marks what was prepaid).
+ * Move the head of queue (@layer, @llc) to this CPU. Its layer is charged
+ * when the task starts running (scxd_running), with what the task used
+ * last time up to a slice, and the task's stop settles the difference:
+ * charged only when the task stopped, a layer looked cheap to every CPU
+ * choosing during that slice, and 8 CPUs served 300:100 weights
+ * 1.2-2.3:1; charged a whole slice, a layer of short-running sleepers
+ * looked as dear as one of hogs to every CPU choosing before they stopped,
+ * and a sleeper in a throughput layer waited behind the hogs' layer.
  *
  * A global function: the verifier checks it once, not once per caller
  * path through scxd_dispatch (inlined, it took that program over 300k
  * instructions on 7.2).
  */
-__attribute__((noinline)) int dispatch_from(u32 layer, u32 llc, u32 here, u64 now)
+__attribute__((noinline)) int dispatch_from(u32 layer, u32 llc, u64 now)
 {
 	u64 q = dsq_of(layer, llc);
-	struct scxd_layer *l;
 
 	if (!scx_bpf_dsq_move_to_local(q))
 		return false;
 	queue_served_at[q & (NR_QUEUES - 1)] = now;
 	layer_stat_inc(layer, SCXD_LSTAT_DISPATCH);
-	l = bpf_map_lookup_elem(&layers, &layer);
-	if (l)
-		layer_charge(layer, here, l, layer_slice(l));
 	return true;
-}
-
-static u64 *class_clock(u32 policy, u32 llc)
-{
-	return &class_vtime[((policy & 1) * SCXD_MAX_LLCS + llc) &
-			    (SCXD_NR_POLICIES * SCXD_MAX_LLCS - 1)];
-}
-
-/* A layer's virtual time on @llc, with at most layer_credit_ns of idle credit. */
-static u64 layer_eff_vtime(u32 idx, u32 policy, u32 llc)
-{
-	u64 floor = *class_clock(policy, llc);
-	u64 lv = layer_vtime[dsq_of(idx, llc) & (NR_QUEUES - 1)];
-
-	/*
-	 * max(lv, floor - credit) in one comparison (vtimes stay far below
-	 * 2^63). Clamping floor - credit at 0 first, as two comparisons on
-	 * a tunable read from rodata, took scxd_dispatch past the verifier's
-	 * 1M-instruction limit (from 100k with the credit an immediate).
-	 */
-	return lv + layer_credit_ns >= floor ? lv : floor - layer_credit_ns;
 }
 
 struct pick {
@@ -796,7 +941,7 @@ static bool pick_dispatch(struct pick *pk, u32 policy, u32 llc, u64 now)
 	if (pk->layer >= SCXD_MAX_LAYERS)
 		return false;
 	pick_commit(pk, policy, llc);
-	return dispatch_from(pk->layer, llc, llc, now);
+	return dispatch_from(pk->layer, llc, now);
 }
 
 struct dispatch_scan {
@@ -883,7 +1028,7 @@ static long steal_one(u64 idx, void *data)
 		if (!tctx || !tctx->via_queue || ss->now - tctx->queued_at < steal_ns)
 			return 0;
 	}
-	if (!dispatch_from(layer, llc, ss->llc, ss->now))
+	if (!dispatch_from(layer, llc, ss->now))
 		return 0;
 	layer_stat_inc(layer, SCXD_LSTAT_STEAL);
 	ss->done = true;
@@ -904,7 +1049,7 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 		n = SCXD_MAX_LAYERS;
 	bpf_loop(n, scan_layer, &ds, 0);
 
-	if (ds.starved < SCXD_MAX_LAYERS && dispatch_from(ds.starved, ds.llc, ds.llc, ds.now)) {
+	if (ds.starved < SCXD_MAX_LAYERS && dispatch_from(ds.starved, ds.llc, ds.now)) {
 		layer_stat_inc(ds.starved, SCXD_LSTAT_RESCUE);
 		return;
 	}
@@ -953,8 +1098,10 @@ void BPF_STRUCT_OPS(scxd_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (tctx)
+	if (tctx) {
 		tctx->runnable_at = scx_bpf_now();
+		tctx->burst_ns = 0;
+	}
 }
 
 void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
@@ -974,7 +1121,16 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 	tctx->running_at = now;
 	key = layer;	/* a key's address spills it: keep @layer bounded */
 	l = bpf_map_lookup_elem(&layers, &key);
-	tctx->prepaid = tctx->via_queue && l ? layer_slice(l) : 0;
+	/* Charged now, what it used last time (up to a slice); its stop
+	 * settles the difference (see dispatch_from). */
+	tctx->prepaid = 0;
+	if (tctx->via_queue && l) {
+		u64 slice = layer_slice(l);
+
+		tctx->prepaid = tctx->last_run_ns && tctx->last_run_ns < slice ?
+				tctx->last_run_ns : slice;
+		layer_charge(layer, llc_of(cpu), l, tctx->prepaid);
+	}
 	tctx->via_queue = false;
 
 	if (tctx->runnable_at) {
@@ -1011,6 +1167,8 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 		return;
 	used = tctx->running_at && now > tctx->running_at ? now - tctx->running_at : 0;
 	layer_stat_add(lidx, SCXD_LSTAT_CPU_NS, used);
+	tctx->burst_ns += used;
+	tctx->last_run_ns = used;
 	/* Charge the time used, scaled inversely by the task's weight, and
 	 * the task's layer by the layer's weight, less what it prepaid. */
 	task_set_vtime(p, p->scx.dsq_vtime +
@@ -1020,6 +1178,46 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 	/* A runnable task is re-checked by the enqueue that follows. */
 	if (!runnable)
 		refresh_layer(p, tctx, false);
+}
+
+/*
+ * A latency task whose slice ran out, within latency_burst_ns of CPU time
+ * since it woke, gets another slice on the spot, unless another task of
+ * its layer waits on this LLC. Left to the end of the slice, the CPU went
+ * to the next task in its local queue (a throughput task it had
+ * preempted, resumed there) or to whatever dispatch found, since the task
+ * itself is queued again only after that choice: a frame loop's 4 ms of
+ * work in 2 ms slices waited out a hog's 20 ms slice between them, fell
+ * behind, never slept again and missed 99% of its frames. The slice is
+ * checked at the tick that follows this callback, so a refill here is
+ * all it takes.
+ */
+void BPF_STRUCT_OPS(scxd_tick, struct task_struct *p)
+{
+	struct scxd_layer *layer;
+	struct task_ctx *tctx;
+	u64 now, burst;
+	u32 lidx;
+
+	if (p->scx.slice)
+		return;
+	tctx = lookup_task_ctx(p);
+	if (!tctx)
+		return;
+	lidx = tctx->layer;
+	layer = bpf_map_lookup_elem(&layers, &lidx);
+	if (!layer || layer->policy != SCXD_POLICY_LATENCY || !layer->preempt)
+		return;
+	now = scx_bpf_now();
+	burst = tctx->burst_ns + (now > tctx->running_at ? now - tctx->running_at : 0);
+	if (burst >= latency_burst_ns ||
+	    scx_bpf_dsq_nr_queued(dsq_of(lidx, llc_of(scx_bpf_task_cpu(p)))) > 0)
+		return;
+	if (bpf_ksym_exists(scx_bpf_task_set_slice))
+		scx_bpf_task_set_slice(p, layer_slice(layer));
+	else
+		p->scx.slice = layer_slice(layer);
+	layer_stat_inc(lidx, SCXD_LSTAT_KEEP);
 }
 
 void BPF_STRUCT_OPS(scxd_set_weight, struct task_struct *p, u32 weight)
@@ -1106,6 +1304,7 @@ int scxd_reclassify(struct bpf_iter__task *ctx)
  * counter that also bounds a loop never does (it blew the 1M budget).
  */
 s32 llc_ids[SCXD_MAX_LLCS];		/* kernel LLC id of each dense index */
+u32 llc_cpus[SCXD_MAX_LLCS];		/* online CPUs of each (cid topology) */
 
 /* The dense index of kernel LLC id @id: its rank of first appearance. */
 static u32 dense_llc(s32 id)
@@ -1133,6 +1332,7 @@ static u32 dense_llc(s32 id)
 /* bpf_loop()'s context must be stack memory: the mask travels in this. */
 struct topo_walk {
 	const struct cpumask *online;
+	bool failed;
 };
 
 static long topo_cpu(u64 idx, void *data)
@@ -1158,6 +1358,55 @@ static long topo_cpu(u64 idx, void *data)
 	return 0;
 }
 
+/*
+ * From sched_ext's own topology: a CPU's LLC is named by the cid of its
+ * first CPU (llc_cid), its node by the node's. The LLC's size is counted
+ * in the same walk and filled in by a second (topo_llc_size). A CPU the
+ * kernel gives no cid topology for fails the walk: then sd_llc_id, which
+ * every kernel with cids has, rewrites every entry.
+ */
+static long topo_cid(u64 idx, void *data)
+{
+	const struct cpumask *online = ((struct topo_walk *)data)->online;
+	struct scx_cid_topo ct = { .llc_cid = -1 };
+	u32 cpu = idx & CPU_MASK;
+	struct scxd_cpu_topo *t;
+	s32 cid;
+
+	t = bpf_map_lookup_elem(&cpu_topo, &cpu);
+	if (!t)
+		return 1;
+	t->online = bpf_cpumask_test_cpu(cpu, online);
+	nr_online += t->online;
+	if (!t->online)
+		return 0;
+	cid = scx_bpf_cpu_to_cid(cpu);
+	if (cid >= 0)
+		scx_bpf_cid_topo(cid, &ct, sizeof(ct));
+	if (ct.llc_cid < 0) {
+		((struct topo_walk *)data)->failed = true;
+		return 1;
+	}
+	t->llc_id = ct.llc_cid;
+	t->node = bpf_ksym_exists(scx_bpf_cpu_node) ? scx_bpf_cpu_node(cpu) : 0;
+	t->llc = dense_llc(t->llc_id);
+	llc_cpus[t->llc & LLC_MASK]++;
+	return 0;
+}
+
+/* Second pass of topo_cid: each CPU's LLC size, counted in the first. */
+static long topo_llc_size(u64 idx, void *data)
+{
+	u32 cpu = idx & CPU_MASK;
+	struct scxd_cpu_topo *t = bpf_map_lookup_elem(&cpu_topo, &cpu);
+
+	if (!t)
+		return 1;
+	if (t->online)
+		t->llc_size = llc_cpus[t->llc & LLC_MASK];
+	return 0;
+}
+
 /* Without the kernel's variables: only mark the daemon's entries online. */
 static long topo_online(u64 idx, void *data)
 {
@@ -1174,17 +1423,34 @@ static long topo_online(u64 idx, void *data)
 	return 0;
 }
 
-/* Fill cpu_topo from the kernel; keep the daemon's sysfs table without it. */
+/* Fill cpu_topo from the kernel, the best source first (from topo_start
+ * down): cid topology, sd_llc_id; keep the daemon's sysfs table without
+ * either. */
 static void read_topology(void)
 {
 	struct topo_walk tw = { .online = scx_bpf_get_online_cpumask() };
 
-	nr_online = 0;
-	nr_llcs = 0;
-	if (bpf_ksym_exists(&sd_llc_id) && bpf_ksym_exists(&sd_llc_size)) {
+	topo_source = SCXD_TOPO_NONE;
+	if (topo_start == SCXD_TOPO_NONE && bpf_ksym_exists(scx_bpf_cid_topo) &&
+	    bpf_ksym_exists(scx_bpf_cpu_to_cid)) {
+		nr_online = 0;
+		nr_llcs = 0;
+		bpf_loop(nr_cpus, topo_cid, &tw, 0);
+		if (!tw.failed) {
+			bpf_loop(nr_cpus, topo_llc_size, &tw, 0);
+			topo_source = SCXD_TOPO_CID;
+		}
+	}
+	if (topo_source == SCXD_TOPO_NONE && topo_start != SCXD_TOPO_SYSFS &&
+	    bpf_ksym_exists(&sd_llc_id) && bpf_ksym_exists(&sd_llc_size)) {
+		nr_online = 0;
+		nr_llcs = 0;
 		bpf_loop(nr_cpus, topo_cpu, &tw, 0);
 		topo_source = SCXD_TOPO_KERNEL;
-	} else {
+	}
+	if (topo_source == SCXD_TOPO_NONE) {
+		nr_online = 0;
+		nr_llcs = 0;
 		bpf_loop(nr_cpus, topo_online, &tw, 0);
 		topo_source = SCXD_TOPO_SYSFS;
 	}
@@ -1205,6 +1471,25 @@ static long create_dsq(u64 idx, void *data)
 	return 0;
 }
 
+/* A kernel cpumask for layer @idx's span (span_masks). */
+static long create_span_mask(u64 idx, void *data)
+{
+	u32 i = idx & LAYER_MASK;
+	struct span_mask *sm = bpf_map_lookup_elem(&span_masks, &i);
+	struct bpf_cpumask *m;
+
+	if (!sm)
+		return 1;
+	m = bpf_cpumask_create();
+	if (!m)
+		return 1;
+	/* From an earlier attach of this program: the maps outlive it. */
+	m = bpf_kptr_xchg(&sm->mask, m);
+	if (m)
+		bpf_cpumask_release(m);
+	return 0;
+}
+
 /*
  * Every loop here is a bpf_loop(): bounded loops in this sleepable program
  * are unrolled by the verifier, whose budget the nested DSQ loop alone
@@ -1222,7 +1507,47 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(scxd_init)
 		nr_llcs = 1;
 	/* All layers, so that layers added at runtime find their queues. */
 	bpf_loop(SCXD_MAX_LAYERS * nr_llcs, create_dsq, &ret, 0);
+	if (bpf_ksym_exists(scx_bpf_select_cpu_and))
+		bpf_loop(SCXD_MAX_LAYERS, create_span_mask, NULL, 0);
 	return ret;
+}
+
+/*
+ * Copy layer_cpus' spans into span_masks. Run by the daemon (a test run
+ * of this program) after each placement, so that the two never differ
+ * for longer than a write of layer_cpus. A select_cpu meanwhile may pick
+ * by the old span, as it would have a moment earlier.
+ */
+static long sync_span(u64 idx, void *data)
+{
+	u32 i = idx & LAYER_MASK, cpu;
+	struct scxd_layer_cpus *lc = bpf_map_lookup_elem(&layer_cpus, &i);
+	struct span_mask *sm = bpf_map_lookup_elem(&span_masks, &i);
+	struct bpf_cpumask *m;
+
+	if (!lc || !sm)
+		return 1;
+	bpf_rcu_read_lock();
+	m = sm->mask;
+	if (m) {
+		for (cpu = 0; cpu < SCXD_MAX_CPUS; cpu++) {
+			if (cpu >= nr_cpus)
+				break;
+			if (lc->nr_span == 0 || scxd_cpumask_test(&lc->span, cpu))
+				bpf_cpumask_set_cpu(cpu, m);
+			else
+				bpf_cpumask_clear_cpu(cpu, m);
+		}
+	}
+	bpf_rcu_read_unlock();
+	return 0;
+}
+
+SEC("syscall")
+int scxd_sync_spans(void *ctx)
+{
+	bpf_loop(SCXD_MAX_LAYERS, sync_span, NULL, 0);
+	return 0;
 }
 
 void BPF_STRUCT_OPS(scxd_exit, struct scx_exit_info *ei)
@@ -1239,6 +1564,7 @@ struct sched_ext_ops scxd_ops = {
 	.select_cpu	= (void *)scxd_select_cpu,
 	.enqueue	= (void *)scxd_enqueue,
 	.dispatch	= (void *)scxd_dispatch,
+	.tick		= (void *)scxd_tick,
 	.runnable	= (void *)scxd_runnable,
 	.running	= (void *)scxd_running,
 	.stopping	= (void *)scxd_stopping,

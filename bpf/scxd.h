@@ -163,10 +163,16 @@ struct scxd_cpu_topo {
 	u32	pad;
 };
 
+/*
+ * Where the CPU -> LLC map came from, best first. The loader may start
+ * further down the list (scxd --topology), so that a test can compare
+ * them; NONE there means "the best the kernel has".
+ */
 enum scxd_topo_source {
 	SCXD_TOPO_NONE		= 0,
 	SCXD_TOPO_KERNEL	= 1,	/* sd_llc_id/sd_llc_size per-CPU ksyms */
 	SCXD_TOPO_SYSFS		= 2,	/* daemon's table from cache/index3 */
+	SCXD_TOPO_CID		= 3,	/* scx_bpf_cid_topo(): sched_ext's own (7.2+) */
 };
 
 /*
@@ -183,7 +189,11 @@ enum scxd_topo_source {
 	X(claim_ns, 1000000ULL, 0, 1000000000ULL,				\
 	  "a CPU chosen as a preemption victim is not chosen again this soon")	\
 	X(layer_credit_ns, 20000000ULL, 0, 10000000000ULL,			\
-	  "the most virtual time an idle layer banks")
+	  "the most virtual time an idle layer banks")				\
+	X(wake_gran_ns, 1000000ULL, 0, 10000000000ULL,				\
+	  "a throughput task that ran this long yields to a waking task served before it") \
+	X(latency_burst_ns, 10000000ULL, 0, 10000000000ULL,			\
+	  "a latency task preempts until it has run this long since it woke")
 
 struct scxd_tunables {
 #define SCXD_TUNABLE_FIELD(name, def, min, max, doc)	u64 name;
@@ -207,9 +217,14 @@ enum scxd_layer_stat {
 	SCXD_LSTAT_LAT_CNT,		/* number of wakeup latencies */
 	SCXD_LSTAT_WAKEUP,		/* enqueues of waking tasks (not direct) */
 	SCXD_LSTAT_RESUME,		/* preempted by a latency task, resumed on its CPU */
+	SCXD_LSTAT_SHORTEN,		/* a waking throughput task ended a running one's slice */
+	SCXD_LSTAT_KEEP,		/* a latency task out of slice kept its CPU (ops.tick) */
+	SCXD_LSTAT_KPICK,		/* idle CPU of its span picked by scx_bpf_select_cpu_and */
 	SCXD_NR_LSTATS,
 };
-_Static_assert(SCXD_NR_LSTATS <= 16, "layer_stat_inc() masks stat with 15");
+/* The counters' stride in BPF's map and the daemon's read: room to add. */
+#define SCXD_LSTATS_MAX		32
+_Static_assert(SCXD_NR_LSTATS <= SCXD_LSTATS_MAX, "layer_stat_add() masks stat with 31");
 
 /*
  * Wakeup latency (runnable -> running) per layer, per CPU: bucket b counts
@@ -242,6 +257,16 @@ _Static_assert(sizeof(struct scxd_trace_stats) <= 32768, "a per-CPU map value ho
 /* Global counters, per CPU. */
 enum scxd_stat {
 	SCXD_STAT_CLASSIFY_FAIL	= 0,	/* no rule matched: catch-all used */
+	SCXD_STAT_DBG_NOCURR,
+	SCXD_STAT_DBG_NOTTPUT,
+	SCXD_STAT_DBG_AHEAD_SAME,
+	SCXD_STAT_DBG_AHEAD_OTHER,
+	SCXD_STAT_DBG_KICK,
+	SCXD_STAT_DBG_SETSLICE,
+	SCXD_STAT_DBG_NOSET,
+	SCXD_STAT_DBG_IDLE,
+	SCXD_STAT_DBG_SELF,
+	SCXD_STAT_DBG_NULL,
 	SCXD_NR_STATS,
 };
 

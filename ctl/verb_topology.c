@@ -12,6 +12,8 @@
 
 static const char *topo_source_detail(const char *source)
 {
+	if (!strcmp(source, "cid"))
+		return " (scx_bpf_cid_topo)";
 	if (!strcmp(source, "kernel"))
 		return " (sd_llc_id)";
 	if (!strcmp(source, "sysfs"))

@@ -66,7 +66,7 @@ static int collect_verifier_stats(struct loader *l, char **bufs)
 }
 
 int loader_new(struct loader **ret, const struct scxd_tunables *t,
-	       const struct loader_maps *shared, bool verifier_stats)
+	       const struct loader_maps *shared, u32 topo_start, bool verifier_stats)
 {
 	char *bufs[64] = {0};
 	struct bpf_program *prog;
@@ -95,6 +95,7 @@ int loader_new(struct loader **ret, const struct scxd_tunables *t,
 #define SET_TUNABLE(name, def, min, max, doc)	l->skel->rodata->name = t->name;
 	SCXD_TUNABLES(SET_TUNABLE)
 #undef SET_TUNABLE
+	l->skel->rodata->topo_start = topo_start;
 	if (verifier_stats) {
 		bpf_object__for_each_program(prog, l->skel->obj) {
 			if (i >= 64 || !(bufs[i] = calloc(1, STATS_LOG_SIZE))) {
@@ -313,7 +314,16 @@ int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus
 int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
 			   u32 nr_cpus)
 {
-	return loader_write_array(l->skel->maps.layer_cpus, lc, sizeof(*lc), nr_layers);
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int r;
+
+	r = loader_write_array(l->skel->maps.layer_cpus, lc, sizeof(*lc), nr_layers);
+	if (r < 0)
+		return r;
+	/* And the same spans as kernel cpumasks, for scx_bpf_select_cpu_and(). */
+	if (bpf_prog_test_run_opts(bpf_program__fd(l->skel->progs.scxd_sync_spans), &opts))
+		return -errno;
+	return 0;
 }
 
 /* Zero every entry of array map @map (per-CPU or not). */
@@ -427,8 +437,8 @@ const char *loader_exit_kind_name(s32 kind)
 
 int loader_read_samples(struct loader *l, struct layer_sample *out, unsigned n)
 {
-	size_t cnt_size = sizeof(u64) * SCXD_MAX_LAYERS * SCXD_NR_LSTATS;
-	u64 (*cnt)[SCXD_MAX_LAYERS][SCXD_NR_LSTATS] = NULL;
+	size_t cnt_size = sizeof(u64) * SCXD_MAX_LAYERS * SCXD_LSTATS_MAX;
+	u64 (*cnt)[SCXD_MAX_LAYERS][SCXD_LSTATS_MAX] = NULL;
 	struct scxd_lat_hist *hist = NULL;
 	unsigned i, s;
 	u32 zero = 0;

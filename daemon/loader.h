@@ -22,11 +22,12 @@ struct loader_maps {
 };
 
 /* Load (verify) the scheduler with tunables @t, reusing the maps @shared
- * (NULL: its own); nothing runs until loader_attach(). With
- * @verifier_stats, each program's verifier summary ("processed N insns
- * ...") is kept for loader_verifier_stats(). */
+ * (NULL: its own); nothing runs until loader_attach(). It reads the
+ * topology from @topo_start down (enum scxd_topo_source; NONE: the best
+ * source the kernel has). With @verifier_stats, each program's verifier
+ * summary ("processed N insns ...") is kept for loader_verifier_stats(). */
 int loader_new(struct loader **ret, const struct scxd_tunables *t,
-	       const struct loader_maps *shared, bool verifier_stats);
+	       const struct loader_maps *shared, u32 topo_start, bool verifier_stats);
 struct loader *loader_free(struct loader *l);
 /* "name: processed N insns ..." lines, one per program; "" without stats. */
 const char *loader_verifier_stats(const struct loader *l);
@@ -64,7 +65,8 @@ int loader_task_info(struct loader *l, pid_t tid, struct scxd_task_info *info, u
 int loader_write_topology(struct loader *l, const struct scxd_cpu_topo *t, u32 nr_cpus);
 int loader_read_topology(struct loader *l, struct scxd_cpu_topo *t, u32 max_cpus,
 			 u32 *nr_cpus, u32 *nr_llcs, u32 *source);
-/* Where each layer may run (struct scxd_layer_cpus per layer). */
+/* Where each layer may run (struct scxd_layer_cpus per layer), and the
+ * same spans as the kernel cpumasks scx_bpf_select_cpu_and() takes. */
 int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u32 nr_layers,
 			   u32 nr_cpus);
 

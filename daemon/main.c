@@ -27,6 +27,8 @@ static void usage(FILE *f)
 		"                      and print each BPF program's verifier statistics\n"
 		"      --tune NAME=TIME  set a timing tunable of the scheduler (repeatable;\n"
 		"                      --tune help lists them)\n"
+		"      --topology SOURCE  read the CPU topology from SOURCE down: cid,\n"
+		"                      kernel or sysfs (default: the best the kernel has)\n"
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
@@ -67,6 +69,7 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'C' },
 		{ "verifier-stats", no_argument, NULL, 'S' },
 		{ "tune", required_argument, NULL, 'T' },
+		{ "topology", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -96,6 +99,19 @@ int main(int argc, char **argv)
 			}
 			if (tunables_set(&tunables, optarg, msg, sizeof(msg)) < 0) {
 				fprintf(stderr, "scxd: %s\n", msg);
+				return 2;
+			}
+			break;
+		case 'P':
+			if (!strcmp(optarg, "cid")) {
+				opts.topo_start = SCXD_TOPO_NONE;
+			} else if (!strcmp(optarg, "kernel")) {
+				opts.topo_start = SCXD_TOPO_KERNEL;
+			} else if (!strcmp(optarg, "sysfs")) {
+				opts.topo_start = SCXD_TOPO_SYSFS;
+			} else {
+				fprintf(stderr, "scxd: --topology: '%s' is not cid, kernel or sysfs\n",
+					optarg);
 				return 2;
 			}
 			break;

@@ -124,6 +124,7 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	snprintf(m->saved_old_path, sizeof(m->saved_old_path), "%s.old", m->saved_path);
 	snprintf(m->roles_dir, sizeof(m->roles_dir), "%s",
 		 opts->roles_dir ? opts->roles_dir : SCXD_ROLES_DIR);
+	m->topo_start = opts->topo_start;
 	if (opts->tunables)
 		m->tunables = *opts->tunables;
 	else
@@ -200,6 +201,9 @@ static int place_layers(struct manager *m)
 	r = alloc_compute(&in, next);
 	if (r < 0)
 		return r;
+	/* Unchanged (most seconds): BPF already has it, masks included. */
+	if (!memcmp(next, m->placement, m->config->nr_layers * sizeof(next[0])))
+		return 0;
 	r = loader_write_placement(m->loader, next, m->config->nr_layers, m->nr_cpus);
 	if (r < 0)
 		return r;
@@ -291,7 +295,7 @@ static int scheduler_start(struct manager *m)
 
 	if (m->tracer)
 		tracer_shared_maps(m->tracer, &shared);
-	r = loader_new(&m->loader, &m->tunables, m->tracer ? &shared : NULL, false);
+	r = loader_new(&m->loader, &m->tunables, m->tracer ? &shared : NULL, m->topo_start, false);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the BPF scheduler: %m");
 	r = topology_read_sysfs("/sys", sysfs, SCXD_MAX_CPUS, &nr);
@@ -604,7 +608,7 @@ int manager_verifier_stats(struct manager *m)
 	int r;
 
 	libbpf_set_print(log_libbpf);
-	r = loader_new(&l, &m->tunables, NULL, true);
+	r = loader_new(&l, &m->tunables, NULL, m->topo_start, true);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the BPF scheduler: %m"), EXIT_FAILURE;
 	r = loader_apply_config(l, m->config, NULL);

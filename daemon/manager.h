@@ -28,6 +28,7 @@ struct manager_options {
 	const char *state_dir;		/* NULL: SCXD_STATE_DIR (where save writes) */
 	const char *roles_dir;		/* NULL: SCXD_ROLES_DIR (role files, NAME.ini) */
 	const struct scxd_tunables *tunables;	/* NULL: the defaults */
+	uint32_t topo_start;		/* enum scxd_topo_source to start at; 0: the best */
 };
 
 /* Reads the configuration (errors are logged with file:line). */
@@ -71,6 +72,7 @@ struct manager {
 	/* The topology the scheduler uses (read back from BPF). */
 	struct scxd_cpu_topo topo[SCXD_MAX_CPUS];
 	u32 nr_cpus, nr_llcs, topo_source;
+	u32 topo_start;		/* the first topology source to try (--topology) */
 
 	struct scxd_layer_cpus placement[SCXD_MAX_LAYERS];
 

@@ -91,6 +91,9 @@ static int fill_status(struct manager *m, struct proto_status *st)
 		l->rescues = now[i].cnt[SCXD_LSTAT_RESCUE];
 		l->wakeups = now[i].cnt[SCXD_LSTAT_WAKEUP];
 		l->resumes = now[i].cnt[SCXD_LSTAT_RESUME];
+		l->shortened = now[i].cnt[SCXD_LSTAT_SHORTEN];
+		l->kept = now[i].cnt[SCXD_LSTAT_KEEP];
+		l->kernel_picks = now[i].cnt[SCXD_LSTAT_KPICK];
 
 		l->util = m->util[i];
 		l->lat_p50_us = lat_hist_percentile(w->hist, SCXD_LAT_BUCKETS, 0.50) / 1000.0;

@@ -407,6 +407,9 @@ static const struct field layer_fields[] = {
 	L2("counters",	rescues,	"rescues",	F_U64),
 	L2("counters",	wakeups,	"wakeups",	F_U64),
 	L2("counters",	resumes,	"resumes",	F_U64),
+	L2("counters",	shortened,	"shortened",	F_U64),
+	L2("counters",	kept,		"kept",		F_U64),
+	L2("counters",	kernel_picks,	"kernel_picks",	F_U64),
 	L2("latency",	lat_p50_us,	"p50_us",	F_DOUBLE),
 	L2("latency",	lat_p99_us,	"p99_us",	F_DOUBLE),
 	L2("latency",	lat_samples,	"samples",	F_U64),
@@ -569,6 +572,7 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 const char *proto_topo_source_name(uint32_t source)
 {
 	switch (source) {
+	case SCXD_TOPO_CID:	return "cid";
 	case SCXD_TOPO_KERNEL:	return "kernel";
 	case SCXD_TOPO_SYSFS:	return "sysfs";
 	}

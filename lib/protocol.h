@@ -26,6 +26,10 @@
  *      "util", "counters.{cpu_ns,preemptions,migrations,xllc_migrations,
  *      steals,rescues,wakeups,resumes}" and "latency". A 0.2 reader takes a 0.1 document
  *      without them as zeroes and empty strings.
+ *      scxd 0.3, same version: methods "compare-start", "compare-status",
+ *      "compare-step", "compare-stop", "compare-result"; in "status", per
+ *      layer "counters.{shortened,kept,kernel_picks}" (absent: zero);
+ *      "topology" source "cid".
  */
 #ifndef SCXD_PROTOCOL_H
 #define SCXD_PROTOCOL_H
@@ -240,6 +244,9 @@ struct proto_status_layer {
 	uint64_t	rescues;		/* SCXD_LSTAT_RESCUE (anti-stall) */
 	uint64_t	wakeups;		/* SCXD_LSTAT_WAKEUP: queued at wakeup */
 	uint64_t	resumes;		/* SCXD_LSTAT_RESUME: resumed after preemption */
+	uint64_t	shortened;		/* SCXD_LSTAT_SHORTEN (0.3): a waker ended a slice */
+	uint64_t	kept;			/* SCXD_LSTAT_KEEP (0.3): kept its CPU out of slice */
+	uint64_t	kernel_picks;		/* SCXD_LSTAT_KPICK (0.3): select_cpu_and's picks */
 	/* Over the last sampling interval (stats_interval_ms): */
 	double		util;			/* busy CPUs: 1.5 = one and a half */
 	double		lat_p50_us;		/* wakeup latency percentiles */
@@ -318,7 +325,7 @@ struct proto_topology {
 	struct proto_topology_llc llcs[SCXD_MAX_LLCS];
 };
 
-/* "kernel", "sysfs", or "none" (not known yet) for enum scxd_topo_source. */
+/* "cid", "kernel", "sysfs", or "none" (not known yet) for enum scxd_topo_source. */
 const char *proto_topo_source_name(uint32_t source);
 
 /* NULL on ENOMEM. Entries past nr_cpus/nr_llcs, or past the arrays, are

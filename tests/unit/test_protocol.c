@@ -736,7 +736,7 @@ static void strip_0_2_fields(cJSON *j)
 	};
 	static const char *const counters[] = {
 		"cpu_ns", "preemptions", "migrations", "xllc_migrations", "steals", "rescues",
-		"wakeups", "resumes",
+		"wakeups", "resumes", "shortened", "kept", "kernel_picks",
 	};
 	cJSON *l;
 
@@ -860,6 +860,7 @@ TEST(a_topology_is_sent_as_documented)
 
 TEST(topology_sources_have_names)
 {
+	CHECK_STR(proto_topo_source_name(SCXD_TOPO_CID), "cid");
 	CHECK_STR(proto_topo_source_name(SCXD_TOPO_KERNEL), "kernel");
 	CHECK_STR(proto_topo_source_name(SCXD_TOPO_SYSFS), "sysfs");
 	CHECK_STR(proto_topo_source_name(SCXD_TOPO_NONE), "none");

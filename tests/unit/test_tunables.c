@@ -15,6 +15,8 @@ TEST(the_defaults_are_the_ones_bpf_compiles_in)
 	CHECK(t.steal_ns == 2000000ULL);
 	CHECK(t.claim_ns == 1000000ULL);
 	CHECK(t.layer_credit_ns == 20000000ULL);
+	CHECK(t.wake_gran_ns == 1000000ULL);
+	CHECK(t.latency_burst_ns == 10000000ULL);
 }
 
 TEST(a_time_is_ns_or_has_a_unit)
@@ -76,7 +78,7 @@ TEST(describe_lists_every_tunable_or_only_the_changed_ones)
 	f = open_memstream(&buf, &len);
 	CHECK(f);
 	CHECK_INT(tunables_describe(&t, f, true), 0);
-	CHECK_INT(tunables_describe(&t, f, false), 4);
+	CHECK_INT(tunables_describe(&t, f, false), 6);
 	CHECK_INT(tunables_set(&t, "claim_ns=2ms", msg, sizeof(msg)), 0);
 	CHECK_INT(tunables_describe(&t, f, true), 1);
 	fclose(f);

@@ -9,7 +9,8 @@
  * numbers in full precision, null, true, false; exits 1 when a PATH is not
  * in the document. A PATH is keys and indexes, dot-separated:
  * "layers[1].scxd.p99_us"; an array may also be indexed by a member's
- * value: "layers[name=probe].scxd.p99_us".
+ * value, a string or a number: "layers[name=probe].scxd.p99_us",
+ * "cpus[cpu=3].llc".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,8 @@ static const cJSON *find(const cJSON *j, const char *path)
 				cJSON_ArrayForEach(x, j) {
 					const cJSON *v = cJSON_GetObjectItemCaseSensitive(x, key);
 
-					if (cJSON_IsString(v) && !strcmp(v->valuestring, want))
+					if ((cJSON_IsString(v) && !strcmp(v->valuestring, want)) ||
+					    (cJSON_IsNumber(v) && *want && v->valuedouble == atof(want)))
 						hit = x;
 				}
 				j = hit;

@@ -1,0 +1,49 @@
+#!/bin/sh
+# A latency task that needs more than one slice (a frame loop: 1.5 ms of
+# work every 50 ms, in 0.5 ms latency slices; the work is in task CPU
+# time, which under this shape's emulation runs about ten times slower
+# than the wall clock, hence the long period)
+# beside hogs that saturate every CPU. Its wakeup preempts a hog; when the
+# frame's first slice runs out, it keeps its CPU with a new slice (KEEP,
+# ops.tick: within latency_burst_ns of its wakeup) instead of losing it
+# to that hog for a throughput slice. Asserted on counters, not on time:
+# the frames layer kept its CPU; and after `set-layer --slice-us 20000`, a slice
+# longer than a frame's work, the same load keeps (almost) none.
+# timeout: 150
+. /tests/lib.sh
+
+write_config /tmp/frames.ini <<'INI'
+[layer.frames]
+policy = latency
+slice_us = 500
+match = comm=frameloop
+
+[layer.hogs]
+policy = throughput
+match = comm=stress-ng*
+INI
+
+# kept: the frames layer's KEEP counter into $kept.
+kept() {
+	kept=$(scxctl --json status | jsonget 'layers[name=frames].counters.kept') ||
+		fail "no kept counter in status"
+}
+
+start_scxd --config /tmp/frames.ini
+saturate /fr 40 >/dev/null
+sleep 2
+frameloop 50000 1500 6 || fail "frameloop exited $?"
+kept
+k1=$kept
+scxctl stats
+echo "0.5 ms slices: $k1 slices renewed in place"
+[ "$k1" -ge 10 ] || fail "only $k1 latency slices renewed in place"
+
+scxctl set-layer frames --slice-us 20000 || fail "set-layer failed"
+frameloop 50000 1500 6 || fail "frameloop exited $?"
+kept
+k2=$kept
+echo "20 ms slices: $((k2 - k1)) more"
+[ $(( (k2 - k1) * 5 )) -le "$k1" ] ||
+	fail "with slices longer than the work, $((k2 - k1)) kept (vs $k1 with 0.5 ms slices)"
+stop_scxd || fail "scxd exited $?"
