@@ -1035,6 +1035,8 @@ static long steal_one(u64 idx, void *data)
 	return 1;
 }
 
+static bool renew_latency_slice(struct task_struct *p);
+
 void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct dispatch_scan ds = {
@@ -1044,6 +1046,10 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 	};
 	struct steal_scan ss = { .cpu = cpu, .llc = ds.llc, .now = ds.now, .layer = ~0U };
 	u32 n = nr_layers_hw > nr_layers ? nr_layers_hw : nr_layers;
+
+	/* A latency task out of slice, still runnable, within its burst. */
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && renew_latency_slice(prev))
+		return;
 
 	if (n > SCXD_MAX_LAYERS)
 		n = SCXD_MAX_LAYERS;
@@ -1189,35 +1195,42 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
  * itself is queued again only after that choice: a frame loop's 4 ms of
  * work in 2 ms slices waited out a hog's 20 ms slice between them, fell
  * behind, never slept again and missed 99% of its frames. The slice is
- * checked at the tick that follows this callback, so a refill here is
- * all it takes.
+ * checked at the tick that follows this callback, so a refill there is
+ * all it takes; where the kernel ends a slice between ticks, ops.dispatch
+ * is asked with the task as @prev, and a slice given to @prev there keeps
+ * it running (scxd_dispatch).
  */
-void BPF_STRUCT_OPS(scxd_tick, struct task_struct *p)
+static bool renew_latency_slice(struct task_struct *p)
 {
 	struct scxd_layer *layer;
 	struct task_ctx *tctx;
 	u64 now, burst;
 	u32 lidx;
 
-	if (p->scx.slice)
-		return;
-	tctx = lookup_task_ctx(p);
+	tctx = peek_task_ctx(p);
 	if (!tctx)
-		return;
+		return false;
 	lidx = tctx->layer;
 	layer = bpf_map_lookup_elem(&layers, &lidx);
 	if (!layer || layer->policy != SCXD_POLICY_LATENCY || !layer->preempt)
-		return;
+		return false;
 	now = scx_bpf_now();
 	burst = tctx->burst_ns + (now > tctx->running_at ? now - tctx->running_at : 0);
 	if (burst >= latency_burst_ns ||
 	    scx_bpf_dsq_nr_queued(dsq_of(lidx, llc_of(scx_bpf_task_cpu(p)))) > 0)
-		return;
+		return false;
 	if (bpf_ksym_exists(scx_bpf_task_set_slice))
 		scx_bpf_task_set_slice(p, layer_slice(layer));
 	else
 		p->scx.slice = layer_slice(layer);
 	layer_stat_inc(lidx, SCXD_LSTAT_KEEP);
+	return true;
+}
+
+void BPF_STRUCT_OPS(scxd_tick, struct task_struct *p)
+{
+	if (!p->scx.slice)
+		renew_latency_slice(p);
 }
 
 void BPF_STRUCT_OPS(scxd_set_weight, struct task_struct *p, u32 weight)
