@@ -636,32 +636,17 @@ static bool shorten_current(struct task_struct *p, u32 lidx, u64 vtime, s32 cpu,
 	u64 now, ran;
 	u32 cidx;
 
+	/* Idle, @p itself, or a resched already pending (slice at 0). */
 	curr = scx_bpf_cpu_curr(cpu);
-	if (!curr) {
-		stat_inc(SCXD_STAT_DBG_NULL);
+	if (!curr || curr == p || !curr->pid || !curr->scx.slice)
 		return false;
-	}
-	if (curr == p) {
-		stat_inc(SCXD_STAT_DBG_SELF);
-		return false;
-	}
-	if (!curr->pid) {
-		stat_inc(SCXD_STAT_DBG_IDLE);
-		return false;
-	}
-	if (!curr->scx.slice) {
-		stat_inc(SCXD_STAT_DBG_NOCURR);
-		return false;
-	}
 	cctx = peek_task_ctx(curr);
 	if (!cctx)
 		return false;
 	cidx = cctx->layer;
 	cl = bpf_map_lookup_elem(&layers, &cidx);
-	if (!cl || cl->policy != SCXD_POLICY_THROUGHPUT) {
-		stat_inc(SCXD_STAT_DBG_NOTTPUT);
+	if (!cl || cl->policy != SCXD_POLICY_THROUGHPUT)
 		return false;
-	}
 	now = scx_bpf_now();
 	ran = now > cctx->running_at ? now - cctx->running_at : 0;
 	/* curr's vtime is charged when it stops: add what it ran so far. */
@@ -669,20 +654,14 @@ static bool shorten_current(struct task_struct *p, u32 lidx, u64 vtime, s32 cpu,
 	    (s64)(vtime - (curr->scx.dsq_vtime +
 			   ran * 100 / (curr->scx.weight ? curr->scx.weight : 100))) >= 0 :
 	    layer_eff_vtime(lidx, SCXD_POLICY_THROUGHPUT, llc) >=
-	    layer_eff_vtime(cidx, SCXD_POLICY_THROUGHPUT, llc)) {
-		stat_inc(cidx == lidx ? SCXD_STAT_DBG_AHEAD_SAME : SCXD_STAT_DBG_AHEAD_OTHER);
+	    layer_eff_vtime(cidx, SCXD_POLICY_THROUGHPUT, llc))
 		return false;
-	}
 	if (ran >= wake_gran_ns) {
-		stat_inc(SCXD_STAT_DBG_KICK);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 		return true;
 	}
-	if (!bpf_ksym_exists(scx_bpf_task_set_slice) || curr->scx.slice <= wake_gran_ns - ran) {
-		stat_inc(SCXD_STAT_DBG_NOSET);
+	if (!bpf_ksym_exists(scx_bpf_task_set_slice) || curr->scx.slice <= wake_gran_ns - ran)
 		return false;
-	}
-	stat_inc(SCXD_STAT_DBG_SETSLICE);
 	return scx_bpf_task_set_slice(curr, wake_gran_ns - ran);
 }
 

@@ -257,16 +257,6 @@ _Static_assert(sizeof(struct scxd_trace_stats) <= 32768, "a per-CPU map value ho
 /* Global counters, per CPU. */
 enum scxd_stat {
 	SCXD_STAT_CLASSIFY_FAIL	= 0,	/* no rule matched: catch-all used */
-	SCXD_STAT_DBG_NOCURR,
-	SCXD_STAT_DBG_NOTTPUT,
-	SCXD_STAT_DBG_AHEAD_SAME,
-	SCXD_STAT_DBG_AHEAD_OTHER,
-	SCXD_STAT_DBG_KICK,
-	SCXD_STAT_DBG_SETSLICE,
-	SCXD_STAT_DBG_NOSET,
-	SCXD_STAT_DBG_IDLE,
-	SCXD_STAT_DBG_SELF,
-	SCXD_STAT_DBG_NULL,
 	SCXD_NR_STATS,
 };
 

@@ -2,13 +2,15 @@
 # A latency task that needs more than one slice (a frame loop: 1.5 ms of
 # work every 50 ms, in 0.5 ms latency slices; the work is in task CPU
 # time, which under this shape's emulation runs about ten times slower
-# than the wall clock, hence the long period)
+# than the wall clock, hence the long period and a latency_burst_ns of
+# 200 ms: the burst is counted in scx_bpf_now() time, 10x a frame's work)
 # beside hogs that saturate every CPU. Its wakeup preempts a hog; when the
 # frame's first slice runs out, it keeps its CPU with a new slice (KEEP,
 # ops.tick: within latency_burst_ns of its wakeup) instead of losing it
 # to that hog for a throughput slice. Asserted on counters, not on time:
-# the frames layer kept its CPU; and after `set-layer --slice-us 20000`, a slice
-# longer than a frame's work, the same load keeps (almost) none.
+# the frames layer kept its CPU; after `set-layer --slice-us 20000`, a slice
+# longer than a frame's work, the same load keeps (almost) none; and with
+# latency_burst_ns=0 and 0.5 ms slices again, none at all.
 # timeout: 150
 . /tests/lib.sh
 
@@ -29,7 +31,7 @@ kept() {
 		fail "no kept counter in status"
 }
 
-start_scxd --config /tmp/frames.ini
+start_scxd --config /tmp/frames.ini --tune latency_burst_ns=200ms
 saturate /fr 40 >/dev/null
 sleep 2
 frameloop 50000 1500 6 || fail "frameloop exited $?"
@@ -46,4 +48,11 @@ k2=$kept
 echo "20 ms slices: $((k2 - k1)) more"
 [ $(( (k2 - k1) * 5 )) -le "$k1" ] ||
 	fail "with slices longer than the work, $((k2 - k1)) kept (vs $k1 with 0.5 ms slices)"
+stop_scxd || fail "scxd exited $?"
+
+start_scxd --config /tmp/frames.ini --tune latency_burst_ns=0
+frameloop 50000 1500 6 || fail "frameloop exited $?"
+kept
+echo "no burst: $kept kept"
+assert_eq "$kept" 0 "slices renewed with latency_burst_ns=0"
 stop_scxd || fail "scxd exited $?"
