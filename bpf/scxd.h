@@ -191,7 +191,7 @@ enum scxd_topo_source {
 	X(layer_credit_ns, 20000000ULL, 0, 10000000000ULL,			\
 	  "the most virtual time an idle layer banks")				\
 	X(wake_gran_ns, 1000000ULL, 0, 10000000000ULL,				\
-	  "a throughput task that ran this long yields to a waking task served before it") \
+	  "a waking throughput task this far ahead in virtual time ends the slice of the one on its CPU") \
 	X(latency_burst_ns, 10000000ULL, 0, 10000000000ULL,			\
 	  "a latency task preempts until it has run this long since it woke")
 
