@@ -1,15 +1,15 @@
 #!/bin/sh
 # A task that sleeps and wakes in a throughput layer (here the catch-all:
 # an sshd or a kworker on a build host) while another throughput layer
-# saturates every CPU: its wakeup ends the slice of the hog on its CPU
-# once that hog has run wake_gran_ns, instead of waiting out a 20 ms
-# slice. Asserted on counters, not on time: at least a quarter of the
-# sleeper layer's queued wakeups shortened a hog's slice (SHORTEN; most of
-# the others find the hog's slice already at 0, a resched pending, which
-# needs no shortening: 639 of 1173 when counted), the hogs' layer,
-# whose tasks never sleep, shortened at most a tenth as many, and with
-# the mechanism turned off (wake_gran_ns=10s) the same load shortens
-# nothing.
+# saturates every CPU: its wakeup ends the slice of the hog on its CPU,
+# whose layer is ahead of the sleeper's by more than wake_gran_ns of
+# virtual time, instead of waiting out a 20 ms slice. Asserted on
+# counters, not on time: at least a quarter of the sleeper layer's queued
+# wakeups shortened a hog's slice (SHORTEN; most of the others find the
+# hog's slice already at 0, a resched pending, which needs no shortening:
+# 639 of 1173 when counted), the hogs' layer, whose tasks never sleep,
+# shortened at most a tenth as many, and with the mechanism turned off
+# (wake_gran_ns=10s) the same load shortens nothing.
 # timeout: 150
 . /tests/lib.sh
 
