@@ -258,6 +258,7 @@ struct task_ctx {
 	u64	burst_ns;	/* CPU time since it last woke */
 	u64	last_run_ns;	/* CPU time of its last run */
 	bool	via_queue;	/* last inserted into a (layer, LLC) queue */
+	bool	fp_fresh;	/* fingerprint checked by this wakeup's select_cpu */
 };
 
 struct {
@@ -501,6 +502,7 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	if (!tctx)
 		return prev_cpu;
 	refresh_layer(p, tctx, false);
+	tctx->fp_fresh = true;
 	lidx = tctx->layer;
 	layer = lookup_layer(lidx);
 	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
@@ -756,7 +758,11 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (!tctx)
 		return;
-	refresh_layer(p, tctx, false);
+	/* A wakeup's select_cpu has just read the fingerprint; nothing can
+	 * have changed it since but a cgroup move, which re-reads it. */
+	if (!tctx->fp_fresh)
+		refresh_layer(p, tctx, false);
+	tctx->fp_fresh = false;
 	lidx = tctx->layer;
 	layer = lookup_layer(lidx);
 	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
@@ -816,8 +822,11 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
 		}
 		tctx->via_queue = false;
+		/* No kick: an insert into a local queue reschedules that CPU
+		 * when it idles or runs a lower class (and, with
+		 * SCX_ENQ_PREEMPT, when it runs ours), and a kick from here,
+		 * under this CPU's lock, always costs an irq_work. */
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
 	}
 
@@ -1118,6 +1127,7 @@ void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 		layer_charge(layer, llc_of(cpu), l, tctx->prepaid);
 	}
 	tctx->via_queue = false;
+	tctx->fp_fresh = false;	/* select_cpu placed it: no enqueue came */
 
 	if (tctx->runnable_at) {
 		u64 lat = now > tctx->runnable_at ? now - tctx->runnable_at : 0;
