@@ -29,7 +29,13 @@ _Static_assert((SCXD_MAX_CPUS & SCXD_CPU_MASK) == 0, "SCXD_MAX_CPUS is a power o
 
 static inline int scxd_cpumask_test(const struct scxd_cpumask *m, u32 cpu)
 {
-	return cpu < SCXD_MAX_CPUS && scxd_bit_test(m->bits, cpu & SCXD_CPU_MASK);
+	if (cpu >= SCXD_MAX_CPUS)
+		return 0;
+	/* Hide the check from clang, which would drop the mask after it and
+	 * test a copy of @cpu the verifier had not bounded (scxd_enqueue was
+	 * refused once it had one kick fewer). */
+	asm volatile("" : "+r"(cpu));
+	return scxd_bit_test(m->bits, cpu & SCXD_CPU_MASK);
 }
 
 static inline void scxd_cpumask_set(struct scxd_cpumask *m, u32 cpu)

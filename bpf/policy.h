@@ -120,4 +120,18 @@ SCXD_SUBPROG int scxd_rule_match(const struct scxd_rule *r,
 	return 1;
 }
 
+/*
+ * A latency task's recent CPU use: @burst ns as of @at, less half of the
+ * wall time since. A task regains its burst at half a CPU: one that runs
+ * a quarter of a CPU (a frame loop's 4 ms every 16.7 ms) stays near its
+ * last run even when it falls behind and stops sleeping, while one that
+ * runs flat out gains half of what it runs.
+ */
+static inline u64 scxd_recent_burst(u64 burst, u64 at, u64 now)
+{
+	u64 regained = now > at ? (now - at) / 2 : 0;
+
+	return burst > regained ? burst - regained : 0;
+}
+
 #endif /* __SCXD_POLICY_H */

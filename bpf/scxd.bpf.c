@@ -77,8 +77,8 @@
  * with the slice it had left (noted when the victim was chosen), instead
  * of through its layer's queue and a whole dispatch. A latency task that
  * needs more than a slice after a wakeup keeps its CPU (ops.tick refills
- * its slice) and preempts again when queued, until it has run
- * latency_burst_ns since it woke. A waking throughput task does not preempt, but
+ * its slice) and preempts again when queued, while its recent CPU use
+ * (scxd_recent_burst: regained at half a CPU) is under latency_burst_ns. A waking throughput task does not preempt, but
  * a throughput task it is ahead of by more than wake_gran_ns of virtual
  * time, running on its CPU, has its slice ended: a sleeper in a
  * throughput layer does not wait out a 20 ms slice, as EEVDF lets a
@@ -255,7 +255,8 @@ struct task_ctx {
 	u64	running_at;
 	u64	queued_at;	/* last inserted into a (layer, LLC) queue */
 	u64	prepaid;	/* slice its layer was charged at dispatch */
-	u64	burst_ns;	/* CPU time since it last woke */
+	u64	burst_ns;	/* recent CPU time (scxd_recent_burst), as of burst_at */
+	u64	burst_at;
 	u64	last_run_ns;	/* CPU time of its last run */
 	bool	via_queue;	/* last inserted into a (layer, LLC) queue */
 	bool	fp_fresh;	/* fingerprint checked by this wakeup's select_cpu */
@@ -776,15 +777,18 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 		layer_stat_inc(lidx, SCXD_LSTAT_WAKEUP);
 	/*
 	 * A latency task preempts when it wakes, and when its slice ran out
-	 * before it had run latency_burst_ns since it woke: a frame's 4 ms of
-	 * work in 2 ms slices otherwise waited out a hog's 20 ms slice after
-	 * the first, and a loop that falls behind never sleeps again (it
-	 * missed 99% of its frames). A task that runs on past the burst
-	 * keeps its place before the throughput layers at dispatch, but
-	 * takes no CPU from them by force.
+	 * while its recent CPU use is under latency_burst_ns: a frame's 4 ms
+	 * of work in 2 ms slices otherwise waited out a hog's 20 ms slice
+	 * after the first, and a loop that falls behind never sleeps again
+	 * (it missed 99% of its frames). Counted since its wakeup instead,
+	 * the burst ran out for good once such a loop fell behind: half of
+	 * the frames missed. A task past the burst keeps its place before
+	 * the throughput layers at dispatch, but takes no CPU from them by
+	 * force.
 	 */
 	may_preempt = layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
-		      ((enq_flags & SCX_ENQ_WAKEUP) || tctx->burst_ns < latency_burst_ns);
+		      ((enq_flags & SCX_ENQ_WAKEUP) ||
+		       scxd_recent_burst(tctx->burst_ns, tctx->burst_at, scx_bpf_now()) < latency_burst_ns);
 	vtime = queue_vtime(p, slice);
 
 	/*
@@ -1093,10 +1097,8 @@ void BPF_STRUCT_OPS(scxd_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (tctx) {
+	if (tctx)
 		tctx->runnable_at = scx_bpf_now();
-		tctx->burst_ns = 0;
-	}
 }
 
 void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
@@ -1163,7 +1165,8 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 		return;
 	used = tctx->running_at && now > tctx->running_at ? now - tctx->running_at : 0;
 	layer_stat_add(lidx, SCXD_LSTAT_CPU_NS, used);
-	tctx->burst_ns += used;
+	tctx->burst_ns = scxd_recent_burst(tctx->burst_ns, tctx->burst_at, now) + used;
+	tctx->burst_at = now;
 	tctx->last_run_ns = used;
 	/* Charge the time used, scaled inversely by the task's weight, and
 	 * the task's layer by the layer's weight, less what it prepaid. */
@@ -1177,8 +1180,8 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 }
 
 /*
- * A latency task whose slice ran out, within latency_burst_ns of CPU time
- * since it woke, gets another slice on the spot, unless another task of
+ * A latency task whose slice ran out, its recent CPU use under
+ * latency_burst_ns, gets another slice on the spot, unless another task of
  * its layer waits on this LLC. Left to the end of the slice, the CPU went
  * to the next task in its local queue (a throughput task it had
  * preempted, resumed there) or to whatever dispatch found, since the task
@@ -1205,7 +1208,8 @@ static bool renew_latency_slice(struct task_struct *p)
 	if (!layer || layer->policy != SCXD_POLICY_LATENCY || !layer->preempt)
 		return false;
 	now = scx_bpf_now();
-	burst = tctx->burst_ns + (now > tctx->running_at ? now - tctx->running_at : 0);
+	burst = scxd_recent_burst(tctx->burst_ns, tctx->burst_at, now) +
+		(now > tctx->running_at ? now - tctx->running_at : 0);
 	if (burst >= latency_burst_ns ||
 	    scx_bpf_dsq_nr_queued(dsq_of(lidx, llc_of(scx_bpf_task_cpu(p)))) > 0)
 		return false;

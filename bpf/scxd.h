@@ -193,7 +193,7 @@ enum scxd_topo_source {
 	X(wake_gran_ns, 1000000ULL, 0, 10000000000ULL,				\
 	  "a waking throughput task this far ahead in virtual time ends the slice of the one on its CPU") \
 	X(latency_burst_ns, 10000000ULL, 0, 10000000000ULL,			\
-	  "a latency task preempts until it has run this long since it woke")
+	  "a latency task preempts while its recent CPU use is under this")
 
 struct scxd_tunables {
 #define SCXD_TUNABLE_FIELD(name, def, min, max, doc)	u64 name;

@@ -308,4 +308,22 @@ TEST(the_built_in_configuration_sorts_common_tasks_sensibly)
 	free(c);
 }
 
+TEST(a_latency_burst_is_regained_at_half_a_cpu)
+{
+	/* 4 ms run, 16.7 ms frames: back to nothing by the next frame. */
+	CHECK_INT((int)scxd_recent_burst(4000000, 0, 16700000), 0);
+	CHECK_INT((int)scxd_recent_burst(4000000, 1000, 1000), 4000000);
+	CHECK_INT((int)scxd_recent_burst(4000000, 0, 2000000), 3000000);
+	/* Flat out: each 2 ms slice adds 2 ms and regains 1. */
+	u64 b = 0, at = 0, now = 0;
+	for (int i = 0; i < 10; i++) {
+		now += 2000000;
+		b = scxd_recent_burst(b, at, now) + 2000000;
+		at = now;
+	}
+	CHECK_INT((int)b, 11000000);
+	/* A clock that went back regains nothing. */
+	CHECK_INT((int)scxd_recent_burst(5, 10, 9), 5);
+}
+
 TEST_MAIN

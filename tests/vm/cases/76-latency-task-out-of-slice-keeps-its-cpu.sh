@@ -6,7 +6,7 @@
 # 200 ms: the burst is counted in scx_bpf_now() time, 10x a frame's work)
 # beside hogs that saturate every CPU. Its wakeup preempts a hog; when the
 # frame's first slice runs out, it keeps its CPU with a new slice (KEEP,
-# ops.tick: within latency_burst_ns of its wakeup) instead of losing it
+# ops.tick: its recent CPU use under latency_burst_ns) instead of losing it
 # to that hog for a throughput slice. Asserted on counters, not on time:
 # the frames layer kept its CPU, and with latency_burst_ns=0 the same load
 # keeps none. (A run with 20 ms slices, longer than a frame's work, still
