@@ -78,11 +78,13 @@
  * of through its layer's queue and a whole dispatch. A latency task that
  * needs more than a slice after a wakeup keeps its CPU (ops.tick refills
  * its slice) and preempts again when queued, while its recent CPU use
- * (scxd_recent_burst: regained at half a CPU) is under latency_burst_ns. A waking throughput task does not preempt, but
- * a throughput task it is ahead of by more than wake_gran_ns of virtual
- * time, running on its CPU, has its slice ended: a sleeper in a
- * throughput layer does not wait out a 20 ms slice, as EEVDF lets a
- * waking task with lag preempt one that has had its share.
+ * (scxd_recent_burst: regained at half a CPU) is under latency_burst_ns.
+ * A waking throughput task does not preempt, but a throughput task it is
+ * ahead of by more than wake_gran_ns of virtual time, running on its
+ * CPU, has its slice ended (unless the wakeup is a sync one, whose waker
+ * is about to give up its CPU): a sleeper in a throughput layer does not
+ * wait out a 20 ms slice, as EEVDF lets a waking task with lag preempt
+ * one that has had its share.
  * Tasks that may run on one CPU only (per-CPU kthreads, taskset pins, and
  * latency probes such as cyclictest, which pin their threads) go straight
  * to that CPU's local queue, preempting a throughput task there when they
@@ -101,8 +103,9 @@
  * reclassify iterator visits (all of them, some not yet initialized).
  *
  * Tunables. The times that shape the policy (starve_ns, steal_ns,
- * claim_ns, layer_credit_ns, wake_gran_ns, latency_burst_ns: scxd.h) are const volatile rodata, set by
- * the loader before load (scxd --tune), so a benchmark can sweep them.
+ * claim_ns, layer_credit_ns, wake_gran_ns, latency_burst_ns: scxd.h) are
+ * const volatile rodata, set by the loader before load (scxd --tune), so
+ * a benchmark can sweep them.
  *
  * Accounting. Per-layer counters and a log2 wakeup-latency histogram are
  * per-CPU; the daemon sums them. ops.exit records why the scheduler
@@ -254,7 +257,7 @@ struct task_ctx {
 	u64	runnable_at;	/* 0 unless waiting to run after a wakeup */
 	u64	running_at;
 	u64	queued_at;	/* last inserted into a (layer, LLC) queue */
-	u64	prepaid;	/* slice its layer was charged at dispatch */
+	u64	prepaid;	/* what its layer was charged when it started running */
 	u64	burst_ns;	/* recent CPU time (scxd_recent_burst), as of burst_at */
 	u64	burst_at;
 	u64	last_run_ns;	/* CPU time of its last run */
@@ -514,8 +517,8 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 
 	if (span_is_all(lc)) {
 		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	} else if (bpf_ksym_exists(scx_bpf_select_cpu_and) && (sm = bpf_map_lookup_elem(&span_masks, &lidx)) &&
-		   (span = sm->mask)) {
+	} else if (bpf_ksym_exists(scx_bpf_select_cpu_and) &&
+		   (sm = bpf_map_lookup_elem(&span_masks, &lidx)) && (span = sm->mask)) {
 		/* The kernel's pick: its SMT, LLC and NUMA order, in the span. */
 		cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags,
 					     (const struct cpumask *)span, 0);
@@ -629,10 +632,11 @@ static u64 take_resume_slice(struct task_struct *p, s32 cpu, u64 now)
  * layer, the two tasks' virtual times, the running one's with what it has
  * run so far; across layers, the layers' on this LLC), that task's slice
  * ends now. Nothing jumps a queue: the dispatch that follows picks in the
- * usual order, the slice only ends sooner. The margin is what keeps tasks
- * that trade places often at their work: hackbench's, a few hundred µs
- * apart, took 1.8x EEVDF's time when any lead preempted. A sleeper that
- * comes back with its credit, or a layer that used little, is far ahead.
+ * usual order, the slice only ends sooner. The margin keeps tasks of one
+ * layer that are about even from ending each other's slices; a sleeper
+ * that comes back with its credit, or a layer that used little, is far
+ * ahead. (Any lead preempting, hackbench took 1.8x EEVDF's time; with
+ * the margin still 1.6x, until the caller left sync wakeups out.)
  * @cpu serves @p next: its LLC's queue, or its local queue. Returns
  * whether it kicked.
  */
@@ -810,8 +814,8 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
 		} else if ((enq_flags & SCX_ENQ_WAKEUP) && layer->policy == SCXD_POLICY_THROUGHPUT) {
 			/* A pinned sleeper (cyclictest pins its thread): its
-			 * CPU's local queue is served next, once the slice
-			 * there ends. */
+			 * CPU's local queue is served next, when the slice
+			 * there ends, which this may bring forward. */
 			if (shorten_current(p, lidx, vtime, cpu, llc_of(cpu)))
 				layer_stat_inc(lidx, SCXD_LSTAT_SHORTEN);
 		} else if (may_preempt && cpu_runs_throughput(cpu)) {
