@@ -328,6 +328,26 @@ static struct scxd_layer *lookup_layer(u32 idx)
 	return layer;
 }
 
+/*
+ * The layer of a task a callback only looks at (another CPU's current
+ * task, a queue's head), with its index in @idx; NULL if the task is not
+ * one of ours (see peek_task_ctx).
+ */
+static struct scxd_layer *task_layer(struct task_struct *p, u32 *idx,
+				     struct task_ctx **tctxp)
+{
+	struct task_ctx *tctx = peek_task_ctx(p);
+	u32 i;
+
+	if (!tctx)
+		return NULL;
+	i = tctx->layer;
+	*idx = i;
+	if (tctxp)
+		*tctxp = tctx;
+	return bpf_map_lookup_elem(&layers, &i);
+}
+
 static u64 dsq_of(u32 layer, u32 llc)
 {
 	return (u64)(layer & LAYER_MASK) * SCXD_MAX_LLCS + (llc & LLC_MASK);
@@ -396,12 +416,18 @@ static bool span_is_all(const struct scxd_layer_cpus *lc)
 	return lc->nr_span == 0 || lc->nr_span >= nr_online;
 }
 
+/* Is @cpu in the span @lc gives its layer? */
+static bool span_has_cpu(const struct scxd_layer_cpus *lc, s32 cpu)
+{
+	return lc->nr_span == 0 || scxd_cpumask_test(&lc->span, cpu);
+}
+
 /* May layer @i run on @cpu? */
 static bool cpu_in_span(u32 i, s32 cpu)
 {
 	struct scxd_layer_cpus *lc = bpf_map_lookup_elem(&layer_cpus, &i);
 
-	return lc && (lc->nr_span == 0 || scxd_cpumask_test(&lc->span, cpu));
+	return lc && span_has_cpu(lc, cpu);
 }
 
 static u64 *class_clock(u32 policy, u32 llc)
@@ -550,16 +576,11 @@ static bool cpu_runs_throughput(s32 cpu)
 {
 	struct task_struct *curr = scx_bpf_cpu_curr(cpu);
 	struct scxd_layer *layer;
-	struct task_ctx *tctx;
 	u32 idx;
 
 	if (!curr)
 		return false;
-	tctx = peek_task_ctx(curr);
-	if (!tctx)
-		return false;
-	idx = tctx->layer;
-	layer = bpf_map_lookup_elem(&layers, &idx);
+	layer = task_layer(curr, &idx, NULL);
 	return layer && layer->policy == SCXD_POLICY_THROUGHPUT;
 }
 
@@ -640,32 +661,29 @@ static u64 take_resume_slice(struct task_struct *p, s32 cpu, u64 now)
  * @cpu serves @p next: its LLC's queue, or its local queue. Returns
  * whether it kicked.
  */
-static bool shorten_current(struct task_struct *p, u32 lidx, u64 vtime, s32 cpu, u32 llc)
+static bool shorten_current(struct task_struct *p, u32 lidx, u64 vtime, s32 cpu, u64 now)
 {
 	struct task_struct *curr;
 	struct scxd_layer *cl;
-	struct task_ctx *cctx;
-	u64 now, ran, ahead;
+	struct task_ctx *cctx = NULL;
+	u64 ran, ahead;
 	u32 cidx;
 
 	/* Idle, @p itself, or a resched already pending (slice at 0). */
 	curr = scx_bpf_cpu_curr(cpu);
 	if (!curr || curr == p || !curr->pid || !curr->scx.slice)
 		return false;
-	cctx = peek_task_ctx(curr);
-	if (!cctx)
-		return false;
-	cidx = cctx->layer;
-	cl = bpf_map_lookup_elem(&layers, &cidx);
-	if (!cl || cl->policy != SCXD_POLICY_THROUGHPUT)
+	cl = task_layer(curr, &cidx, &cctx);
+	if (!cl || !cctx || cl->policy != SCXD_POLICY_THROUGHPUT)
 		return false;
 	if (cidx == lidx) {
-		now = scx_bpf_now();
 		ran = now > cctx->running_at ? now - cctx->running_at : 0;
 		/* curr's vtime is charged when it stops: add what it ran so far. */
 		ahead = curr->scx.dsq_vtime - vtime +
 			ran * 100 / (curr->scx.weight ? curr->scx.weight : 100);
 	} else {
+		u32 llc = llc_of(cpu);
+
 		ahead = layer_eff_vtime(cidx, SCXD_POLICY_THROUGHPUT, llc) -
 			layer_eff_vtime(lidx, SCXD_POLICY_THROUGHPUT, llc);
 	}
@@ -693,11 +711,12 @@ static long victim_scan_cpu(u64 idx, void *data)
 
 /* A CPU of @span (NULL: any) running a throughput task, in @cpu's LLC
  * first; -1 if none. */
-static s32 find_victim(struct task_struct *p, s32 cpu, const struct scxd_cpumask *span)
+static s32 find_victim(struct task_struct *p, s32 cpu, const struct scxd_cpumask *span,
+		       u64 now)
 {
 	struct victim_scan vs = {
 		.sc = { .p = p, .span = span, .llc = llc_of(cpu), .found = -1 },
-		.now = scx_bpf_now(),
+		.now = now,
 	};
 	u32 n = nr_cpus < SCXD_MAX_CPUS ? nr_cpus : SCXD_MAX_CPUS;
 
@@ -759,12 +778,13 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	struct scxd_layer_cpus *lc;
 	struct scxd_layer *layer;
 	bool may_preempt, sync;
-	u64 vtime, slice;
+	u64 vtime, slice, now;
 	u32 lidx, key, llc;
 	s32 cpu;
 
 	if (!tctx)
 		return;
+	now = scx_bpf_now();
 	/* A wakeup's select_cpu has just read the fingerprint; nothing can
 	 * have changed it since but a cgroup move, which re-reads it. */
 	if (!tctx->fp_fresh)
@@ -796,7 +816,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	may_preempt = layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
 		      ((enq_flags & SCX_ENQ_WAKEUP) ||
-		       scxd_recent_burst(tctx->burst_ns, tctx->burst_at, scx_bpf_now()) < latency_burst_ns);
+		       scxd_recent_burst(tctx->burst_ns, tctx->burst_at, now) < latency_burst_ns);
 	vtime = queue_vtime(p, slice);
 
 	/*
@@ -816,7 +836,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			/* A pinned sleeper (cyclictest pins its thread): its
 			 * CPU's local queue is served next, when the slice
 			 * there ends, which this may bring forward. */
-			if (shorten_current(p, lidx, vtime, cpu, llc_of(cpu)))
+			if (shorten_current(p, lidx, vtime, cpu, now))
 				layer_stat_inc(lidx, SCXD_LSTAT_SHORTEN);
 		} else if (may_preempt && cpu_runs_throughput(cpu)) {
 			/* No claim: a task preempting its own CPU through its
@@ -827,7 +847,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
 
 			if (cc) {
-				cc->claimed_at = scx_bpf_now();
+				cc->claimed_at = now;
 				note_preempted(cc, cpu);
 			}
 			enq_flags |= SCX_ENQ_PREEMPT;
@@ -848,7 +868,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	 * that CPU's local queue and zeroes the running task's slice.
 	 */
 	if (may_preempt) {
-		s32 victim = find_victim(p, cpu, span_is_all(lc) ? NULL : &lc->span);
+		s32 victim = find_victim(p, cpu, span_is_all(lc) ? NULL : &lc->span, now);
 
 		if (victim >= 0) {
 			tctx->via_queue = false;
@@ -862,7 +882,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/* A task just preempted by a latency task resumes where it was. */
 	if (!(enq_flags & SCX_ENQ_WAKEUP)) {
-		u64 rest = take_resume_slice(p, cpu, scx_bpf_now());
+		u64 rest = take_resume_slice(p, cpu, now);
 
 		if (rest) {
 			tctx->via_queue = false;
@@ -874,7 +894,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	llc = queue_llc(cpu, lc);
 	tctx->via_queue = true;
-	tctx->queued_at = scx_bpf_now();
+	tctx->queued_at = now;
 	scx_bpf_dsq_insert_vtime(p, dsq_of(lidx, llc), slice, vtime, enq_flags);
 	/*
 	 * A waker that is about to sleep (a socket or pipe write, hackbench's)
@@ -883,8 +903,8 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	if ((enq_flags & SCX_ENQ_WAKEUP) && layer->policy == SCXD_POLICY_THROUGHPUT &&
 	    !(sync && llc_of(bpf_get_smp_processor_id()) == llc) &&
-	    llc == llc_of(cpu) && cpu_in_span(lidx, cpu) &&
-	    shorten_current(p, lidx, vtime, cpu, llc))
+	    llc == llc_of(cpu) && span_has_cpu(lc, cpu) &&
+	    shorten_current(p, lidx, vtime, cpu, now))
 		layer_stat_inc(lidx, SCXD_LSTAT_SHORTEN);
 	else
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
@@ -1211,16 +1231,12 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 static bool renew_latency_slice(struct task_struct *p)
 {
 	struct scxd_layer *layer;
-	struct task_ctx *tctx;
+	struct task_ctx *tctx = NULL;
 	u64 now, burst;
 	u32 lidx;
 
-	tctx = peek_task_ctx(p);
-	if (!tctx)
-		return false;
-	lidx = tctx->layer;
-	layer = bpf_map_lookup_elem(&layers, &lidx);
-	if (!layer || layer->policy != SCXD_POLICY_LATENCY || !layer->preempt)
+	layer = task_layer(p, &lidx, &tctx);
+	if (!layer || !tctx || layer->policy != SCXD_POLICY_LATENCY || !layer->preempt)
 		return false;
 	now = scx_bpf_now();
 	burst = scxd_recent_burst(tctx->burst_ns, tctx->burst_at, now) +
@@ -1555,7 +1571,7 @@ static long sync_span(u64 idx, void *data)
 		for (cpu = 0; cpu < SCXD_MAX_CPUS; cpu++) {
 			if (cpu >= nr_cpus)
 				break;
-			if (lc->nr_span == 0 || scxd_cpumask_test(&lc->span, cpu))
+			if (span_has_cpu(lc, cpu))
 				bpf_cpumask_set_cpu(cpu, m);
 			else
 				bpf_cpumask_clear_cpu(cpu, m);
