@@ -981,6 +981,34 @@ struct dispatch_scan {
 	struct pick	pull;	/* throughput layer with no task queued here */
 };
 
+struct steal_scan {
+	s32	cpu;
+	u32	llc;
+	u64	now;
+	u32	layer;	/* only this layer (idx: llc); ~0: any (idx: layer * LLCs + llc) */
+	bool	done;
+};
+
+/*
+ * The scans' state lives in a per-CPU map value, not on the stack, and
+ * the callbacks get a pointer to it: the verifier simulates a bpf_loop()
+ * callback until the state it leaves converges, and every field on the
+ * stack (the best vtime so far, the starved layer, ...) is tracked
+ * exactly, so it converged slowly; a value loaded from a map is just
+ * some number. ops.dispatch does not nest on a CPU.
+ */
+struct dispatch_state {
+	struct dispatch_scan	ds;
+	struct steal_scan	ss;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct dispatch_state);
+} dispatch_states SEC(".maps");
+
 /*
  * One layer of the dispatch scan. A bpf_loop() callback is verified once;
  * an unrolled 16-layer scan whose iterations differ in what they found
@@ -988,7 +1016,7 @@ struct dispatch_scan {
  */
 static long scan_layer(u64 idx, void *data)
 {
-	struct dispatch_scan *ds = data;
+	struct dispatch_scan *ds = *(struct dispatch_scan **)data;
 	struct scxd_layer *layer;
 	u32 i = idx & LAYER_MASK;
 	bool removed = i >= nr_layers;
@@ -1023,18 +1051,10 @@ static long scan_layer(u64 idx, void *data)
 	return 0;
 }
 
-struct steal_scan {
-	s32	cpu;
-	u32	llc;
-	u64	now;
-	u32	layer;	/* only this layer (idx: llc); ~0: any (idx: layer * LLCs + llc) */
-	bool	done;
-};
-
 /* Take a task of another LLC that has waited past steal_ns. */
 static long steal_one(u64 idx, void *data)
 {
-	struct steal_scan *ss = data;
+	struct steal_scan *ss = *(struct steal_scan **)data;
 	u32 n = nr_llcs ? nr_llcs : 1;
 	u32 layer = (idx / n) & LAYER_MASK, llc = (idx % n) & LLC_MASK;
 	struct task_struct *head;
@@ -1066,24 +1086,39 @@ static bool renew_latency_slice(struct task_struct *p);
 
 void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 {
-	struct dispatch_scan ds = {
-		.cpu = cpu, .llc = llc_of(cpu), .now = scx_bpf_now(),
-		.oldest = ~0ULL, .starved = ~0U,
-		.lat = { ~0U, ~0ULL }, .tput = { ~0U, ~0ULL }, .pull = { ~0U, ~0ULL },
-	};
-	struct steal_scan ss = { .cpu = cpu, .llc = ds.llc, .now = ds.now, .layer = ~0U };
-	u32 n = nr_layers_hw > nr_layers ? nr_layers_hw : nr_layers;
+	u32 n = nr_layers_hw > nr_layers ? nr_layers_hw : nr_layers, zero = 0;
+	struct dispatch_state *st;
+	struct dispatch_scan *ds;
+	struct steal_scan *ss;
 
 	/* A latency task out of slice, still runnable, within its burst. */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && renew_latency_slice(prev))
 		return;
 
+	st = bpf_map_lookup_elem(&dispatch_states, &zero);
+	if (!st)
+		return;
+	ds = &st->ds;
+	ss = &st->ss;
+	ds->cpu = cpu;
+	ds->llc = llc_of(cpu);
+	ds->now = scx_bpf_now();
+	ds->oldest = ~0ULL;
+	ds->starved = ~0U;
+	ds->lat.layer = ds->tput.layer = ds->pull.layer = ~0U;
+	ds->lat.vtime = ds->tput.vtime = ds->pull.vtime = ~0ULL;
+	ss->cpu = cpu;
+	ss->llc = ds->llc;
+	ss->now = ds->now;
+	ss->layer = ~0U;
+	ss->done = false;
+
 	if (n > SCXD_MAX_LAYERS)
 		n = SCXD_MAX_LAYERS;
 	bpf_loop(n, scan_layer, &ds, 0);
 
-	if (ds.starved < SCXD_MAX_LAYERS && dispatch_from(ds.starved, ds.llc, ds.now)) {
-		layer_stat_inc(ds.starved, SCXD_LSTAT_RESCUE);
+	if (ds->starved < SCXD_MAX_LAYERS && dispatch_from(ds->starved, ds->llc, ds->now)) {
+		layer_stat_inc(ds->starved, SCXD_LSTAT_RESCUE);
 		return;
 	}
 	/*
@@ -1091,7 +1126,7 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 	 * layer first on the CPUs it owns made its utilization, and so its
 	 * next allocation, follow its ownership instead of its weight.
 	 */
-	if (pick_dispatch(&ds.lat, SCXD_POLICY_LATENCY, ds.llc, ds.now))
+	if (pick_dispatch(&ds->lat, SCXD_POLICY_LATENCY, ds->llc, ds->now))
 		return;
 	/*
 	 * A throughput layer owed more of this LLC than it has tasks here,
@@ -1101,17 +1136,17 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 	 * 1.4:1). The pulled task then queues here; the layers' task mixes
 	 * even out. Needs scx_bpf_dsq_peek() to tell a waiting task.
 	 */
-	if (nr_llcs > 1 && ds.pull.vtime < ds.tput.vtime &&
+	if (nr_llcs > 1 && ds->pull.vtime < ds->tput.vtime &&
 	    bpf_ksym_exists(scx_bpf_dsq_peek)) {
-		ss.layer = ds.pull.layer;
+		ss->layer = ds->pull.layer;
 		bpf_loop(nr_llcs, steal_one, &ss, 0);
-		if (ss.done) {
-			pick_commit(&ds.pull, SCXD_POLICY_THROUGHPUT, ds.llc);
+		if (ss->done) {
+			pick_commit(&ds->pull, SCXD_POLICY_THROUGHPUT, ds->llc);
 			return;
 		}
-		ss.layer = ~0U;
+		ss->layer = ~0U;
 	}
-	if (pick_dispatch(&ds.tput, SCXD_POLICY_THROUGHPUT, ds.llc, ds.now))
+	if (pick_dispatch(&ds->tput, SCXD_POLICY_THROUGHPUT, ds->llc, ds->now))
 		return;
 	/* About to idle: work of other LLCs that waited long enough. */
 	if (nr_llcs > 1)
@@ -1558,7 +1593,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(scxd_init)
  */
 static long sync_span(u64 idx, void *data)
 {
-	u32 i = idx & LAYER_MASK, cpu;
+	u32 i = idx & LAYER_MASK;
+	s32 cpu;
 	struct scxd_layer_cpus *lc = bpf_map_lookup_elem(&layer_cpus, &i);
 	struct span_mask *sm = bpf_map_lookup_elem(&span_masks, &i);
 	struct bpf_cpumask *m;
@@ -1568,9 +1604,9 @@ static long sync_span(u64 idx, void *data)
 	bpf_rcu_read_lock();
 	m = sm->mask;
 	if (m) {
-		for (cpu = 0; cpu < SCXD_MAX_CPUS; cpu++) {
-			if (cpu >= nr_cpus)
-				break;
+		/* An open-coded iterator: a bounded for loop here was
+		 * simulated CPU by CPU, 30k instructions of verification. */
+		bpf_for(cpu, 0, nr_cpus) {
 			if (span_has_cpu(lc, cpu))
 				bpf_cpumask_set_cpu(cpu, m);
 			else
