@@ -12,7 +12,7 @@ kill -9 "$SCXD_PID"
 wait_for 10 state_is disabled || fail "state is $(sched_state) after kill -9"
 # The machine still runs work to completion.
 i=0
-while [ $i -lt 200 ]; do /bin/true; i=$((i + 1)); done
+while [ $i -lt 50 ]; do /bin/true; i=$((i + 1)); done
 kill "$hogs" 2>/dev/null
 wait "$hogs" 2>/dev/null
 # And a new daemon can attach again.
