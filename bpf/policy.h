@@ -134,4 +134,18 @@ static inline u64 scxd_recent_burst(u64 burst, u64 at, u64 now)
 	return burst > regained ? burst - regained : 0;
 }
 
+/*
+ * May a CPU of another LLC take a queued task that was queued at
+ * @queued_at and last stopped running at @ran_at (0: never ran)? Once its
+ * cache is cold, having not run for @steal_ns, or once it has waited
+ * @steal_ns: a task that ran a moment ago is left to its own LLC for that
+ * long, as EEVDF leaves a task that ran within sched_migration_cost where
+ * it is, but a woken task that slept is taken at once by a CPU that
+ * would otherwise idle.
+ */
+static inline int scxd_may_steal(u64 now, u64 queued_at, u64 ran_at, u64 steal_ns)
+{
+	return now - queued_at >= steal_ns || now - ran_at >= steal_ns;
+}
+
 #endif /* __SCXD_POLICY_H */

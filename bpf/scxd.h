@@ -184,8 +184,8 @@ enum scxd_topo_source {
 #define SCXD_TUNABLES(X)							\
 	X(starve_ns, 100000000ULL, 1000000ULL, 10000000000ULL,			\
 	  "a queue with tasks not served for this long is served first")	\
-	X(steal_ns, 2000000ULL, 0, 1000000000ULL,				\
-	  "a task waiting this long on another LLC may be taken")		\
+	X(steal_ns, 500000ULL, 0, 1000000000ULL,				\
+	  "a task on another LLC may be taken once it has not run, or has waited, this long") \
 	X(claim_ns, 1000000ULL, 0, 1000000000ULL,				\
 	  "a CPU chosen as a preemption victim is not chosen again this soon")	\
 	X(layer_credit_ns, 20000000ULL, 0, 10000000000ULL,			\

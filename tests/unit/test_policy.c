@@ -326,4 +326,20 @@ TEST(a_latency_burst_is_regained_at_half_a_cpu)
 	CHECK_INT((int)scxd_recent_burst(5, 10, 9), 5);
 }
 
+TEST(a_task_is_stolen_once_its_cache_is_cold_or_it_waited_long)
+{
+	const u64 ms = 1000000, steal = ms / 2;
+
+	/* Queued just now, ran just before: warm, left to its LLC. */
+	CHECK_INT(scxd_may_steal(100 * ms, 100 * ms, 100 * ms - 1, steal), 0);
+	/* Queued just now after sleeping 2 ms: cold, taken at once. */
+	CHECK_INT(scxd_may_steal(100 * ms, 100 * ms, 98 * ms, steal), 1);
+	/* Warm, but waiting for steal_ns already. */
+	CHECK_INT(scxd_may_steal(100 * ms, 100 * ms - steal, 100 * ms - 1, steal), 1);
+	/* Never ran: nothing to keep warm. */
+	CHECK_INT(scxd_may_steal(100 * ms, 100 * ms, 0, steal), 1);
+	/* steal_ns 0: anything queued may go. */
+	CHECK_INT(scxd_may_steal(100 * ms, 100 * ms, 100 * ms, 0), 1);
+}
+
 TEST_MAIN

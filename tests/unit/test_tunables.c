@@ -12,7 +12,7 @@ TEST(the_defaults_are_the_ones_bpf_compiles_in)
 
 	tunables_default(&t);
 	CHECK(t.starve_ns == 100000000ULL);
-	CHECK(t.steal_ns == 2000000ULL);
+	CHECK(t.steal_ns == 500000ULL);
 	CHECK(t.claim_ns == 1000000ULL);
 	CHECK(t.layer_credit_ns == 20000000ULL);
 	CHECK(t.wake_gran_ns == 1000000ULL);
