@@ -15,7 +15,7 @@ TEST(the_defaults_are_the_ones_bpf_compiles_in)
 	CHECK(t.steal_ns == 500000ULL);
 	CHECK(t.claim_ns == 1000000ULL);
 	CHECK(t.layer_credit_ns == 20000000ULL);
-	CHECK(t.wake_gran_ns == 1000000ULL);
+	CHECK(t.wake_gran_ns == 0ULL);
 	CHECK(t.latency_burst_ns == 10000000ULL);
 }
 
