@@ -988,35 +988,25 @@ struct dispatch_scan {
 	u32		starved;
 	struct pick	lat, tput;
 	struct pick	pull;	/* throughput layer with no task queued here */
-};
-
-struct steal_scan {
-	s32	cpu;
-	u32	llc;
-	u64	now;
-	u32	layer;	/* only this layer (idx: llc); ~0: any (idx: layer * LLCs + llc) */
-	bool	done;
+	/* steal_one(): only this layer (idx: llc); ~0: any (idx: layer * LLCs + llc) */
+	u32		steal_layer;
+	bool		stole;
 };
 
 /*
- * The scans' state lives in a per-CPU map value, not on the stack, and
+ * The scan's state lives in a per-CPU map value, not on the stack, and
  * the callbacks get a pointer to it: the verifier simulates a bpf_loop()
  * callback until the state it leaves converges, and every field on the
  * stack (the best vtime so far, the starved layer, ...) is tracked
  * exactly, so it converged slowly; a value loaded from a map is just
  * some number. ops.dispatch does not nest on a CPU.
  */
-struct dispatch_state {
-	struct dispatch_scan	ds;
-	struct steal_scan	ss;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
-	__type(value, struct dispatch_state);
-} dispatch_states SEC(".maps");
+	__type(value, struct dispatch_scan);
+} dispatch_scans SEC(".maps");
 
 /*
  * One layer of the dispatch scan. A bpf_loop() callback is verified once;
@@ -1078,25 +1068,25 @@ static bool may_steal(struct task_struct *head, u64 now)
 /* Take a task of another LLC that may be stolen (may_steal). */
 static long steal_one(u64 idx, void *data)
 {
-	struct steal_scan *ss = *(struct steal_scan **)data;
+	struct dispatch_scan *ds = *(struct dispatch_scan **)data;
 	u32 n = nr_llcs ? nr_llcs : 1;
 	u32 layer = (idx / n) & LAYER_MASK, llc = (idx % n) & LLC_MASK;
 	struct task_struct *head;
 
-	if (ss->layer != ~0U)
-		layer = ss->layer & LAYER_MASK;
-	if (llc == ss->llc || !cpu_in_span(layer, ss->cpu))
+	if (ds->steal_layer != ~0U)
+		layer = ds->steal_layer & LAYER_MASK;
+	if (llc == ds->llc || !cpu_in_span(layer, ds->cpu))
 		return 0;
 	/* Kernels before scx_bpf_dsq_peek() steal without the threshold. */
 	if (bpf_ksym_exists(scx_bpf_dsq_peek)) {
 		head = scx_bpf_dsq_peek(dsq_of(layer, llc));
-		if (!head || !may_steal(head, ss->now))
+		if (!head || !may_steal(head, ds->now))
 			return 0;
 	}
-	if (!dispatch_from(layer, llc, ss->now))
+	if (!dispatch_from(layer, llc, ds->now))
 		return 0;
 	layer_stat_inc(layer, SCXD_LSTAT_STEAL);
-	ss->done = true;
+	ds->stole = true;
 	return 1;
 }
 
@@ -1105,19 +1095,15 @@ static bool renew_latency_slice(struct task_struct *p);
 void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u32 n = nr_layers_hw > nr_layers ? nr_layers_hw : nr_layers, zero = 0;
-	struct dispatch_state *st;
 	struct dispatch_scan *ds;
-	struct steal_scan *ss;
 
 	/* A latency task out of slice, still runnable, within its burst. */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && renew_latency_slice(prev))
 		return;
 
-	st = bpf_map_lookup_elem(&dispatch_states, &zero);
-	if (!st)
+	ds = bpf_map_lookup_elem(&dispatch_scans, &zero);
+	if (!ds)
 		return;
-	ds = &st->ds;
-	ss = &st->ss;
 	ds->cpu = cpu;
 	ds->llc = llc_of(cpu);
 	ds->now = scx_bpf_now();
@@ -1125,11 +1111,8 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 	ds->starved = ~0U;
 	ds->lat.layer = ds->tput.layer = ds->pull.layer = ~0U;
 	ds->lat.vtime = ds->tput.vtime = ds->pull.vtime = ~0ULL;
-	ss->cpu = cpu;
-	ss->llc = ds->llc;
-	ss->now = ds->now;
-	ss->layer = ~0U;
-	ss->done = false;
+	ds->steal_layer = ~0U;
+	ds->stole = false;
 
 	if (n > SCXD_MAX_LAYERS)
 		n = SCXD_MAX_LAYERS;
@@ -1156,19 +1139,19 @@ void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 	 */
 	if (nr_llcs > 1 && ds->pull.vtime < ds->tput.vtime &&
 	    bpf_ksym_exists(scx_bpf_dsq_peek)) {
-		ss->layer = ds->pull.layer;
-		bpf_loop(nr_llcs, steal_one, &ss, 0);
-		if (ss->done) {
+		ds->steal_layer = ds->pull.layer;
+		bpf_loop(nr_llcs, steal_one, &ds, 0);
+		if (ds->stole) {
 			pick_commit(&ds->pull, SCXD_POLICY_THROUGHPUT, ds->llc);
 			return;
 		}
-		ss->layer = ~0U;
+		ds->steal_layer = ~0U;
 	}
 	if (pick_dispatch(&ds->tput, SCXD_POLICY_THROUGHPUT, ds->llc, ds->now))
 		return;
 	/* About to idle: work of other LLCs that waited long enough. */
 	if (nr_llcs > 1)
-		bpf_loop(n * nr_llcs, steal_one, &ss, 0);
+		bpf_loop(n * nr_llcs, steal_one, &ds, 0);
 }
 
 /* --- accounting --- */
