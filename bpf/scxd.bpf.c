@@ -74,7 +74,9 @@
  * default idle selection when the span is every CPU, its pick inside a
  * mask (scx_bpf_select_cpu_and, 6.16+; the span kept as a kernel cpumask
  * in span_masks) otherwise; kernels without it scan the span here (a
- * wholly idle core first). A
+ * wholly idle core first). None of them is asked when the kernel's idle
+ * mask is empty: on a saturated machine every pick finds nothing, and
+ * the kernel's own walks its scheduling domains to say so. A
  * waking latency task that finds no idle CPU preempts a CPU of its span
  * whose current task (asked of the kernel, scx_bpf_cpu_curr) is a
  * throughput task: it is inserted at the head of that CPU's local queue
@@ -524,6 +526,23 @@ static s32 pick_idle_in_span(struct task_struct *p, s32 prev_cpu,
 	return is.sc.found;
 }
 
+/*
+ * Is any CPU idle at all? Where the load keeps every CPU busy (the hogs
+ * beside a probe, a build), the idle picks find nothing, and the kernel's
+ * own walks its scheduling domains to learn it: under emulation 38 us of
+ * a wakeup's 73 us in select_cpu. One look at the idle mask says the
+ * same (select_cpu 44-51 us -> 23-34 us, 4 boots). A CPU going idle just
+ * after is the race every pick has.
+ */
+static bool any_cpu_idle(void)
+{
+	const struct cpumask *idle = scx_bpf_get_idle_cpumask();
+	bool any = !bpf_cpumask_empty(idle);
+
+	scx_bpf_put_idle_cpumask(idle);
+	return any;
+}
+
 s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct scxd_layer_cpus *lc;
@@ -547,6 +566,11 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	if (!layer || !lc)
 		return prev_cpu;
 
+	if (!any_cpu_idle()) {
+		/* Every pick below would come back empty-handed. */
+		layer_stat_inc(lidx, SCXD_LSTAT_BUSY);
+		return prev_cpu;
+	}
 	if (span_is_all(lc)) {
 		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	} else if (bpf_ksym_exists(scx_bpf_select_cpu_and) &&

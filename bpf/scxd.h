@@ -220,6 +220,7 @@ enum scxd_layer_stat {
 	SCXD_LSTAT_SHORTEN,		/* a waking throughput task ended a running one's slice */
 	SCXD_LSTAT_KEEP,		/* a latency task out of slice kept its CPU (ops.tick) */
 	SCXD_LSTAT_KPICK,		/* idle CPU of its span picked by scx_bpf_select_cpu_and */
+	SCXD_LSTAT_BUSY,		/* woke with no CPU idle: no idle pick tried */
 	SCXD_NR_LSTATS,
 };
 /* The counters' stride in BPF's map and the daemon's read: room to add. */

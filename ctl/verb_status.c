@@ -128,7 +128,7 @@ static int print_stats(const struct proto_status *s)
 	}
 
 	if (table_init(&t, "LAYER >ENQ >DISPATCH >DIRECT >PREEMPT >MIGRATE >XLLC >STEAL >RESCUE "
-		       ">WAKEUP >RESUME >SHORTEN >KEEP >KPICK >CPU_TIME >UTIL >P50 >P99", nr) < 0)
+		       ">WAKEUP >RESUME >SHORTEN >KEEP >KPICK >BUSY >CPU_TIME >UTIL >P50 >P99", nr) < 0)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < nr; i++) {
 		const struct proto_status_layer *l = &s->layers[i];
@@ -136,7 +136,7 @@ static int print_stats(const struct proto_status *s)
 		const uint64_t v2[] = {
 			l->preemptions, l->migrations, l->xllc_migrations, l->steals,
 			l->rescues, l->wakeups, l->resumes, l->shortened, l->kept,
-			l->kernel_picks,
+			l->kernel_picks, l->busy,
 		};
 
 		table_row(&t);

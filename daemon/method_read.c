@@ -94,6 +94,7 @@ static int fill_status(struct manager *m, struct proto_status *st)
 		l->shortened = now[i].cnt[SCXD_LSTAT_SHORTEN];
 		l->kept = now[i].cnt[SCXD_LSTAT_KEEP];
 		l->kernel_picks = now[i].cnt[SCXD_LSTAT_KPICK];
+		l->busy = now[i].cnt[SCXD_LSTAT_BUSY];
 
 		l->util = m->util[i];
 		l->lat_p50_us = lat_hist_percentile(w->hist, SCXD_LAT_BUCKETS, 0.50) / 1000.0;

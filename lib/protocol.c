@@ -410,6 +410,7 @@ static const struct field layer_fields[] = {
 	L2("counters",	shortened,	"shortened",	F_U64),
 	L2("counters",	kept,		"kept",		F_U64),
 	L2("counters",	kernel_picks,	"kernel_picks",	F_U64),
+	L2("counters",	busy,		"busy",		F_U64),
 	L2("latency",	lat_p50_us,	"p50_us",	F_DOUBLE),
 	L2("latency",	lat_p99_us,	"p99_us",	F_DOUBLE),
 	L2("latency",	lat_samples,	"samples",	F_U64),

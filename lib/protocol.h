@@ -28,7 +28,7 @@
  *      without them as zeroes and empty strings.
  *      scxd 0.3, same version: methods "compare-start", "compare-status",
  *      "compare-step", "compare-stop", "compare-result"; in "status", per
- *      layer "counters.{shortened,kept,kernel_picks}" (absent: zero);
+ *      layer "counters.{shortened,kept,kernel_picks,busy}" (absent: zero);
  *      "topology" source "cid".
  */
 #ifndef SCXD_PROTOCOL_H
@@ -247,6 +247,7 @@ struct proto_status_layer {
 	uint64_t	shortened;		/* SCXD_LSTAT_SHORTEN (0.3): a waker ended a slice */
 	uint64_t	kept;			/* SCXD_LSTAT_KEEP (0.3): kept its CPU out of slice */
 	uint64_t	kernel_picks;		/* SCXD_LSTAT_KPICK (0.3): select_cpu_and's picks */
+	uint64_t	busy;			/* SCXD_LSTAT_BUSY (0.3): woke, no CPU idle */
 	/* Over the last sampling interval (stats_interval_ms): */
 	double		util;			/* busy CPUs: 1.5 = one and a half */
 	double		lat_p50_us;		/* wakeup latency percentiles */

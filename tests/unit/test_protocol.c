@@ -736,7 +736,7 @@ static void strip_0_2_fields(cJSON *j)
 	};
 	static const char *const counters[] = {
 		"cpu_ns", "preemptions", "migrations", "xllc_migrations", "steals", "rescues",
-		"wakeups", "resumes", "shortened", "kept", "kernel_picks",
+		"wakeups", "resumes", "shortened", "kept", "kernel_picks", "busy",
 	};
 	cJSON *l;
 
