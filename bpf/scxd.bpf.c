@@ -80,7 +80,9 @@
  * waking latency task that finds no idle CPU preempts a CPU of its span
  * whose current task (asked of the kernel, scx_bpf_cpu_curr) is a
  * throughput task: it is inserted at the head of that CPU's local queue
- * with SCX_ENQ_PREEMPT, so it runs at the next scheduling decision there.
+ * with SCX_ENQ_PREEMPT, so it runs at the next scheduling decision there
+ * (the insert itself ends the victim's slice and reschedules its CPU; a
+ * kick on top only cost an irq_work).
  * The preempted task goes back to the same CPU's local queue, behind it,
  * with the slice it had left (noted when the victim was chosen), instead
  * of through its layer's queue and a whole dispatch. A latency task that
@@ -907,7 +909,6 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			tctx->via_queue = false;
 			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | victim, slice,
 					   enq_flags | SCX_ENQ_PREEMPT);
-			scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
 			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
 			return;
 		}
