@@ -88,7 +88,8 @@
  * of through its layer's queue and a whole dispatch. A latency task that
  * needs more than a slice after a wakeup keeps its CPU (ops.tick refills
  * its slice) and preempts again when queued, while its recent CPU use
- * (scxd_recent_burst: regained at half a CPU) is under latency_burst_ns.
+ * (scxd_recent_burst: regained at half a CPU; from zero again when the
+ * task's facts change, as at exec) is under latency_burst_ns.
  * A waking throughput task does not preempt, but a throughput task it is
  * ahead of by more than wake_gran_ns of virtual time, running on its
  * CPU, has its slice ended (unless the wakeup is a sync one, whose waker
@@ -386,6 +387,12 @@ static void refresh_layer(struct task_struct *p, struct task_ctx *tctx, bool for
 	if (!force && tctx->layer < SCXD_MAX_LAYERS && fp_equal(&fp, &tctx->fp))
 		return;
 	tctx->fp = fp;
+	/* A task whose facts changed (a new program, cgroup, nice) starts a
+	 * fresh latency burst: its recent CPU use was the old one's. A frame
+	 * loop's own start (fork, cgroup move, exec: ~10 ms of CPU under
+	 * emulation) used up the budget of its first frame, which then
+	 * waited out a hog's slice: every frame scxd missed in the bench. */
+	tctx->burst_ns = 0;
 	set_layer(tctx, classify(p, &tctx->rule));
 	if (tctx->rule == SCXD_RULE_CATCH_ALL)
 		stat_inc(SCXD_STAT_CLASSIFY_FAIL);
