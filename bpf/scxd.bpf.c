@@ -391,7 +391,8 @@ static void refresh_layer(struct task_struct *p, struct task_ctx *tctx, bool for
 	 * fresh latency burst: its recent CPU use was the old one's. A frame
 	 * loop's own start (fork, cgroup move, exec: ~10 ms of CPU under
 	 * emulation) used up the budget of its first frame, which then
-	 * waited out a hog's slice: every frame scxd missed in the bench. */
+	 * waited out a hog's slice (the one missed frame traced in the
+	 * bench's frame loop). */
 	tctx->burst_ns = 0;
 	set_layer(tctx, classify(p, &tctx->rule));
 	if (tctx->rule == SCXD_RULE_CATCH_ALL)

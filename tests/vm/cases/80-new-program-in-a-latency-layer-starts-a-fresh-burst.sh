@@ -4,7 +4,7 @@
 # before was the old program's. Without this, a frame loop started by a
 # shell that had been busy began with its burst used up, and its slices
 # were not renewed (KEEP) nor did it preempt when queued: it waited out
-# a hog's slice (in the bench, every frame scxd missed was the first).
+# a hog's slice (the one missed frame traced in the bench: the first).
 # Here a shell in a latency layer of its own spins for 2 s beside hogs on
 # every CPU (served before them, it runs nearly all that time), then
 # execs a frame loop that another latency layer matches (3 ms of work
