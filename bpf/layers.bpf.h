@@ -113,14 +113,16 @@ static u32 llc_of(s32 cpu)
 /*
  * Runs on every enqueue, so it reads through the pointers directly (the
  * verifier turns those into fault-safe loads) instead of one
- * bpf_probe_read_kernel() call per hop.
+ * bpf_probe_read_kernel() call per hop, and the name as two 8-byte words
+ * (that call alone was ~1.5 us of a ~7 us ops.stopping under emulation).
  */
 static void read_fp(struct task_struct *p, struct task_fp *fp)
 {
 	const struct cred *cred = p->cred;
 	struct css_set *cset = p->cgroups;
 
-	bpf_probe_read_kernel(fp->comm, sizeof(fp->comm), p->comm);
+	fp->comm[0] = *(const u64 *)&p->comm[0];
+	fp->comm[1] = *(const u64 *)&p->comm[8];
 	fp->cgid = cset ? cset->dfl_cgrp->kn->id : 0;
 	fp->prio = p->static_prio;
 	fp->uid = cred ? cred->euid.val : 0;

@@ -119,7 +119,11 @@
  * a benchmark can sweep them.
  *
  * Accounting. Per-layer counters and a log2 wakeup-latency histogram are
- * per-CPU; the daemon sums them. ops.exit records why the scheduler
+ * per-CPU; the daemon sums them. A wakeup's wait is timed from
+ * ops.select_cpu (or, for a task of one CPU, which skips it, from its
+ * enqueue) to ops.running. There is no ops.runnable: a program call on
+ * every wakeup costs ~3 us under emulation, and it would only note the
+ * time. ops.exit records why the scheduler
  * stopped so the daemon can log the kernel's reason and, for restartable
  * exits such as CPU hotplug, attach again.
  */
@@ -265,7 +269,7 @@ struct task_ctx {
 	u32	rule;		/* what put it there: a rule index or enum scxd_reason */
 	struct task_fp fp;
 	s32	last_cpu;	/* -1 before the first run */
-	u64	runnable_at;	/* 0 unless waiting to run after a wakeup */
+	u64	runnable_at;	/* its wakeup (see Accounting); 0 once running */
 	u64	running_at;
 	u64	queued_at;	/* last inserted into a (layer, LLC) queue */
 	u64	prepaid;	/* what its layer was charged when it started running */
@@ -570,6 +574,8 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	refresh_layer(p, tctx, false);
 	tctx->fp_fresh = true;
 	tctx->wake_sync = wake_flags & SCX_WAKE_SYNC;
+	/* Its wait starts here (see runnable_at): a wakeup or a fork. */
+	tctx->runnable_at = scx_bpf_now();
 	lidx = tctx->layer;
 	layer = lookup_layer(lidx);
 	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
@@ -835,6 +841,10 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->fp_fresh = false;
 	sync = tctx->wake_sync;
 	tctx->wake_sync = false;
+	/* A wakeup that skipped select_cpu (a task of one CPU) starts its
+	 * wait here. */
+	if ((enq_flags & SCX_ENQ_WAKEUP) && !tctx->runnable_at)
+		tctx->runnable_at = now;
 	lidx = tctx->layer;
 	layer = lookup_layer(lidx);
 	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
@@ -1196,14 +1206,6 @@ static u32 lat_bucket(u64 ns)
 	return b < SCXD_LAT_BUCKETS ? b : SCXD_LAT_BUCKETS - 1;
 }
 
-void BPF_STRUCT_OPS(scxd_runnable, struct task_struct *p, u64 enq_flags)
-{
-	struct task_ctx *tctx = lookup_task_ctx(p);
-
-	if (tctx)
-		tctx->runnable_at = scx_bpf_now();
-}
-
 void BPF_STRUCT_OPS(scxd_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
@@ -1276,7 +1278,8 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 	 * the task's layer by the layer's weight, less what it prepaid. */
 	task_set_vtime(p, p->scx.dsq_vtime +
 			  used * 100 / (p->scx.weight ? p->scx.weight : 100));
-	layer_charge(lidx, llc_of(scx_bpf_task_cpu(p)), layer, (s64)used - (s64)tctx->prepaid);
+	/* It stops where it ran: the CPU scxd_running noted. */
+	layer_charge(lidx, llc_of(tctx->last_cpu), layer, (s64)used - (s64)tctx->prepaid);
 	tctx->prepaid = 0;
 	/* A runnable task is re-checked by the enqueue that follows. */
 	if (!runnable)
@@ -1673,7 +1676,6 @@ struct sched_ext_ops scxd_ops = {
 	.enqueue	= (void *)scxd_enqueue,
 	.dispatch	= (void *)scxd_dispatch,
 	.tick		= (void *)scxd_tick,
-	.runnable	= (void *)scxd_runnable,
 	.running	= (void *)scxd_running,
 	.stopping	= (void *)scxd_stopping,
 	.set_weight	= (void *)scxd_set_weight,

@@ -2,6 +2,11 @@
 # Workload 7, what scxd's BPF costs: nanoseconds per call of each of its
 # struct_ops programs under workload 2 (the probe and the hogs in one
 # cgroup, by-comm.ini), as the kernel times them (kernel.bpf_stats_enabled);
+# the same per wakeup, as the kernel counts wakeups (ttwu_count of
+# /proc/schedstat, kernel.sched_schedstats): the five programs of a wakeup
+# (wakeup_ns) and all of them (all_wakeup_ns), each program's time over
+# all wakeups, so a program that runs once in twenty wakeups weighs a
+# twentieth; and the share of the CPUs all of them took (bpf_cpu_pct);
 # the compare instrument's nanoseconds per event (a short scxctl compare);
 # and the instructions the verifier processed per program, loaded with a
 # 16-layer configuration (cost16.ini). The workload is named after the
@@ -16,7 +21,8 @@ PROBE_CG=bench/session
 PROBE_DIR=/sys/fs/cgroup/$PROBE_CG
 HOGS_DIR=$PROBE_DIR
 
-# "NAME RUN_TIME_NS RUN_CNT" for each of scxd's struct_ops programs.
+# "NAME RUN_TIME_NS RUN_CNT" for each of scxd's struct_ops programs, then
+# "@wakeups TTWU_COUNT" (all CPUs) and "@uptime SECONDS".
 prog_times() {
 	bpftool prog show | awk '
 		$2 == "struct_ops" {
@@ -28,6 +34,8 @@ prog_times() {
 			}
 			if (name != "") print name, ns, cnt
 		}'
+	awk '$1 ~ /^cpu[0-9]/ { n += $6 } END { print "@wakeups", n }' /proc/schedstat
+	echo "@uptime $(cut -d" " -f1 /proc/uptime)"
 }
 
 # Verifier: a load without attach, 16 layers.
@@ -42,17 +50,31 @@ insns=$(awk '$2 == "processed" { sub(/:$/, "", $1); printf " insns_%s=%d", $1, $
 start_scxd --config /tests/cases/by-comm.ini
 new_cgroup $PROBE_CG >/dev/null
 echo 1 >/proc/sys/kernel/bpf_stats_enabled || fail "cannot enable kernel.bpf_stats_enabled"
+echo 1 >/proc/sys/kernel/sched_schedstats || fail "cannot enable kernel.sched_schedstats"
 prog_times >"$CASE_TMP/before"
 start_hogs
 probe scxd
 stop_hogs scxd
 prog_times >"$CASE_TMP/after"
+echo 0 >/proc/sys/kernel/sched_schedstats
 echo 0 >/proc/sys/kernel/bpf_stats_enabled
-costs=$(awk 'NR == FNR { ns[$1] = $2; cnt[$1] = $3; next }
-	$3 > cnt[$1] { printf " ns_%s=%.0f", $1, ($2 - ns[$1]) / ($3 - cnt[$1]) }' \
-	"$CASE_TMP/before" "$CASE_TMP/after")
-[ -n "$costs" ] || fail "no struct_ops program ran: $(cat "$CASE_TMP/after")"
-echo "ns per call:$costs"
+costs=$(awk -v cpus="$(nproc)" 'NR == FNR { ns[$1] = $2; cnt[$1] = $3; next }
+	$1 == "@wakeups" { wakeups = $2 - ns[$1]; next }
+	$1 == "@uptime" { secs = $2 - ns[$1]; next }
+	$3 > cnt[$1] {
+		d = $2 - ns[$1]
+		printf " ns_%s=%.0f", $1, d / ($3 - cnt[$1])
+		all += d
+		if ($1 ~ /^scxd_(select_cpu|enqueue|dispatch|running|stopping)$/) five += d
+	}
+	END {
+		if (wakeups > 0 && secs > 0)
+			printf " wakeups_per_s=%.0f wakeup_ns=%.0f all_wakeup_ns=%.0f bpf_cpu_pct=%.2f",
+				wakeups / secs, five / wakeups, all / wakeups, all / (secs * 1e9 * cpus) * 100
+	}' "$CASE_TMP/before" "$CASE_TMP/after")
+echo "$costs" | grep -q ' ns_scxd_' || fail "no struct_ops program ran: $(cat "$CASE_TMP/after")"
+echo "$costs" | grep -q ' wakeup_ns=' || fail "no wakeups counted: is /proc/schedstat there? $(cat "$CASE_TMP/after")"
+echo "per call and per wakeup:$costs"
 
 # The instrument, under the same load.
 start_hogs
