@@ -19,9 +19,9 @@
  * whenever the *fingerprint* of its facts changes: comm (exec, prctl
  * rename), cgroup id (cgroup move), static priority (nice), effective
  * uid/gid (credentials), or cfg_gen (a new rule set). The fingerprint is
- * checked on every enqueue, which is cheap (a handful of loads) and
- * covers every way a fact can change with one mechanism instead of one
- * hook per event. The same check runs where a task can change without
+ * checked on every enqueue (but a preempted task's return to its CPU,
+ * see Placement), which is cheap (a handful of loads) and covers every
+ * way a fact can change with one mechanism instead of one hook per event. The same check runs where a task can change without
  * enqueueing again soon: when it blocks (a task that execs and sleeps at
  * once), when another task moves it to another cgroup (ops.cgroup_move)
  * or renices it (ops.set_weight). Tasks asleep when the rule set changes
@@ -834,25 +834,44 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	if (!tctx)
 		return;
 	now = scx_bpf_now();
-	/* A wakeup's select_cpu has just read the fingerprint; nothing can
-	 * have changed it since but a cgroup move, which re-reads it. */
-	if (!tctx->fp_fresh)
-		refresh_layer(p, tctx, false);
-	tctx->fp_fresh = false;
 	sync = tctx->wake_sync;
 	tctx->wake_sync = false;
 	/* A wakeup that skipped select_cpu (a task of one CPU) starts its
 	 * wait here. */
 	if ((enq_flags & SCX_ENQ_WAKEUP) && !tctx->runnable_at)
 		tctx->runnable_at = now;
+	cpu = scx_bpf_task_cpu(p);
+	key = (u32)cpu & CPU_MASK;
+
+	/*
+	 * A task just preempted by a latency task resumes where it was,
+	 * before anything else is looked at: under a latency probe that is
+	 * every other enqueue. (Its facts are checked at its next enqueue or
+	 * stop; a preemption delays that by the rest of one slice.)
+	 */
+	if (!(enq_flags & SCX_ENQ_WAKEUP)) {
+		u64 rest = take_resume_slice(p, cpu, now);
+
+		if (rest) {
+			tctx->via_queue = false;
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, rest, enq_flags);
+			layer_stat_inc(tctx->layer, SCXD_LSTAT_ENQ);
+			layer_stat_inc(tctx->layer, SCXD_LSTAT_RESUME);
+			return;
+		}
+	}
+
+	/* A wakeup's select_cpu has just read the fingerprint; nothing can
+	 * have changed it since but a cgroup move, which re-reads it. */
+	if (!tctx->fp_fresh)
+		refresh_layer(p, tctx, false);
+	tctx->fp_fresh = false;
 	lidx = tctx->layer;
 	layer = lookup_layer(lidx);
 	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
 	if (!layer || !lc)
 		return;
 	slice = layer_slice(layer);
-	cpu = scx_bpf_task_cpu(p);
-	key = (u32)cpu & CPU_MASK;
 	layer_stat_inc(lidx, SCXD_LSTAT_ENQ);
 	if (enq_flags & SCX_ENQ_WAKEUP)
 		layer_stat_inc(lidx, SCXD_LSTAT_WAKEUP);
@@ -928,18 +947,6 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | victim, slice,
 					   enq_flags | SCX_ENQ_PREEMPT);
 			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
-			return;
-		}
-	}
-
-	/* A task just preempted by a latency task resumes where it was. */
-	if (!(enq_flags & SCX_ENQ_WAKEUP)) {
-		u64 rest = take_resume_slice(p, cpu, now);
-
-		if (rest) {
-			tctx->via_queue = false;
-			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, rest, enq_flags);
-			layer_stat_inc(lidx, SCXD_LSTAT_RESUME);
 			return;
 		}
 	}
@@ -1064,32 +1071,42 @@ static long scan_layer(u64 idx, void *data)
 	bool removed = i >= nr_layers;
 	u64 served;
 
+	struct pick *class;
+	bool starving;
+	u64 vt = 0;
+
 	layer = bpf_map_lookup_elem(&layers, &i);
 	if (!layer || (!removed && !cpu_in_span(i, ds->cpu)))
 		return 0;
-	if (scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) <= 0) {
-		if (removed)
-			return 0;
-		if (layer->policy == SCXD_POLICY_THROUGHPUT)
-			pick_consider(&ds->pull, i & LAYER_MASK,
-				      layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT, ds->llc));
-		return 0;
-	}
 	/* i is spilled to the stack for the calls above and comes back unbounded. */
-	served = queue_served_at[dsq_of(i & LAYER_MASK, ds->llc) & (NR_QUEUES - 1)];
+	i &= LAYER_MASK;
+	served = queue_served_at[dsq_of(i, ds->llc) & (NR_QUEUES - 1)];
 	/* A layer removed at runtime counts as starved: its queued tasks run
 	 * first, and are re-classified when they next queue. */
-	if ((removed || ds->now - served > starve_ns) && served < ds->oldest) {
+	starving = (removed || ds->now - served > starve_ns) && served < ds->oldest;
+	class = layer->policy == SCXD_POLICY_LATENCY ? &ds->lat : &ds->tput;
+	if (!removed)
+		vt = layer_eff_vtime(i, layer->policy, ds->llc);
+	/*
+	 * A queue that can be neither the most starved nor its class's pick
+	 * (a layer as far behind or further has tasks here) is not asked
+	 * how many tasks it holds: that asks the kernel's DSQ hash table,
+	 * ~4 us of a dispatch under emulation. Nor can such a layer be the
+	 * one to pull a task over, which must be ahead of the class's pick.
+	 */
+	if (!starving && (removed || vt >= class->vtime))
+		return 0;
+	if (scx_bpf_dsq_nr_queued(dsq_of(i, ds->llc)) <= 0) {
+		if (!removed && layer->policy == SCXD_POLICY_THROUGHPUT)
+			pick_consider(&ds->pull, i, vt);
+		return 0;
+	}
+	if (starving) {
 		ds->oldest = served;
 		ds->starved = i;
 	}
-	if (removed)
-		return 0;
-	if (layer->policy == SCXD_POLICY_LATENCY)
-		pick_consider(&ds->lat, i, layer_eff_vtime(i, SCXD_POLICY_LATENCY, ds->llc));
-	else
-		pick_consider(&ds->tput, i,
-			      layer_eff_vtime(i, SCXD_POLICY_THROUGHPUT, ds->llc));
+	if (!removed)
+		pick_consider(class, i, vt);
 	return 0;
 }
 
