@@ -614,36 +614,34 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 }
 
 /*
- * Is @cpu running a throughput task? Asked of the kernel (the CPU's
- * current task) rather than tracked in running/stopping: a CPU that keeps
- * its task without a context switch calls neither.
+ * @cpu's current task if it is a throughput task, else NULL. Asked of the
+ * kernel (the CPU's current task) rather than tracked in running/stopping:
+ * a CPU that keeps its task without a context switch calls neither.
  */
-static bool cpu_runs_throughput(s32 cpu)
+static struct task_struct *throughput_curr(s32 cpu)
 {
 	struct task_struct *curr = scx_bpf_cpu_curr(cpu);
 	struct scxd_layer *layer;
 	u32 idx;
 
 	if (!curr)
-		return false;
+		return NULL;
 	layer = task_layer(curr, &idx, NULL);
-	return layer && layer->policy == SCXD_POLICY_THROUGHPUT;
+	return layer && layer->policy == SCXD_POLICY_THROUGHPUT ? curr : NULL;
 }
 
 /*
- * Remember that @cpu's current task is about to be preempted with the
- * slice it has left: preemption zeroes that slice, and without this the
- * task would queue behind its siblings and its CPU would go through a
- * whole dispatch for it, once per latency wakeup (a 1 kHz probe did
- * that a thousand times a second).
+ * Remember that @curr, its CPU's current task, is about to be preempted
+ * with the slice it has left: preemption zeroes that slice, and without
+ * this the task would queue behind its siblings and its CPU would go
+ * through a whole dispatch for it, once per latency wakeup (a 1 kHz probe
+ * did that a thousand times a second).
  */
-static void note_preempted(struct cpu_ctx *cc, s32 cpu)
+static void note_preempted(struct cpu_ctx *cc, struct task_struct *curr)
 {
-	struct task_struct *curr = scx_bpf_cpu_curr(cpu);
-
 	/* A zero slice: an earlier preemption that has not taken effect
 	 * yet (it can take a tick) already recorded the slice left. */
-	if (!curr || !curr->scx.slice)
+	if (!curr->scx.slice)
 		return;
 	cc->resume_slice = curr->scx.slice;
 	cc->resume_pid = curr->pid;
@@ -655,16 +653,17 @@ static bool claim_victim(s32 cpu, u64 now)
 {
 	u32 key = (u32)cpu & CPU_MASK;
 	struct cpu_ctx *cc = bpf_map_lookup_elem(&cpu_ctxs, &key);
+	struct task_struct *curr;
 	u64 last;
 
-	if (!cc || !cpu_runs_throughput(cpu))
+	if (!cc || !(curr = throughput_curr(cpu)))
 		return false;
 	last = cc->claimed_at;
 	if (now - last < claim_ns)
 		return false;
 	if (!__sync_bool_compare_and_swap(&cc->claimed_at, last, now))
 		return false;
-	note_preempted(cc, cpu);
+	note_preempted(cc, curr);
 	return true;
 }
 
@@ -901,8 +900,12 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	if (p->nr_cpus_allowed == 1 ||
 	    (!span_is_all(lc) && !scxd_cpumask_test(&lc->span, cpu) && !span_allows(p, &lc->span))) {
+		/* A CPU running a throughput task is not idle: one look at
+		 * its task spares a latency task the idle test. */
+		struct task_struct *victim = may_preempt ? throughput_curr(cpu) : NULL;
+
 		/* Such tasks skip ops.select_cpu: an idle CPU is found here. */
-		if (scx_bpf_test_and_clear_cpu_idle(cpu)) {
+		if (!victim && scx_bpf_test_and_clear_cpu_idle(cpu)) {
 			layer_stat_inc(lidx, SCXD_LSTAT_DIRECT);
 		} else if ((enq_flags & SCX_ENQ_WAKEUP) && layer->policy == SCXD_POLICY_THROUGHPUT) {
 			/* A pinned sleeper (cyclictest pins its thread): its
@@ -910,7 +913,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 			 * there ends, which this may bring forward. */
 			if (shorten_current(p, lidx, vtime, cpu, now))
 				layer_stat_inc(lidx, SCXD_LSTAT_SHORTEN);
-		} else if (may_preempt && cpu_runs_throughput(cpu)) {
+		} else if (victim) {
 			/* No claim: a task preempting its own CPU through its
 			 * local queue races no other waker for a victim (a claim
 			 * window as long as a probe's period refused every
@@ -920,7 +923,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 
 			if (cc) {
 				cc->claimed_at = now;
-				note_preempted(cc, cpu);
+				note_preempted(cc, victim);
 			}
 			enq_flags |= SCX_ENQ_PREEMPT;
 			layer_stat_inc(lidx, SCXD_LSTAT_PREEMPT);
@@ -965,8 +968,15 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	    llc == llc_of(cpu) && span_has_cpu(lc, cpu) &&
 	    shorten_current(p, lidx, vtime, cpu, now))
 		layer_stat_inc(lidx, SCXD_LSTAT_SHORTEN);
-	else
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	/*
+	 * No idle kick: this runs under the lock of @cpu's runqueue, where
+	 * the task is being queued, so a kick of @cpu always went through an
+	 * irq_work (the kernel cannot take that lock to see it is busy), ~50
+	 * us of an enqueue under emulation, and never had anything to do: a
+	 * task queued on an idle CPU's runqueue reschedules it (the core's
+	 * wakeup_preempt()), and a task queued at its slice's end is queued
+	 * by its CPU's own schedule(), which dispatches next.
+	 */
 }
 
 /* --- dispatch --- */
