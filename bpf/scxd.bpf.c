@@ -21,7 +21,8 @@
  * uid/gid (credentials), or cfg_gen (a new rule set). The fingerprint is
  * checked on every enqueue (but a preempted task's return to its CPU,
  * see Placement), which is cheap (a handful of loads) and covers every
- * way a fact can change with one mechanism instead of one hook per event. The same check runs where a task can change without
+ * way a fact can change with one mechanism instead of one hook per
+ * event. The same check runs where a task can change without
  * enqueueing again soon: when it blocks (a task that execs and sleeps at
  * once), when another task moves it to another cgroup (ops.cgroup_move)
  * or renices it (ops.set_weight). Tasks asleep when the rule set changes
@@ -123,9 +124,9 @@
  * ops.select_cpu (or, for a task of one CPU, which skips it, from its
  * enqueue) to ops.running. There is no ops.runnable: a program call on
  * every wakeup costs ~3 us under emulation, and it would only note the
- * time. ops.exit records why the scheduler
- * stopped so the daemon can log the kernel's reason and, for restartable
- * exits such as CPU hotplug, attach again.
+ * time. ops.exit records why the scheduler stopped so the daemon can log
+ * the kernel's reason and, for restartable exits such as CPU hotplug,
+ * attach again.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -1079,11 +1080,9 @@ static long scan_layer(u64 idx, void *data)
 	struct scxd_layer *layer;
 	u32 i = idx & LAYER_MASK;
 	bool removed = i >= nr_layers;
-	u64 served;
-
 	struct pick *class;
+	u64 served, vt = 0;
 	bool starving;
-	u64 vt = 0;
 
 	layer = bpf_map_lookup_elem(&layers, &i);
 	if (!layer || (!removed && !cpu_in_span(i, ds->cpu)))
