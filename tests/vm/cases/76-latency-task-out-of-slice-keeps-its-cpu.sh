@@ -9,9 +9,14 @@
 # ops.tick: its recent CPU use under latency_burst_ns) instead of losing it
 # to that hog for a throughput slice. Asserted on counters, not on time:
 # the frames layer kept its CPU, and with latency_burst_ns=0 the same load
-# keeps none. (A run with 20 ms slices, longer than a frame's work, still
-# kept 6 against 14 with 0.5 ms: a loop that falls behind here runs on
-# past its slice, so that comparison does not separate in this shape.)
+# keeps none. How many slices are renewed depends on where the ticks
+# fall: 4 to 16 in 6 s of frames on 7.3 (2026-12-07; CI once saw 4, under
+# a threshold of 5 then), 7 to 22 in the 10 s it runs now, so any renewal
+# counts. Missed frames are printed, not asserted: 0-3 of 200 with the
+# burst, 6-75 without in one boot, too close at the low end to compare.
+# (A run with 20 ms slices, longer than a frame's work, still kept 6
+# against 14 with 0.5 ms: a loop that falls behind here runs on past its
+# slice, so that comparison does not separate in this shape.)
 # timeout: 150
 . /tests/lib.sh
 
@@ -32,21 +37,30 @@ kept() {
 		fail "no kept counter in status"
 }
 
+# frames: run the loop for 10 s; its missed frames into $missed.
+frames() {
+	out=$(frameloop 50000 1500 10) || fail "frameloop exited $?"
+	echo "$out"
+	missed=$(echo "$out" | sed -n 's/.* missed=\([0-9]*\) .*/\1/p')
+	[ -n "$missed" ] || fail "no missed= in frameloop's output"
+}
+
 start_scxd --config /tmp/frames.ini --tune latency_burst_ns=200ms
-saturate /fr 40 >/dev/null
+saturate /fr 60 >/dev/null
 sleep 2
-frameloop 50000 1500 6 || fail "frameloop exited $?"
+frames
+m1=$missed
 kept
 k1=$kept
 scxctl stats
 echo "0.5 ms slices: $k1 slices renewed in place"
-[ "$k1" -ge 5 ] || fail "only $k1 latency slices renewed in place"
-
+[ "$k1" -ge 1 ] || fail "no latency slice renewed in place"
 stop_scxd || fail "scxd exited $?"
 
 start_scxd --config /tmp/frames.ini --tune latency_burst_ns=0
-frameloop 50000 1500 6 || fail "frameloop exited $?"
+frames
 kept
 echo "no burst: $kept kept"
 assert_eq "$kept" 0 "slices renewed with latency_burst_ns=0"
 stop_scxd || fail "scxd exited $?"
+echo "missed frames: $m1 with the burst, $missed without"
