@@ -50,11 +50,12 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 CTL_LIBS := $(shell pkg-config --libs libcjson inih 2>/dev/null)
 
 # ctlclient: the VM cases' and the control benchmark's socket client;
-# jsonget: values out of JSON documents, for the VM cases; frameloop: the
+# jsonget: values out of JSON documents, for the VM cases; promcheck: the
+# unit tests' strict Prometheus parser, for them too; frameloop: the
 # benchmark's frame loop; wakebench: its message/worker wakeups; benchsum:
 # the benchmark's summary (on the host).
-TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/frameloop $(B)/tools/wakebench \
-	$(B)/tools/benchsum
+TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/promcheck $(B)/tools/frameloop \
+	$(B)/tools/wakebench $(B)/tools/benchsum
 all: daemon/scxd ctl/scxctl $(TOOLS)
 
 # vmlinux.h comes from BTF: the running kernel's when it has sched_ext,
@@ -117,6 +118,7 @@ ctl/scxctl: $(CTL_OBJS) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
 # The test tools: one C file each, under tests/*/tools/.
+$(B)/tools/promcheck: tests/unit/promcheck.h
 $(B)/tools/%: tests/vm/tools/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

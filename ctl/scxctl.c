@@ -93,7 +93,7 @@ static const struct verb verbs[] = {
 	{ "status", "show the scheduler state and its layers",
 	  HELP_status, NO_ARGS, run_status },
 	{ "stats", "show the per-layer scheduling counters",
-	  HELP_stats, NO_ARGS, run_stats },
+	  HELP_stats, 0, run_stats },
 	{ "layers", "list the layers and their settings",
 	  HELP_layers, NO_ARGS, run_layers },
 	{ "layer", "show one layer: settings, match lines, current state",

@@ -14,6 +14,7 @@
 
 #include "cpulist.h"
 #include "ctl.h"
+#include "prometheus.h"
 #include "stats.h"
 #include "table.h"
 
@@ -269,6 +270,8 @@ static int status_verb(const struct opts *o, int (*print)(const struct proto_sta
 	r = print(&s, arg);
 	if (r == -ENOENT)
 		return EXIT_ERROR;
+	if (r == -EIO)
+		return ctl_fail(EXIT_ERROR, MSG_OUTPUT, "writing to standard output");
 	if (r < 0)
 		return ctl_oom();
 	return EXIT_OK;
@@ -279,9 +282,21 @@ int run_status(const struct opts *o, int argc, char **argv)
 	return status_verb(o, print_status_view, NULL);
 }
 
+static int print_prometheus(const struct proto_status *s, const char *arg)
+{
+	return prom_write(stdout, s) < 0 ? -EIO : 0;
+}
+
+/* stats [--prometheus]: the table, or the Prometheus text exposition. */
 int run_stats(const struct opts *o, int argc, char **argv)
 {
-	return status_verb(o, print_stats_view, NULL);
+	if (argc == 1)
+		return status_verb(o, print_stats_view, NULL);
+	if (argc != 2 || !opt_is(argv[1], "--prometheus"))
+		return usage_error("stats [--prometheus]");
+	if (o->json)
+		return usage_error("stats: --json and --prometheus are two formats; pick one");
+	return status_verb(o, print_prometheus, NULL);
 }
 
 /* ---- top ---------------------------------------------------------------- */

@@ -142,6 +142,7 @@ struct manager *manager_free(struct manager *m)
 {
 	if (!m)
 		return NULL;
+	manager_unexport(m);
 	comparison_free(m);
 	control_free(m->control);
 	loader_free(m->loader);
@@ -243,6 +244,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 		else if ((r = place_layers(m)) < 0)
 			log_warning_errno(r, "Failed to update CPU allocation: %m");
 	}
+	manager_export(m);
 	r = sd_event_source_set_time(s, usec + MANAGER_TICK_USEC);
 	return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }

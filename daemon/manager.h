@@ -81,10 +81,22 @@ struct manager {
 	struct layer_sample window[SCXD_MAX_LAYERS];
 	double util[SCXD_MAX_LAYERS];
 	uint64_t last_usec;
+
+	/* The Prometheus textfile (export.c): the path last written, "" for
+	 * none, and the error last logged about it (0: none). */
+	char exported[256];
+	int export_err;
 };
 
 /* Sampling interval: utilization, latency percentiles, CPU allocation. */
 #define MANAGER_TICK_USEC	(1000 * 1000ULL)
+
+/* export.c: the status as a Prometheus textfile at the configured
+ * prometheus_textfile, rewritten each tick (a path the configuration no
+ * longer names is removed); manager_unexport() removes it at exit, so
+ * that a stopped daemon's numbers are not read as a running one's. */
+void manager_export(struct manager *m);
+void manager_unexport(struct manager *m);
 
 /* Is scxd's scheduler attached (and not ejected)? */
 bool manager_attached(const struct manager *m);

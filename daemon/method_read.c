@@ -20,7 +20,7 @@ METHOD(version)
 
 /* The status document: configuration, kernel state, placement and the
  * counters of the last sampling interval. */
-static int fill_status(struct manager *m, struct proto_status *st)
+int status_fill(struct manager *m, struct proto_status *st)
 {
 	struct layer_sample now[SCXD_MAX_LAYERS] = {0};
 	const struct scxd_config *c = m->config;
@@ -100,6 +100,8 @@ static int fill_status(struct manager *m, struct proto_status *st)
 		l->lat_p50_us = lat_hist_percentile(w->hist, SCXD_LAT_BUCKETS, 0.50) / 1000.0;
 		l->lat_p99_us = lat_hist_percentile(w->hist, SCXD_LAT_BUCKETS, 0.99) / 1000.0;
 		l->lat_samples = lat_hist_samples(w->hist, SCXD_LAT_BUCKETS);
+		memcpy(l->lat_hist, now[i].hist, sizeof(l->lat_hist));
+		l->lat_sum_ns = now[i].cnt[SCXD_LSTAT_LAT_NS];
 	}
 	/* Rules are stored grouped by layer, in layer order. */
 	for (j = 0; j < c->nr_rules; j++) {
@@ -122,7 +124,7 @@ METHOD(status)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	r = fill_status(m, st);
+	r = status_fill(m, st);
 	if (r < 0) {
 		snprintf(errmsg, errlen, "reading BPF counters: %s", strerror(-r));
 		free(st);

@@ -74,6 +74,10 @@ int need_attached(const struct manager *m, char *errmsg, size_t errlen);
  * compares must stay as they are until it ends. */
 int need_no_compare(const struct manager *m, char *errmsg, size_t errlen);
 
+/* The status document of @m into *st (zeroed by the caller): -errno when
+ * the scheduler's counters cannot be read. */
+int status_fill(struct manager *m, struct proto_status *st);
+
 /* *result = {"@key": "@value"}. */
 int result_string(cJSON **result, const char *key, const char *value);
 

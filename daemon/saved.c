@@ -17,27 +17,6 @@ static void header(const char *base, char *buf, size_t len)
 		 base[0] ? base : "(built-in)");
 }
 
-static int write_atomically(const char *path, const char *head, const char *text)
-{
-	char tmp[PATH_MAX + 16];
-	FILE *f;
-	int r = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (fputs(head, f) < 0 || fputs(text, f) < 0 || fflush(f) || fsync(fileno(f)))
-		r = -errno ?: -EIO;
-	if (fclose(f) && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r)
-		unlink(tmp);
-	return r;
-}
-
 int saved_write(const char *path, const char *base, const struct scxd_config *c,
 		char *errmsg, size_t errlen)
 {
@@ -60,7 +39,7 @@ int saved_write(const char *path, const char *base, const struct scxd_config *c,
 	header(base, head, sizeof(head));
 	strncat(head, "\n# Written by `scxctl save`; `scxctl reload` returns to the file.\n",
 		sizeof(head) - strlen(head) - 1);
-	r = write_atomically(path, head, text);
+	r = file_write_atomic(path, head, text, true);
 	free(text);
 	if (r < 0)
 		snprintf(errmsg, errlen, "writing %s: %s", path, strerror(-r));

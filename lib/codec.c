@@ -134,6 +134,16 @@ bool encode_fields(cJSON *obj, const void *base, const struct field *f, size_t n
 				}
 			}
 			break;
+		case F_U64S:
+			v = cJSON_CreateArray();
+			for (size_t k = 0; v && k < f->size / sizeof(uint64_t); k++) {
+				if (!cJSON_AddItemToArray(v, cJSON_CreateNumber(
+						(double)((const uint64_t *)p)[k]))) {
+					cJSON_Delete(v);
+					v = NULL;
+				}
+			}
+			break;
 		case F_CPUS:
 			v = encode_cpus(p, f->size * 8);
 			break;
@@ -252,6 +262,15 @@ int decode_fields(const cJSON *obj, void *base, const struct field *f, size_t n,
 				else
 					return field_error(err, path, name, "holds what is not null or a number >= 0");
 			}
+			break;
+		case F_U64S:
+			if (!cJSON_IsArray(v) ||
+			    (size_t)cJSON_GetArraySize(v) != f->size / sizeof(uint64_t))
+				return field_error(err, path, name, "not an array of the right length");
+			for (size_t k = 0; k < f->size / sizeof(uint64_t); k++)
+				if (!json_number_u64(cJSON_GetArrayItem(v, k), (uint64_t *)p + k))
+					return field_error(err, path, name,
+							   "holds what is not an unsigned integer");
 			break;
 		case F_CPUS:
 			if (!cJSON_IsString(v))

@@ -29,6 +29,7 @@ enum field_type {
 	F_DOUBLE,	/* non-negative, finite */
 	F_MEASURE,	/* a double that may be unknown: NaN <-> null, else >= 0 */
 	F_MEASURES,	/* an array of them, exactly as long as the member */
+	F_U64S,		/* an array of unsigned integers, exactly as long as the member */
 	F_CPUS,		/* struct scxd_cpumask as a CPU list */
 	F_LLCS,		/* u64 of LLC indexes as a list; 0 as "auto" */
 };

@@ -272,6 +272,23 @@ static int set_socket_group(struct parser *p, const char *v)
 	return 1;
 }
 
+/* node_exporter's textfile collector reads NAME.prom files only. */
+static int set_prometheus_textfile(struct parser *p, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (v[0] != '/')
+		return parse_fail(p, "prometheus_textfile must be an absolute path, not '%s'", v);
+	if (n >= sizeof(p->c->prometheus_textfile))
+		return parse_fail(p, "prometheus_textfile longer than %zu characters",
+				  sizeof(p->c->prometheus_textfile) - 1);
+	if (n < 6 || strcmp(v + n - 5, ".prom") || v[n - 6] == '/')
+		return parse_fail(p, "prometheus_textfile must name a NAME.prom file "
+				  "(node_exporter reads only those), not '%s'", v);
+	strcpy(p->c->prometheus_textfile, v);
+	return 1;
+}
+
 static int set_log_level(struct parser *p, const char *v)
 {
 	size_t i;
@@ -456,6 +473,7 @@ static const struct key {
 #define KEY(sec, name, repeatable)	{ #name, SEC_##sec, repeatable, set_##name }
 	KEY(GLOBAL, role, false), KEY(GLOBAL, socket, false),
 	KEY(GLOBAL, socket_group, false), KEY(GLOBAL, log_level, false),
+	KEY(GLOBAL, prometheus_textfile, false),
 	KEY(LAYER, policy, false), KEY(LAYER, weight, false), KEY(LAYER, slice_us, false),
 	KEY(LAYER, kind, false), KEY(LAYER, llcs, false), KEY(LAYER, cpus, false),
 	KEY(LAYER, preempt, false), KEY(LAYER, users, false),
@@ -823,6 +841,8 @@ char *config_format(const struct scxd_config *c)
 		return NULL;
 	fprintf(f, "[scxd]\nrole = %s\nsocket = %s\nsocket_group = %s\nlog_level = %s\n",
 		c->role, c->socket_path, c->socket_group, log_level_name(c->log_level));
+	if (c->prometheus_textfile[0])
+		fprintf(f, "prometheus_textfile = %s\n", c->prometheus_textfile);
 	for (i = 0; i < c->nr_layers && i < SCXD_MAX_LAYERS; i++)
 		format_layer(f, c, i);
 	if (fclose(f)) {

@@ -31,6 +31,7 @@ struct scxd_config {
 	char socket_path[108];		/* default SCXD_SOCKET_PATH */
 	char socket_group[64];		/* default SCXD_ADMIN_GROUP */
 	int log_level;			/* LOG_ERR..LOG_DEBUG from <syslog.h>, default LOG_INFO */
+	char prometheus_textfile[256];	/* metrics written here each second; "" none */
 	u32 nr_layers;
 	struct scxd_layer layers[SCXD_MAX_LAYERS];
 	u32 nr_rules;

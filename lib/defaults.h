@@ -9,7 +9,7 @@
 
 /* The release; the build may override it with -DSCXD_VERSION=... */
 #ifndef SCXD_VERSION
-#define SCXD_VERSION		"0.3.0"
+#define SCXD_VERSION		"0.4.0"
 #endif
 
 #define SCXD_SOCKET_PATH	"/run/scxd/control.sock"

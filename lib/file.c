@@ -2,6 +2,7 @@
 /* file.c - see file.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,27 @@ int file_read_text(const char *path, size_t max, char **out, size_t *len)
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int file_write_atomic(const char *path, const char *head, const char *text, bool durable)
+{
+	char tmp[PATH_MAX + 16];
+	FILE *f;
+	int r = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	if ((head && fputs(head, f) < 0) || (text && fputs(text, f) < 0) || fflush(f) ||
+	    (durable && fsync(fileno(f))))
+		r = -errno ?: -EIO;
+	if (fclose(f) && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
 }

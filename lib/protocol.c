@@ -414,6 +414,8 @@ static const struct field layer_fields[] = {
 	L2("latency",	lat_p50_us,	"p50_us",	F_DOUBLE),
 	L2("latency",	lat_p99_us,	"p99_us",	F_DOUBLE),
 	L2("latency",	lat_samples,	"samples",	F_U64),
+	L2("latency",	lat_hist,	"hist",		F_U64S),
+	L2("latency",	lat_sum_ns,	"sum_ns",	F_U64),
 };
 #undef L2
 #undef L

@@ -30,6 +30,9 @@
  *      "compare-step", "compare-stop", "compare-result"; in "status", per
  *      layer "counters.{shortened,kept,kernel_picks,busy}" (absent: zero);
  *      "topology" source "cid".
+ *      scxd 0.4, same version: in "status", per layer "latency.hist" (the
+ *      wakeup-latency histogram since attach, SCXD_LAT_BUCKETS counts) and
+ *      "latency.sum_ns" (absent: zero).
  */
 #ifndef SCXD_PROTOCOL_H
 #define SCXD_PROTOCOL_H
@@ -253,6 +256,10 @@ struct proto_status_layer {
 	double		lat_p50_us;		/* wakeup latency percentiles */
 	double		lat_p99_us;
 	uint64_t	lat_samples;		/* wakeups measured */
+	/* Since attach (0.4): the log2 histogram (bucket b: [2^b, 2^(b+1))
+	 * ns, the last one everything longer) and the latencies' sum. */
+	uint64_t	lat_hist[SCXD_LAT_BUCKETS];
+	uint64_t	lat_sum_ns;
 };
 
 /* Plain old data: the daemon fills it in place, without allocating.

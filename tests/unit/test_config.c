@@ -217,6 +217,7 @@ TEST(omitted_settings_take_their_defaults)
 	CHECK_STR(c->socket_path, SCXD_SOCKET_PATH);
 	CHECK_STR(c->socket_group, "scxd");
 	CHECK_INT(c->log_level, LOG_INFO);
+	CHECK_STR(c->prometheus_textfile, "");
 	/* weight 100; a slice of 2 ms for latency, 20 ms for throughput */
 	CHECK_STR(layers_of(c),
 		"fast latency weight=100 slice_ns=2000000 open llcs=0 cpus=0-0 preempt=1\n"
@@ -693,6 +694,14 @@ TEST(bad_global_settings_are_refused)
 		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock\n" LAST_LAYER, 2,
 		  "socket path longer than 107 characters" },
 		{ "[scxd]\nsocket_group = a b\n" LAST_LAYER, 2, "invalid socket_group 'a b'" },
+		{ "[scxd]\nprometheus_textfile = scxd.prom\n" LAST_LAYER, 2,
+		  "prometheus_textfile must be an absolute path, not 'scxd.prom'" },
+		{ "[scxd]\nprometheus_textfile = /var/lib/node/scxd.txt\n" LAST_LAYER, 2,
+		  "prometheus_textfile must name a NAME.prom file (node_exporter reads only "
+		  "those), not '/var/lib/node/scxd.txt'" },
+		{ "[scxd]\nprometheus_textfile = /var/lib/node/.prom\n" LAST_LAYER, 2,
+		  "prometheus_textfile must name a NAME.prom file (node_exporter reads only "
+		  "those), not '/var/lib/node/.prom'" },
 	};
 
 	CHECK(refuses_all(cases, ARRAY_SIZE(cases)));

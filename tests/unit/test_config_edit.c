@@ -73,6 +73,26 @@ TEST(the_canonical_text_loads_back_to_the_same_config)
 	free(d);
 }
 
+TEST(a_prometheus_textfile_is_kept_in_the_canonical_text)
+{
+	struct scxd_config *c = load("[scxd]\n"
+				     "prometheus_textfile = /var/lib/prometheus/node-exporter/scxd.prom\n"
+				     "[layer.all]\npolicy = throughput\nmatch = *\n");
+	struct scxd_config *d = calloc(1, sizeof(*d));
+	char *text;
+
+	CHECK(c && d);
+	CHECK_STR(c->prometheus_textfile, "/var/lib/prometheus/node-exporter/scxd.prom");
+	text = config_format(c);
+	CHECK(text);
+	CHECK_CONTAINS(text, "prometheus_textfile = /var/lib/prometheus/node-exporter/scxd.prom\n");
+	CHECK_INT(config_load_string(d, text, c->source, &e), 0);
+	CHECK(memcmp(c, d, sizeof(*c)) == 0);
+	free(text);
+	free(c);
+	free(d);
+}
+
 TEST(every_shipped_role_file_round_trips)
 {
 	struct scxd_config *c = calloc(1, sizeof(*c)), *d = calloc(1, sizeof(*d));

@@ -489,6 +489,10 @@ static void sample_status(struct proto_status *s)
 		l->lat_p50_us = 3.5 + i;
 		l->lat_p99_us = 1536.123 * (i + 1);
 		l->lat_samples = 100000 + i;
+		for (uint32_t b = 0; b < SCXD_LAT_BUCKETS; b++)
+			l->lat_hist[b] = b * 1000 + i;
+		l->lat_hist[SCXD_LAT_BUCKETS - 1] = 9007199254740992ULL;
+		l->lat_sum_ns = 123456789012ULL * (i + 1);
 	}
 	s->stats_interval_ms = 1000;
 	s->nr_changes = 2;
@@ -770,6 +774,24 @@ TEST(a_status_from_a_0_1_daemon_decodes_with_the_new_fields_zero)
 	CHECK_INT(out.stats_interval_ms, 0);
 }
 
+TEST(a_status_from_a_0_3_daemon_decodes_without_the_latency_histogram)
+{
+	static struct proto_status in, out;
+	cJSON *j, *l;
+
+	sample_status(&in);
+	j = proto_status_encode(&in);
+	CHECK(j);
+	cJSON_ArrayForEach(l, cJSON_GetObjectItem(j, "layers")) {
+		cJSON_DeleteItemFromObject(cJSON_GetObjectItem(l, "latency"), "hist");
+		cJSON_DeleteItemFromObject(cJSON_GetObjectItem(l, "latency"), "sum_ns");
+	}
+	CHECK_STR(decoded(PROTO_METHOD_STATUS, j, &out), "ok");
+	CHECK_INT(out.layers[1].lat_samples, 100001);
+	CHECK_INT(out.layers[1].lat_hist[3], 0);
+	CHECK_INT(out.layers[1].lat_sum_ns, 0);
+}
+
 TEST(a_new_status_field_that_is_present_but_wrong_is_still_an_error)
 {
 	static const struct {
@@ -783,6 +805,11 @@ TEST(a_new_status_field_that_is_present_but_wrong_is_still_an_error)
 		{ "layers[1].latency", "3", "layers[1].latency: not an object" },
 		{ "layers[1].latency.p99_us", "\"fast\"", "layers[1].latency.p99_us" },
 		{ "layers[0].preempt", "1", "layers[0].preempt: not a boolean" },
+		{ "layers[0].latency.hist", "[1,2,3]",
+		  "layers[0].latency.hist: not an array of the right length" },
+		{ "layers[2].latency.hist[5]", "-1",
+		  "layers[2].latency.hist: holds what is not an unsigned integer" },
+		{ "layers[1].latency.sum_ns", "1.5", "layers[1].latency.sum_ns" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
