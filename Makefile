@@ -146,13 +146,28 @@ $(B)/tests/test_tunables: $(B)/daemon/tunables.o
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin
 BINDIR	?= $(PREFIX)/bin
-UNITDIR	?= $(PREFIX)/lib/systemd/system
 MANDIR	?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+# Where systemd looks, as its pkg-config file says (not under PREFIX:
+# systemd reads only its own directories).
+UNITDIR	?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+SYSUSERSDIR ?= $(or $(shell pkg-config --variable=sysusersdir systemd 2>/dev/null),/usr/lib/sysusers.d)
 ROLE	?= desktop
+# scx-loader's D-Bus client is also called scxctl: ours says so in its
+# first line of `scxctl version`; another one is not overwritten unless
+# SCXCTL_OVERWRITE=1 (or install ours elsewhere with BINDIR=...).
+OURS_RE	:= ^scxctl [0-9][^ ]* (protocol [0-9]*)$$
 
 # The config is installed only when absent: never overwrite an admin's edits.
+# Without DESTDIR (a real install), the scxd group is created and systemd
+# told about the new units.
 install: all
+	@if [ -e $(DESTDIR)$(BINDIR)/scxctl ] && [ "$(SCXCTL_OVERWRITE)" != 1 ] && \
+	    ! $(DESTDIR)$(BINDIR)/scxctl version 2>/dev/null | head -n1 | grep -q '$(OURS_RE)'; then \
+		echo "install: $(DESTDIR)$(BINDIR)/scxctl is another program's (scx-loader's?);" \
+			"not overwriting it. Install with BINDIR=DIR, or SCXCTL_OVERWRITE=1." >&2; \
+		exit 1; \
+	fi
 	install -D -m 0755 daemon/scxd $(DESTDIR)$(SBINDIR)/scxd
 	install -D -m 0755 ctl/scxctl $(DESTDIR)$(BINDIR)/scxctl
 	install -d $(DESTDIR)/etc/scxd/roles
@@ -160,11 +175,29 @@ install: all
 	[ -e $(DESTDIR)/etc/scxd/scxd.ini ] || install -m 0644 config/$(ROLE).ini $(DESTDIR)/etc/scxd/scxd.ini
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/scxd.service.in > $(DESTDIR)$(UNITDIR)/scxd.service
+	install -m 0644 systemd/scxd.socket $(DESTDIR)$(UNITDIR)/scxd.socket
+	install -D -m 0644 systemd/sysusers.d/scxd.conf $(DESTDIR)$(SYSUSERSDIR)/scxd.conf
 	install -d -m 0755 $(DESTDIR)/var/lib/scxd
 	install -D -m 0644 docs/man/scxctl.1 $(DESTDIR)$(MANDIR)/man1/scxctl.1
 	install -D -m 0644 docs/man/scxd.ini.5 $(DESTDIR)$(MANDIR)/man5/scxd.ini.5
 	install -D -m 0644 docs/man/scxd.8 $(DESTDIR)$(MANDIR)/man8/scxd.8
 	install -D -m 0644 ctl/scxctl.bash-completion $(DESTDIR)$(COMPLETIONDIR)/scxctl
+	@if [ -z "$(DESTDIR)" ]; then \
+		systemd-sysusers $(SYSUSERSDIR)/scxd.conf || true; \
+		[ ! -d /run/systemd/system ] || systemctl daemon-reload || true; \
+	fi
+
+# What install wrote, less the configuration (/etc/scxd) and the saved
+# state (/var/lib/scxd), which are the admin's.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/scxd $(DESTDIR)$(UNITDIR)/scxd.service \
+		$(DESTDIR)$(UNITDIR)/scxd.socket $(DESTDIR)$(SYSUSERSDIR)/scxd.conf \
+		$(DESTDIR)$(MANDIR)/man1/scxctl.1 $(DESTDIR)$(MANDIR)/man5/scxd.ini.5 \
+		$(DESTDIR)$(MANDIR)/man8/scxd.8 $(DESTDIR)$(COMPLETIONDIR)/scxctl
+	@if $(DESTDIR)$(BINDIR)/scxctl version 2>/dev/null | head -n1 | grep -q '$(OURS_RE)'; then \
+		rm -f $(DESTDIR)$(BINDIR)/scxctl; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
 
 deps:
 	$(Q)tools/deps.sh
@@ -173,7 +206,7 @@ unit: $(UNIT_TESTS)
 
 test: all $(UNIT_TESTS)
 	$(Q)tests/run.sh $(UNIT_TESTS) tests/unit/completion_test.sh tests/unit/layering_test.sh \
-		tests/unit/benchsum_test.sh
+		tests/unit/benchsum_test.sh tests/unit/install_test.sh
 
 # In the bench shape: one vCPU per host core, where latency is the guest's.
 demo: all
@@ -186,6 +219,6 @@ bench: all
 clean:
 	$(Q)rm -rf $(B) daemon/scxd ctl/scxctl
 
-.PHONY: all install deps unit test demo bench clean
+.PHONY: all install uninstall deps unit test demo bench clean
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: host unit tests, the VM rig's self-test, then the
-# VM suite. Each part prints "<part>: N passed, N failed"; this adds them
-# up and ends with the one line CI reads. Exit non-zero on any failure.
+# The whole test suite: host unit tests, the VM rig's self-test, the VM
+# suite, then the systemd suite (tests/vm/systemd/, systemd as PID 1).
+# Each part prints "<part>: N passed, N failed"; this adds them up and
+# ends with the one line CI reads. Exit non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,6 +65,13 @@ for k in ${SCXD_TEST_KERNELS:-7.3 7.2}; do
 	count "$out"
 	first=0
 done
+
+# scxd as a service: systemd as PID 1, on the first kernel.
+k=${SCXD_TEST_KERNELS:-7.3}
+k=${k%% *}
+echo "== systemd suite, kernel $k"
+tests/vm/run.sh --systemd --kernel "$k" 2>&1 | tee "$out"
+count "$out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

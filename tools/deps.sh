@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # Packages from the release itself.
 base_pkgs=(clang-19 llvm-19 libsystemd-dev libcjson-dev libinih-dev libcgroup-dev
 	libelf-dev zlib1g-dev pkg-config make gcc busybox-static
-	cpio zstd rt-tests stress-ng gnupg ca-certificates binutils gnuplot-nox)
+	cpio zstd rt-tests stress-ng gnupg ca-certificates binutils gnuplot-nox mmdebstrap)
 # Packages that must be new enough; on bookworm they come from backports:
 # libbpf 1.1 is too old for sched_ext, and QEMU 7.2's multi-threaded TCG
 # oopses the guest (int3 from static-key patching at a sched_ext enable)
@@ -73,3 +73,5 @@ fi
 # The suite runs on two sched_ext kernels: trixie-backports' 7.3 and sid's 7.2.
 tools/vm-kernel.sh 7.3
 tools/vm-kernel.sh 7.2
+# A root filesystem with systemd as PID 1, for the service's tests.
+tools/vm-rootfs.sh

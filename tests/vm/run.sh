@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot the sched_ext kernel in QEMU and run the VM test cases in one boot.
 #
-#   tests/vm/run.sh [--kernel NAME] [--bench] [--cases DIR] [--demo] [--selftest] [CASE_GLOB...]
+#   tests/vm/run.sh [--kernel NAME] [--bench] [--systemd] [--cases DIR] [--demo] [--selftest] [CASE_GLOB...]
 #
 #   CASE_GLOB   shell patterns on case names (tests/vm/cases/NAME.sh, NAME
 #               starting with a digit; with or without .sh); quote them.
@@ -10,6 +10,9 @@
 #               plus helper files, all copied into the VM) instead of
 #               tests/vm/cases; e.g. tests/bench/cases
 #   --kernel    a kernel fetched by tools/vm-kernel.sh NAME (default 7.3)
+#   --systemd   boot tools/vm-rootfs.sh's Debian root filesystem with
+#               systemd as PID 1, scxd installed over it by make install,
+#               and run the cases of tests/vm/systemd/ (as rig.service)
 #   --bench     bench shape: 2 vCPUs (2 LLCs of one CPU), multi-threaded
 #               TCG, one vCPU per host core; latency figures mean something
 #               there. Default is the functional shape: 8 vCPUs in 2 LLCs
@@ -39,6 +42,7 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
 kernel=${VM_KERNEL:-7.3}
 mode=cases
 shape=functional
+sysd=0
 case_dir=
 globs=()
 while [ $# -gt 0 ]; do
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--kernel) [ $# -ge 2 ] || { usage >&2; exit 2; }; kernel=$2; shift ;;
 	--kernel=*) kernel=${1#*=} ;;
 	--bench) shape=bench ;;
+	--systemd) sysd=1 ;;
 	--cases) [ $# -ge 2 ] || { usage >&2; exit 2; }; case_dir=$2; shift ;;
 	--cases=*) case_dir=${1#*=} ;;
 	--demo) mode=demo ;;
@@ -57,6 +62,14 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+if [ $sysd = 1 ]; then
+	[ $mode = cases ] && [ -z "$case_dir" ] && [ $shape = functional ] ||
+		{ echo "vm: --systemd runs tests/vm/systemd/ alone (no --cases, --demo, --selftest, --bench)" >&2; exit 2; }
+	rootfs=$(scxd_cache)/rootfs
+	[ -s "$rootfs/rootfs.cpio" ] && [ -s "$rootfs/rootfs.list" ] ||
+		{ echo "vm: no systemd root filesystem in $rootfs; run tools/vm-rootfs.sh (or make deps)" >&2; exit 1; }
+	[ -x daemon/scxd ] && [ -x ctl/scxctl ] || { echo "vm: --systemd needs scxd built (make)" >&2; exit 1; }
+fi
 if [ -n "$case_dir" ]; then
 	[ $mode = cases ] || { echo "vm: --cases cannot be combined with --demo or --selftest" >&2; exit 2; }
 	abs=$(cd "$caller_dir" && realpath -e -- "$case_dir" 2>/dev/null) && [ -d "$abs" ] ||
@@ -89,6 +102,7 @@ if [ $mode = demo ]; then
 else
 	dir=${case_dir:-tests/vm/cases}
 	[ $mode = selftest ] && dir=tests/vm/selftest
+	[ $sysd = 1 ] && dir=tests/vm/systemd
 	for f in "$dir"/[0-9]*.sh; do
 		[ -e "$f" ] || continue
 		name=${f##*/}
@@ -109,6 +123,7 @@ else
 	[ ${#cases[@]} -gt 0 ] || { echo "vm: no case in $dir matches: ${globs[*]:-*}" >&2; exit 2; }
 fi
 budget=$((budget + 90)) # boot and poweroff, with room for a slow host
+[ $sysd = 1 ] && budget=$((budget + 90)) # systemd's own boot, and the bigger image
 
 # NAME=TIME words only: they end up on scxd's command line in the guest.
 tune=${SCXD_TUNE:-}
@@ -116,8 +131,15 @@ tune=${SCXD_TUNE:-}
 	{ echo "vm: SCXD_TUNE wants NAME=TIME words (scxd --tune help), not '$tune'" >&2; exit 2; }
 
 # --- initramfs: the tree's files, plus this run's configuration --------------
-tests/vm/mkinitramfs.sh "$out/initramfs.cpio"
-[ -x daemon/scxd ] || echo "vm: daemon/scxd not built; the VM has no scxd"
+if [ $sysd = 1 ]; then
+	# The root filesystem (as cached) and scxd installed over it.
+	tests/vm/mksystemd.sh "$rootfs/rootfs.list" "$out/overlay.cpio"
+	base=("$rootfs/rootfs.cpio" "$out/overlay.cpio")
+else
+	tests/vm/mkinitramfs.sh "$out/initramfs.cpio"
+	[ -x daemon/scxd ] || echo "vm: daemon/scxd not built; the VM has no scxd"
+	base=("$out/initramfs.cpio")
+fi
 conf=$(mktemp -d)
 trap 'rm -rf "$conf"' EXIT
 mkdir "$conf/etc"
@@ -155,7 +177,7 @@ if [ $mode = selftest ]; then
 fi
 # A later cpio archive adds to (and overrides files of) an earlier one.
 (cd "$conf" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) |
-	cat "$out/initramfs.cpio" - >"$out/run.cpio"
+	cat "${base[@]}" - >"$out/run.cpio"
 
 # --- QEMU ------------------------------------------------------------------------
 # Multi-threaded TCG with more vCPUs than host cores oopses now and then
