@@ -142,6 +142,8 @@ $(B)/tests/test_topology: $(B)/daemon/topology.o
 $(B)/tests/test_targets: $(B)/daemon/targets.o
 $(B)/tests/test_state: $(B)/daemon/saved.o $(B)/daemon/roles.o
 $(B)/tests/test_tunables: $(B)/daemon/tunables.o
+$(B)/tests/test_log: $(B)/daemon/log.o
+$(B)/tests/test_rivals: $(B)/daemon/rivals.o
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin

@@ -68,6 +68,15 @@ static int print_status(const struct proto_status *s)
 	       s->state[0] ? s->state : "-", s->ops[0] ? s->ops : "-",
 	       s->attached ? "yes" : "no", s->role[0] ? s->role : "-",
 	       s->config[0] ? s->config : "-", up);
+	/* What would fight scxd (0.4): said before the layers, not after. */
+	for (uint32_t i = 0; i < s->nr_rivals && i < PROTO_MAX_RIVALS; i++) {
+		const struct proto_rival *rv = &s->rivals[i];
+
+		if (rv->pid)
+			printf("warning: %s (pid %d) runs: %s\n", rv->name, rv->pid, rv->why);
+		else
+			printf("warning: %s: %s\n", rv->name, rv->why);
+	}
 
 	if (table_init(&t, "LAYER POLICY >WEIGHT >SLICE >TASKS KIND >CPUS >UTIL >P50 >P99 OWNED",
 		       nr) < 0)

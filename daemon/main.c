@@ -29,6 +29,8 @@ static void usage(FILE *f)
 		"                      --tune help lists them)\n"
 		"      --topology SOURCE  read the CPU topology from SOURCE down: cid,\n"
 		"                      kernel or sysfs (default: the best the kernel has)\n"
+		"      --replace       when another sched_ext scheduler is attached, have\n"
+		"                      the kernel disable it (SysRq-S) instead of refusing\n"
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 		{ "verifier-stats", no_argument, NULL, 'S' },
 		{ "tune", required_argument, NULL, 'T' },
 		{ "topology", required_argument, NULL, 'P' },
+		{ "replace", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -91,6 +94,7 @@ int main(int argc, char **argv)
 		case 'D': opts.state_dir = optarg; break;
 		case 'R': opts.roles_dir = optarg; break;
 		case 'C': check = 1; break;
+		case 'r': opts.replace = true; break;
 		case 'S': vstats = 1; break;
 		case 'T':
 			if (!strcmp(optarg, "help")) {

@@ -24,7 +24,9 @@
 #include "log.h"
 #include "manager.h"
 #include "methods.h"
+#include "procfs.h"
 #include "protocol.h"
+#include "rivals.h"
 #include "saved.h"
 #include "stats.h"
 #include "topology.h"
@@ -125,6 +127,7 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	snprintf(m->roles_dir, sizeof(m->roles_dir), "%s",
 		 opts->roles_dir ? opts->roles_dir : SCXD_ROLES_DIR);
 	m->topo_start = opts->topo_start;
+	m->replace = opts->replace;
 	if (opts->tunables)
 		m->tunables = *opts->tunables;
 	else
@@ -179,13 +182,22 @@ bool manager_attached(const struct manager *m)
 	return m->loader && loader_attached(m->loader);
 }
 
-static void log_exit(const struct scxd_exit_rec *e, bool expected)
+/* The journal fields of an event of @m's own: its role, no caller. */
+static struct log_ctx own(const struct manager *m)
 {
-	int level = expected ? LOG_INFO : LOG_ERR;
+	return (struct log_ctx){ .role = m->config->role, .caller_uid = -1, .caller_pid = -1 };
+}
 
-	log_internal(level, 0, "Scheduler exited: %s (kind %d, code %lld)%s%s%s%s",
-		     loader_exit_kind_name(e->kind), e->kind, (long long)e->exit_code,
-		     e->reason[0] ? ": " : "", e->reason, e->msg[0] ? ": " : "", e->msg);
+/* An exit the daemon asked for (@expected) is a detach; any other is an
+ * ejection. */
+static void log_exit(const struct manager *m, const struct scxd_exit_rec *e, bool expected)
+{
+	struct log_ctx ctx = own(m);
+
+	log_event(expected ? LOG_EV_DETACH : LOG_EV_EJECT, expected ? LOG_INFO : LOG_ERR, 0, &ctx,
+		  "Scheduler exited: %s (kind %d, code %lld)%s%s%s%s",
+		  loader_exit_kind_name(e->kind), e->kind, (long long)e->exit_code,
+		  e->reason[0] ? ": " : "", e->reason, e->msg[0] ? ": " : "", e->msg);
 }
 
 /* Recompute where layers run from the last interval's utilization. */
@@ -232,6 +244,34 @@ static int sample_layers(struct manager *m)
 	return 0;
 }
 
+/* STATUS= for systemd (systemctl status), sent only when it changed. */
+__attribute__((format(printf, 2, 3)))
+static void notify_status(struct manager *m, const char *fmt, ...)
+{
+	char status[sizeof(m->status)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(status, sizeof(status), fmt, ap);
+	va_end(ap);
+	if (!strcmp(status, m->status))
+		return;
+	snprintf(m->status, sizeof(m->status), "%s", status);
+	sd_notifyf(0, "STATUS=%s", status);
+}
+
+/* What an attached scheduler does: its layers, role and tasks (counted
+ * by the last tick's sample). */
+static void notify_scheduling(struct manager *m)
+{
+	long long tasks = 0;
+
+	for (u32 i = 0; i < m->config->nr_layers; i++)
+		tasks += m->last[i].tasks > 0 ? m->last[i].tasks : 0;
+	notify_status(m, "Scheduling with %u layers of role %s: %lld tasks",
+		      m->config->nr_layers, m->config->role, tasks);
+}
+
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
@@ -243,6 +283,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 			log_warning_errno(r, "Failed to read scheduler counters: %m");
 		else if ((r = place_layers(m)) < 0)
 			log_warning_errno(r, "Failed to update CPU allocation: %m");
+		notify_scheduling(m);
 	}
 	manager_export(m);
 	r = sd_event_source_set_time(s, usec + MANAGER_TICK_USEC);
@@ -257,6 +298,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
  */
 static int scheduler_attach(struct manager *m)
 {
+	struct log_ctx ctx;
 	int r;
 
 	r = loader_rewind(m->loader);
@@ -280,7 +322,9 @@ static int scheduler_attach(struct manager *m)
 	r = place_layers(m);
 	if (r < 0)
 		return log_error_errno(r, "Failed to place the layers on CPUs: %m");
-	log_info("Scheduler %s attached: %u layers, %u rules from %s; %u CPUs in %u LLCs (topology from %s)",
+	ctx = own(m);
+	log_event(LOG_EV_ATTACH, LOG_INFO, 0, &ctx,
+		  "Scheduler %s attached: %u layers, %u rules from %s; %u CPUs in %u LLCs (topology from %s)",
 		 SCXD_OPS_NAME, m->config->nr_layers, m->config->nr_rules, m->config->source,
 		 m->nr_cpus, m->nr_llcs, proto_topo_source_name(m->topo_source));
 	return 0;
@@ -318,7 +362,7 @@ static int on_restart(sd_event_source *s, uint64_t usec, void *userdata)
 	r = scheduler_start(m);
 	if (r == 0) {
 		m->restarts = 0;
-		sd_notify(0, "STATUS=Scheduler re-attached");
+		notify_scheduling(m);
 		return 0;
 	}
 	m->loader = loader_free(m->loader);
@@ -344,8 +388,12 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	}
 	e = loader_exit_rec(m->loader);
 	if (loader_exit_restartable(e)) {
-		log_warning("Scheduler exited: %s (%s%s%s); the kernel asks for a restart, re-attaching",
-			    loader_exit_kind_name(e->kind), e->reason, e->msg[0] ? ": " : "", e->msg);
+		struct log_ctx ctx = own(m);
+
+		log_event(LOG_EV_RESTART, LOG_WARNING, 0, &ctx,
+			  "Scheduler exited: %s (%s%s%s); the kernel asks for a restart, re-attaching",
+			  loader_exit_kind_name(e->kind), e->reason, e->msg[0] ? ": " : "", e->msg);
+		notify_status(m, "Re-attaching: the kernel asked for a restart (%s)", e->reason);
 		m->loader = loader_free(m->loader);
 		/* The previous restart's (spent, oneshot) source, if any. */
 		m->restart = sd_event_source_unref(m->restart);
@@ -356,8 +404,8 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
 		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	}
-	log_exit(e, false);
-	sd_notifyf(0, "STATUS=Scheduler ejected by the kernel: %s", e->reason);
+	log_exit(m, e, false);
+	notify_status(m, "Scheduler ejected by the kernel: %s", e->reason);
 	return sd_event_exit(sd_event_source_get_event(s), EXIT_FAILURE);
 }
 
@@ -464,9 +512,18 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 		log_warning("Reload refused: a compare is running; reload when it ends");
 		return 0;
 	}
+	struct log_ctx ctx = own(m);
+
+	ctx.caller_uid = si->ssi_uid;
+	ctx.caller_pid = si->ssi_pid;
 	r = manager_reload(m, msg, sizeof(msg));
 	if (r < 0)
-		log_error_errno(r, "Reload rejected, configuration unchanged: %s", msg);
+		log_event(LOG_EV_RELOAD_REJECTED, LOG_ERR, r, &ctx,
+			  "Reload rejected, configuration unchanged: %s", msg);
+	else
+		log_event(LOG_EV_RELOAD, LOG_NOTICE, 0, &ctx,
+			  "Reload (SIGHUP from pid %u, uid %u) applied: %s",
+			  (unsigned)si->ssi_pid, (unsigned)si->ssi_uid, m->config->source);
 	return 0;
 }
 
@@ -478,6 +535,8 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 
 int manager_stop(struct manager *m, char *errmsg, size_t errlen)
 {
+	struct log_ctx ctx;
+
 	if (!manager_attached(m)) {
 		snprintf(errmsg, errlen, "the scheduler is not attached");
 		return -EBUSY;
@@ -486,8 +545,10 @@ int manager_stop(struct manager *m, char *errmsg, size_t errlen)
 	m->restart = sd_event_source_disable_unref(m->restart);
 	/* Kept loaded: start attaches it again without the verifier. */
 	loader_detach(m->loader);
-	log_notice("Scheduler detached on request; tasks run on the kernel's default scheduler");
-	sd_notify(0, "STATUS=Stopped: tasks on the kernel's default scheduler");
+	ctx = own(m);
+	log_event(LOG_EV_DETACH, LOG_NOTICE, 0, &ctx,
+		  "Scheduler detached on request; tasks run on the kernel's default scheduler");
+	notify_status(m, "Stopped: tasks on the kernel's default scheduler");
 	return 0;
 }
 
@@ -513,22 +574,83 @@ int manager_start(struct manager *m, char *errmsg, size_t errlen)
 			 r == -EBUSY ? " (another sched_ext scheduler is running)" : "");
 		return r;
 	}
-	sd_notifyf(0, "STATUS=Scheduling with %u layers", m->config->nr_layers);
+	notify_scheduling(m);
 	return 0;
 }
 
-/* Every change through the socket is logged with who asked for it. */
+/* Every change through the socket is logged with who asked for it, and
+ * the layer it names, if it names one. */
 static void on_audit(void *userdata, const struct control_request *req, int r)
 {
+	struct manager *m = userdata;
 	char *params = req->params ? cJSON_PrintUnformatted(req->params) : NULL;
+	const cJSON *layer = cJSON_GetObjectItemCaseSensitive(req->params, "name");
+	struct log_ctx ctx = own(m);
 
+	if (!cJSON_IsString(layer))
+		layer = cJSON_GetObjectItemCaseSensitive(req->params, "layer");
+	ctx.layer = cJSON_IsString(layer) ? layer->valuestring : NULL;
+	ctx.caller_uid = req->uid;
+	ctx.caller_pid = req->pid;
 	if (r < 0)
-		log_warning_errno(r, "Control: %s %s by uid %u (pid %d) refused: %m", req->method,
-				  params ? params : "{}", (unsigned)req->uid, (int)req->pid);
+		log_event(LOG_EV_REFUSED, LOG_WARNING, r, &ctx,
+			  "Control: %s %s by uid %u (pid %d) refused: %m", req->method,
+			  params ? params : "{}", (unsigned)req->uid, (int)req->pid);
 	else
-		log_notice("Control: %s %s by uid %u (pid %d) applied", req->method,
-			   params ? params : "{}", (unsigned)req->uid, (int)req->pid);
+		log_event(LOG_EV_CHANGE, LOG_NOTICE, 0, &ctx,
+			  "Control: %s %s by uid %u (pid %d) applied", req->method,
+			  params ? params : "{}", (unsigned)req->uid, (int)req->pid);
 	free(params);
+}
+
+/* sched_ext's state is @state within @secs seconds (polled). */
+static bool sched_ext_reaches(const char *state, unsigned secs)
+{
+	char now[32];
+
+	for (unsigned i = 0; i <= secs * 10; i++) {
+		if (sched_ext_state(now, sizeof(now)) == 0 && !strcmp(now, state))
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/*
+ * Before the first attach: warn of the tuners that would fight scxd, and
+ * do not start over another sched_ext scheduler (the kernel would refuse
+ * the attach anyway, less clearly) unless --replace, which has the kernel
+ * disable it (SysRq-S). One on its way out (state "disabling", as when
+ * systemd stops a conflicting unit) is waited for.
+ */
+static int face_rivals(struct manager *m)
+{
+	struct proto_rival rv[PROTO_MAX_RIVALS];
+	const struct proto_rival *sched = NULL;
+	uint32_t n = 0;
+	int r;
+
+	if (rivals_find(PROC_ROOT, SCHED_EXT_ROOT, NULL, rv, PROTO_MAX_RIVALS, &n) < 0)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!rv[i].pid)
+			sched = &rv[i];
+		else
+			log_warning("%s (pid %d) runs and would fight scxd: %s", rv[i].name,
+				    rv[i].pid, rv[i].why);
+	}
+	if (!sched || sched_ext_reaches("disabled", 5))
+		return 0;
+	if (!m->replace)
+		return log_error_errno(-EBUSY, "%s: %s. Stop it first, or start scxd with --replace "
+				       "to have the kernel disable it", sched->name, sched->why);
+	log_warning("Replacing %s: the kernel disables it (SysRq-S)", sched->name);
+	r = rivals_disable_sched_ext("/proc/sysrq-trigger");
+	if (r < 0)
+		return log_error_errno(r, "Failed to disable %s: %m", sched->name);
+	if (!sched_ext_reaches("disabled", 10))
+		return log_error_errno(-EBUSY, "%s still attached 10 s after SysRq-S", sched->name);
+	return 0;
 }
 
 int manager_run(struct manager *m)
@@ -555,6 +677,8 @@ int manager_run(struct manager *m)
 	sd_event_now(m->event, CLOCK_MONOTONIC, &m->start_usec);
 
 	log_tunables(m);
+	if (face_rivals(m) < 0)
+		return EXIT_FAILURE;
 	r = tracer_new(&m->tracer);
 	if (r < 0)
 		log_warning_errno(r, "Failed to load the compare instrument, no scxctl compare: %m");
@@ -580,7 +704,8 @@ int manager_run(struct manager *m)
 		goto out;
 	}
 
-	sd_notifyf(0, "READY=1\nSTATUS=Scheduling with %u layers", m->config->nr_layers);
+	notify_scheduling(m);
+	sd_notify(0, "READY=1");
 	r = sd_event_loop(m->event);
 	status = r < 0 ? EXIT_FAILURE : r;
 out:
@@ -591,12 +716,12 @@ out:
 		/* Between a restartable exit and a successful re-attach. */
 	} else if (loader_ejected(m->loader) && status == EXIT_SUCCESS) {
 		/* Ejected between the last poll and the signal. */
-		log_exit(loader_exit_rec(m->loader), false);
+		log_exit(m, loader_exit_rec(m->loader), false);
 		status = EXIT_FAILURE;
 	} else if (loader_attached(m->loader)) {
 		loader_detach(m->loader);
 		if (loader_exited(m->loader))
-			log_exit(loader_exit_rec(m->loader), true);
+			log_exit(m, loader_exit_rec(m->loader), true);
 	}
 	log_info("Detached, exiting with status %d", status);
 	return status;

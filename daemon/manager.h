@@ -29,6 +29,7 @@ struct manager_options {
 	const char *roles_dir;		/* NULL: SCXD_ROLES_DIR (role files, NAME.ini) */
 	const struct scxd_tunables *tunables;	/* NULL: the defaults */
 	uint32_t topo_start;		/* enum scxd_topo_source to start at; 0: the best */
+	bool replace;			/* disable another sched_ext scheduler to start */
 };
 
 /* Reads the configuration (errors are logged with file:line). */
@@ -73,6 +74,7 @@ struct manager {
 	struct scxd_cpu_topo topo[SCXD_MAX_CPUS];
 	u32 nr_cpus, nr_llcs, topo_source;
 	u32 topo_start;		/* the first topology source to try (--topology) */
+	bool replace;		/* --replace: see manager_options */
 
 	struct scxd_layer_cpus placement[SCXD_MAX_LAYERS];
 
@@ -81,6 +83,13 @@ struct manager {
 	struct layer_sample window[SCXD_MAX_LAYERS];
 	double util[SCXD_MAX_LAYERS];
 	uint64_t last_usec;
+
+	char status[256];		/* the last STATUS= sent to systemd */
+	/* The tuners that would fight scxd (rivals.h), as last scanned:
+	 * /proc is read at most every RIVALS_SCAN_USEC, not per status. */
+	struct proto_rival tuners[PROTO_MAX_RIVALS];
+	uint32_t nr_tuners;
+	uint64_t tuners_usec;
 
 	/* The Prometheus textfile (export.c): the path last written, "" for
 	 * none, and the error last logged about it (0: none). */

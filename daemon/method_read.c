@@ -11,6 +11,7 @@
 #include "manager.h"
 #include "methods.h"
 #include "procfs.h"
+#include "rivals.h"
 
 METHOD(version)
 {
@@ -40,6 +41,17 @@ int status_fill(struct manager *m, struct proto_status *st)
 	sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
 	st->uptime_s = (usec - m->start_usec) / 1000000;
 	st->stats_interval_ms = m->last_usec ? MANAGER_TICK_USEC / 1000 : 0;
+	/* Ours is no rival once attached; before, any scheduler is another's. */
+	rivals_sched_ext(SCHED_EXT_ROOT, st->attached ? SCXD_OPS_NAME : NULL, st->rivals,
+			 PROTO_MAX_RIVALS, &st->nr_rivals);
+	if (!m->tuners_usec || usec - m->tuners_usec >= RIVALS_SCAN_USEC) {
+		m->nr_tuners = 0;
+		if (rivals_tuners(PROC_ROOT, m->tuners, PROTO_MAX_RIVALS, &m->nr_tuners) < 0)
+			m->nr_tuners = 0;
+		m->tuners_usec = usec ? usec : 1;
+	}
+	for (i = 0; i < m->nr_tuners && st->nr_rivals < PROTO_MAX_RIVALS; i++)
+		st->rivals[st->nr_rivals++] = m->tuners[i];
 	st->nr_changes = m->nr_changes;
 	memcpy(st->changes, m->changes, m->nr_changes * sizeof(m->changes[0]));
 

@@ -420,6 +420,14 @@ static const struct field layer_fields[] = {
 #undef L2
 #undef L
 
+#define R(m, k, t)	FIELD(struct proto_rival, NULL, m, k, t)
+static const struct field rival_fields[] = {
+	R(name,		"name",		F_STR),
+	R(pid,		"pid",		F_S32),
+	R(why,		"why",		F_STR),
+};
+#undef R
+
 cJSON *proto_status_encode(const struct proto_status *s)
 {
 	cJSON *j = cJSON_CreateObject(), *layers, *x;
@@ -472,6 +480,10 @@ cJSON *proto_status_encode(const struct proto_status *s)
 			goto fail;
 		}
 	}
+	if (!encode_array(j, "rivals", s->rivals, sizeof(s->rivals[0]),
+			  s->nr_rivals < PROTO_MAX_RIVALS ? s->nr_rivals : PROTO_MAX_RIVALS,
+			  rival_fields, N_FIELDS(rival_fields)))
+		goto fail;
 	return j;
 fail:
 	cJSON_Delete(j);
@@ -567,6 +579,10 @@ int proto_status_decode(const cJSON *j, struct proto_status *s, struct proto_err
 			strcpy(s->changes[s->nr_changes++], c->valuestring);
 		}
 	}
+	/* 0.4: absent from an older daemon. */
+	if (cJSON_GetObjectItemCaseSensitive(j, "rivals"))
+		return decode_array(j, "rivals", s->rivals, sizeof(s->rivals[0]), PROTO_MAX_RIVALS,
+				    rival_fields, N_FIELDS(rival_fields), &s->nr_rivals, err);
 	return 0;
 }
 

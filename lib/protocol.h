@@ -32,7 +32,7 @@
  *      "topology" source "cid".
  *      scxd 0.4, same version: in "status", per layer "latency.hist" (the
  *      wakeup-latency histogram since attach, SCXD_LAT_BUCKETS counts) and
- *      "latency.sum_ns" (absent: zero).
+ *      "latency.sum_ns" (absent: zero); "rivals" (absent: none).
  */
 #ifndef SCXD_PROTOCOL_H
 #define SCXD_PROTOCOL_H
@@ -212,6 +212,15 @@ int proto_response_parse(const char *line, cJSON **result, struct proto_error *e
 #define PROTO_RULE_LEN		256	/* one match line as text, NUL included */
 #define PROTO_MAX_CHANGES	64	/* status.changes: more are cut */
 #define PROTO_CHANGE_LEN	(PROTO_RULE_LEN + 96)
+#define PROTO_MAX_RIVALS	8
+
+/* Something that would fight scxd (0.4): another sched_ext scheduler
+ * ("sched_ext:OPS", pid 0) or a tuner that runs (its first process). */
+struct proto_rival {
+	char		name[PROTO_STR_LEN];
+	int32_t		pid;
+	char		why[PROTO_STR_LEN * 2];
+};
 
 struct proto_status_layer {
 	char		name[SCXD_NAME_LEN];
@@ -290,6 +299,9 @@ struct proto_status {
 	 * config_diff()'s; a 0.1 daemon sends none. */
 	uint32_t	nr_changes;
 	char		changes[PROTO_MAX_CHANGES][PROTO_CHANGE_LEN];
+	/* What would fight scxd (0.4; a 0.3 daemon sends none). */
+	uint32_t	nr_rivals;
+	struct proto_rival rivals[PROTO_MAX_RIVALS];
 };
 
 /* NULL on ENOMEM. Layers past SCXD_MAX_LAYERS and rule ranges past

@@ -495,6 +495,12 @@ static void sample_status(struct proto_status *s)
 		l->lat_sum_ns = 123456789012ULL * (i + 1);
 	}
 	s->stats_interval_ms = 1000;
+	s->nr_rivals = 2;
+	strcpy(s->rivals[0].name, "sched_ext:rusty");
+	strcpy(s->rivals[0].why, "another sched_ext scheduler is attached");
+	strcpy(s->rivals[1].name, "ananicy-cpp");
+	s->rivals[1].pid = 4242;
+	strcpy(s->rivals[1].why, "renices \"by rules\"");
 	s->nr_changes = 2;
 	strcpy(s->changes[0], "- [layer.batch] weight = 100");
 	strcpy(s->changes[1], "+ [layer.batch] weight = \"7\"");
@@ -774,7 +780,7 @@ TEST(a_status_from_a_0_1_daemon_decodes_with_the_new_fields_zero)
 	CHECK_INT(out.stats_interval_ms, 0);
 }
 
-TEST(a_status_from_a_0_3_daemon_decodes_without_the_latency_histogram)
+TEST(a_status_from_a_0_3_daemon_decodes_without_the_latency_histogram_or_rivals)
 {
 	static struct proto_status in, out;
 	cJSON *j, *l;
@@ -786,8 +792,10 @@ TEST(a_status_from_a_0_3_daemon_decodes_without_the_latency_histogram)
 		cJSON_DeleteItemFromObject(cJSON_GetObjectItem(l, "latency"), "hist");
 		cJSON_DeleteItemFromObject(cJSON_GetObjectItem(l, "latency"), "sum_ns");
 	}
+	cJSON_DeleteItemFromObject(j, "rivals");
 	CHECK_STR(decoded(PROTO_METHOD_STATUS, j, &out), "ok");
 	CHECK_INT(out.layers[1].lat_samples, 100001);
+	CHECK_INT(out.nr_rivals, 0);
 	CHECK_INT(out.layers[1].lat_hist[3], 0);
 	CHECK_INT(out.layers[1].lat_sum_ns, 0);
 }
@@ -810,6 +818,8 @@ TEST(a_new_status_field_that_is_present_but_wrong_is_still_an_error)
 		{ "layers[2].latency.hist[5]", "-1",
 		  "layers[2].latency.hist: holds what is not an unsigned integer" },
 		{ "layers[1].latency.sum_ns", "1.5", "layers[1].latency.sum_ns" },
+		{ "rivals[1].pid", "\"4242\"", "rivals[1].pid: not a 32-bit integer" },
+		{ "rivals", "{}", "rivals: not an array" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

@@ -3,7 +3,7 @@
 # scxd` returns once the unit is active, which a Type=notify unit is only
 # after READY=1, sent once the scheduler is attached and the socket
 # listens: sched_ext runs scxd at that moment already. The unit's
-# StatusText is the daemon's STATUS= line; the sysusers entry made the
+# StatusText is the daemon's STATUS= line (layers, role, tasks); the sysusers entry made the
 # scxd group; the journal has the daemon's attach message under the unit;
 # `systemctl stop` detaches, and sched_ext is disabled when it returns.
 . /tests/lib.sh
@@ -15,12 +15,18 @@ assert_eq "$(sched_ops)" scxd "root/ops when start returned"
 assert_eq "$(systemctl is-active scxd.service)" active "scxd.service"
 scxctl status || fail "scxctl status exited $?"
 
-status=$(systemctl show -p StatusText --value scxd.service)
-echo "StatusText: $status"
-case "$status" in
-"Scheduling with "*" layers") ;;
-*) fail "StatusText is '$status', not the daemon's 'Scheduling with N layers'" ;;
-esac
+# STATUS= names the layers and role at once, and the tasks from the first
+# sample on (a second).
+role=$(scxctl --json status | jsonget role)
+scxctl --json status >/tmp/status.json || fail "scxctl --json status exited $?"
+nl=0
+while jsonget "layers[$nl].name" </tmp/status.json >/dev/null 2>&1; do nl=$((nl + 1)); done
+status_text() {
+	systemctl show -p StatusText --value scxd.service
+}
+wait_for 5 'case "$(status_text)" in "Scheduling with $nl layers of role $role: "[1-9]*" tasks") true ;; *) false ;; esac' ||
+	fail "StatusText is '$(status_text)', not 'Scheduling with $nl layers of role $role: N tasks' (N > 0)"
+echo "StatusText: $(status_text)"
 getent group scxd >/dev/null || fail "no scxd group: systemd-sysusers did not read scxd.conf"
 journalctl -u scxd.service --no-pager -o cat | grep -q 'Scheduler scxd attached' ||
 	fail "no attach message in the unit's journal: $(journalctl -u scxd.service --no-pager | tail -5)"
