@@ -24,7 +24,6 @@
 #include "log.h"
 #include "manager.h"
 #include "methods.h"
-#include "procfs.h"
 #include "protocol.h"
 #include "rivals.h"
 #include "saved.h"
@@ -630,7 +629,7 @@ static int face_rivals(struct manager *m)
 	uint32_t n = 0;
 	int r;
 
-	if (rivals_find(PROC_ROOT, SCHED_EXT_ROOT, NULL, rv, PROTO_MAX_RIVALS, &n) < 0)
+	if (rivals_find(RIVALS_ROOT, NULL, rv, PROTO_MAX_RIVALS, &n) < 0)
 		return 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (!rv[i].pid)
@@ -645,7 +644,7 @@ static int face_rivals(struct manager *m)
 		return log_error_errno(-EBUSY, "%s: %s. Stop it first, or start scxd with --replace "
 				       "to have the kernel disable it", sched->name, sched->why);
 	log_warning("Replacing %s: the kernel disables it (SysRq-S)", sched->name);
-	r = rivals_disable_sched_ext("/proc/sysrq-trigger");
+	r = rivals_disable_sched_ext(RIVALS_ROOT);
 	if (r < 0)
 		return log_error_errno(r, "Failed to disable %s: %m", sched->name);
 	if (!sched_ext_reaches("disabled", 10))

@@ -42,11 +42,11 @@ int status_fill(struct manager *m, struct proto_status *st)
 	st->uptime_s = (usec - m->start_usec) / 1000000;
 	st->stats_interval_ms = m->last_usec ? MANAGER_TICK_USEC / 1000 : 0;
 	/* Ours is no rival once attached; before, any scheduler is another's. */
-	rivals_sched_ext(SCHED_EXT_ROOT, st->attached ? SCXD_OPS_NAME : NULL, st->rivals,
+	rivals_sched_ext(RIVALS_ROOT, st->attached ? SCXD_OPS_NAME : NULL, st->rivals,
 			 PROTO_MAX_RIVALS, &st->nr_rivals);
 	if (!m->tuners_usec || usec - m->tuners_usec >= RIVALS_SCAN_USEC) {
 		m->nr_tuners = 0;
-		if (rivals_tuners(PROC_ROOT, m->tuners, PROTO_MAX_RIVALS, &m->nr_tuners) < 0)
+		if (rivals_tuners(RIVALS_ROOT, m->tuners, PROTO_MAX_RIVALS, &m->nr_tuners) < 0)
 			m->nr_tuners = 0;
 		m->tuners_usec = usec ? usec : 1;
 	}

@@ -1,5 +1,5 @@
 /* test_rivals.c - what would fight scxd (daemon/rivals.c), found in a
- * fake /proc and sched_ext tree. */
+ * fake tree of /proc, /sys/kernel/sched_ext and tuned's profiles. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,17 +27,23 @@ static void tree(const char *ops)
 	put("proc/301/comm", "tuned-adm\n");	/* not tuned */
 	put("proc/self/comm", "test\n");	/* not a pid */
 	put("proc/cmdline", "console=ttyS0\n");
-	put("sched_ext/root/ops", ops);
+	put("sys/kernel/sched_ext/root/ops", ops);
 }
 
-static const char *fake(const char *sub)
+/* The names found, space-separated. */
+static const char *names(void)
 {
-	static char p[2][128];
-	static int k;
+	static char buf[512];
+	struct proto_rival rv[PROTO_MAX_RIVALS];
+	uint32_t n;
+	size_t o = 0;
 
-	k ^= 1;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", root, sub);
-	return p[k];
+	buf[0] = '\0';
+	if (rivals_find(root, "scxd", rv, PROTO_MAX_RIVALS, &n) < 0)
+		return "(error)";
+	for (uint32_t i = 0; i < n; i++)
+		o += snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? " " : "", rv[i].name);
+	return buf;
 }
 
 TEST(tuners_are_found_by_their_process_names_first_pid_each)
@@ -46,7 +52,7 @@ TEST(tuners_are_found_by_their_process_names_first_pid_each)
 	uint32_t n = 9;
 
 	tree("");
-	CHECK_INT(rivals_find(fake("proc"), fake("sched_ext"), NULL, rv, PROTO_MAX_RIVALS, &n), 0);
+	CHECK_INT(rivals_find(root, NULL, rv, PROTO_MAX_RIVALS, &n), 0);
 	CHECK_INT(n, 2);
 	CHECK_STR(rv[0].name, "ananicy-cpp");
 	CHECK_INT(rv[0].pid, 150);
@@ -61,19 +67,48 @@ TEST(another_sched_ext_scheduler_comes_first_and_ours_is_none_once_attached)
 	uint32_t n;
 
 	tree("rusty_1.0\n");
-	CHECK_INT(rivals_find(fake("proc"), fake("sched_ext"), "scxd", rv, PROTO_MAX_RIVALS, &n), 0);
+	CHECK_INT(rivals_find(root, "scxd", rv, PROTO_MAX_RIVALS, &n), 0);
 	CHECK_INT(n, 3);
 	CHECK_STR(rv[0].name, "sched_ext:rusty_1.0");
 	CHECK_INT(rv[0].pid, 0);
 
 	tree("scxd\n");
-	CHECK_INT(rivals_find(fake("proc"), fake("sched_ext"), "scxd", rv, PROTO_MAX_RIVALS, &n), 0);
+	CHECK_INT(rivals_find(root, "scxd", rv, PROTO_MAX_RIVALS, &n), 0);
 	CHECK_INT(n, 2);
 	CHECK_STR(rv[0].name, "ananicy-cpp");
 	/* Before scxd attached, an attached scxd is another instance's. */
-	CHECK_INT(rivals_find(fake("proc"), fake("sched_ext"), NULL, rv, PROTO_MAX_RIVALS, &n), 0);
+	CHECK_INT(rivals_find(root, NULL, rv, PROTO_MAX_RIVALS, &n), 0);
 	CHECK_INT(n, 3);
 	CHECK_STR(rv[0].name, "sched_ext:scxd");
+}
+
+TEST(tuned_is_a_rival_only_when_its_profile_schedules)
+{
+	tree("");
+	put("proc/400/comm", "tuned\n");
+	/* No active_profile: cannot tell, so it is named. */
+	CHECK_STR(names(), "ananicy-cpp system76-scheduler tuned");
+
+	put("etc/tuned/active_profile", "balanced\n");
+	put("usr/lib/tuned/balanced/tuned.conf", "[main]\nsummary=x\n[cpu]\ngovernor=schedutil\n");
+	CHECK_STR(names(), "ananicy-cpp system76-scheduler");
+
+	/* Through an include, from /etc over /usr/lib, of two active ones. */
+	put("etc/tuned/active_profile", "balanced mine\n");
+	put("usr/lib/tuned/mine/tuned.conf", "[main]\n");
+	put("etc/tuned/mine/tuned.conf", "[main]\ninclude = balanced, gaming\n");
+	put("usr/lib/tuned/gaming/tuned.conf", "[main]\n[scheduler]\nisolated_cores=2\n");
+	CHECK_STR(names(), "ananicy-cpp system76-scheduler tuned");
+
+	/* A profile that cannot be read counts as one that schedules. */
+	put("etc/tuned/active_profile", "gone\n");
+	CHECK_STR(names(), "ananicy-cpp system76-scheduler tuned");
+
+	/* Includes that loop end. */
+	put("etc/tuned/active_profile", "a\n");
+	put("usr/lib/tuned/a/tuned.conf", "[main]\ninclude=b\n");
+	put("usr/lib/tuned/b/tuned.conf", "[main]\ninclude=a\n");
+	CHECK_STR(names(), "ananicy-cpp system76-scheduler tuned");
 }
 
 TEST(the_list_is_cut_at_max_and_a_missing_proc_is_an_error)
@@ -82,26 +117,28 @@ TEST(the_list_is_cut_at_max_and_a_missing_proc_is_an_error)
 	uint32_t n;
 
 	tree("other\n");
-	CHECK_INT(rivals_find(fake("proc"), fake("sched_ext"), "scxd", rv, 1, &n), 0);
+	CHECK_INT(rivals_find(root, "scxd", rv, 1, &n), 0);
 	CHECK_INT(n, 1);
 	CHECK_STR(rv[0].name, "sched_ext:other");
-	CHECK(rivals_find(fake("nothing"), fake("sched_ext"), "scxd", rv, 1, &n) < 0);
+	/* A root without proc/. */
+	CHECK(rivals_find("/nonexistent-root", "scxd", rv, 1, &n) < 0);
 }
 
 TEST(disabling_writes_s_to_the_trigger)
 {
-	char buf[8] = "";
+	char path[128], buf[8] = "";
 	FILE *f;
 
 	tree("");
-	put("sysrq-trigger", "");
-	CHECK_INT(rivals_disable_sched_ext(fake("sysrq-trigger")), 0);
-	f = fopen(fake("sysrq-trigger"), "r");
+	put("proc/sysrq-trigger", "");
+	CHECK_INT(rivals_disable_sched_ext(root), 0);
+	snprintf(path, sizeof(path), "%s/proc/sysrq-trigger", root);
+	f = fopen(path, "r");
 	CHECK(f);
 	CHECK(fgets(buf, sizeof(buf), f));
 	fclose(f);
 	CHECK_STR(buf, "S");
-	CHECK(rivals_disable_sched_ext(fake("no/such/trigger")) < 0);
+	CHECK(rivals_disable_sched_ext("/nonexistent-root") < 0);
 }
 
 TEST_MAIN
