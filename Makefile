@@ -34,7 +34,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -mcpu=v3 -I$(B) -Ibpf \
 # The rooms and what each may include (docs/architecture.md): lib/ sees
 # only bpf/'s shared headers; ctl/ sees lib/, never daemon/ internals;
 # daemon/ sees lib/ and the generated skeleton; the unit tests see all.
-$(B)/lib/%.o:		INCLUDES := -Ibpf -Ilib
+$(B)/lib/%.o:		INCLUDES := -I$(B)/lib -Ibpf -Ilib
 $(B)/ctl/%.o:		INCLUDES := -I$(B)/ctl -Ibpf -Ilib -Ictl
 $(B)/daemon/%.o:	INCLUDES := -I$(B) -Ibpf -Ilib -Idaemon
 $(B)/tests/%.o:		INCLUDES := -I$(B) -Ibpf -Ilib -Idaemon
@@ -89,7 +89,15 @@ $(B)/%.skel.h: $(B)/%.bpf.o
 	$(Q)mv $@.tmp $@
 
 $(B)/daemon/loader.o: $(B)/scxd.skel.h
+
 $(B)/daemon/tracer.o: $(B)/scxd_trace.skel.h
+
+# Role "default" is also the built-in configuration: the file, as a string.
+$(B)/lib/default_role.h: config/roles/default.ini
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's/\\/\\\\/g; s/"/\\"/g; s/^/\t"/; s/$$/\\n"/' $< > $@.tmp && mv $@.tmp $@
+$(B)/lib/config.o: $(B)/lib/default_role.h
 
 # scxctl's help texts are plain text, one file a verb.
 CTL_HELP := $(sort $(wildcard ctl/help/*.txt))
@@ -140,7 +148,7 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 $(B)/tests/test_alloc: $(B)/daemon/alloc.o
 $(B)/tests/test_topology: $(B)/daemon/topology.o
 $(B)/tests/test_targets: $(B)/daemon/targets.o
-$(B)/tests/test_state: $(B)/daemon/saved.o $(B)/daemon/roles.o
+$(B)/tests/test_state: $(B)/daemon/saved.o
 $(B)/tests/test_tunables: $(B)/daemon/tunables.o
 $(B)/tests/test_log: $(B)/daemon/log.o
 $(B)/tests/test_rivals: $(B)/daemon/rivals.o
@@ -154,16 +162,25 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 # systemd reads only its own directories).
 UNITDIR	?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
 SYSUSERSDIR ?= $(or $(shell pkg-config --variable=sysusersdir systemd 2>/dev/null),/usr/lib/sysusers.d)
+# The vendor roles; scxd searches /usr/lib/scxd/roles and
+# /usr/local/lib/scxd/roles (after the admin's /etc/scxd/roles), so a
+# PREFIX other than those two needs scxd --roles-dir.
+ROLESDIR ?= $(PREFIX)/lib/scxd/roles
+# The role a new /etc/scxd/scxd.ini selects (one of config/roles/).
 ROLE	?= desktop
 # scx-loader's D-Bus client is also called scxctl: ours says so in its
 # first line of `scxctl version`; another one is not overwritten unless
 # SCXCTL_OVERWRITE=1 (or install ours elsewhere with BINDIR=...).
 OURS_RE	:= ^scxctl [0-9][^ ]* (protocol [0-9]*)$$
 
-# The config is installed only when absent: never overwrite an admin's edits.
+# /etc/scxd/scxd.ini is installed only when absent: never overwrite an
+# admin's edits (a complete file from before roles came in files keeps
+# working as it is). /etc/scxd/roles and scxd.ini.d start empty: they are
+# where the admin replaces a role or adds a drop-in.
 # Without DESTDIR (a real install), the scxd group is created and systemd
 # told about the new units.
 install: all
+	@[ -f config/roles/$(ROLE).ini ] || { echo "install: no role '$(ROLE)' in config/roles" >&2; exit 1; }
 	@if [ -e $(DESTDIR)$(BINDIR)/scxctl ] && [ "$(SCXCTL_OVERWRITE)" != 1 ] && \
 	    ! $(DESTDIR)$(BINDIR)/scxctl version 2>/dev/null | head -n1 | grep -q '$(OURS_RE)'; then \
 		echo "install: $(DESTDIR)$(BINDIR)/scxctl is another program's (scx-loader's?);" \
@@ -172,9 +189,10 @@ install: all
 	fi
 	install -D -m 0755 daemon/scxd $(DESTDIR)$(SBINDIR)/scxd
 	install -D -m 0755 ctl/scxctl $(DESTDIR)$(BINDIR)/scxctl
-	install -d $(DESTDIR)/etc/scxd/roles
-	install -m 0644 config/*.ini $(DESTDIR)/etc/scxd/roles/
-	[ -e $(DESTDIR)/etc/scxd/scxd.ini ] || install -m 0644 config/$(ROLE).ini $(DESTDIR)/etc/scxd/scxd.ini
+	install -d $(DESTDIR)$(ROLESDIR) $(DESTDIR)/etc/scxd/roles $(DESTDIR)/etc/scxd/scxd.ini.d
+	install -m 0644 config/roles/*.ini $(DESTDIR)$(ROLESDIR)/
+	[ -e $(DESTDIR)/etc/scxd/scxd.ini ] || \
+		sed 's/^role = desktop$$/role = $(ROLE)/' config/scxd.ini > $(DESTDIR)/etc/scxd/scxd.ini
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/scxd.service.in > $(DESTDIR)$(UNITDIR)/scxd.service
 	install -m 0644 systemd/scxd.socket $(DESTDIR)$(UNITDIR)/scxd.socket
@@ -196,6 +214,8 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/scxd.socket $(DESTDIR)$(SYSUSERSDIR)/scxd.conf \
 		$(DESTDIR)$(MANDIR)/man1/scxctl.1 $(DESTDIR)$(MANDIR)/man5/scxd.ini.5 \
 		$(DESTDIR)$(MANDIR)/man8/scxd.8 $(DESTDIR)$(COMPLETIONDIR)/scxctl
+	rm -f $(addprefix $(DESTDIR)$(ROLESDIR)/,$(notdir $(wildcard config/roles/*.ini)))
+	-rmdir $(DESTDIR)$(ROLESDIR) $(DESTDIR)$(dir $(ROLESDIR:/=)) 2>/dev/null
 	@if $(DESTDIR)$(BINDIR)/scxctl version 2>/dev/null | head -n1 | grep -q '$(OURS_RE)'; then \
 		rm -f $(DESTDIR)$(BINDIR)/scxctl; \
 	fi

@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_stack.h"
 #include "defaults.h"
 #include "log.h"
 #include "manager.h"
 #include "protocol.h"
+#include "roles.h"
 #include "tunables.h"
 
 static void usage(FILE *f)
@@ -16,13 +18,20 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: scxd [OPTIONS]\n"
 		"Run the scxd layered sched_ext scheduler.\n\n"
-		"  -c, --config FILE   configuration (default: built-in; the unit passes %s)\n"
+		"  -c, --config FILE   configuration: a role and changes to it, read with\n"
+		"                      FILE.d/*.ini (default: role \"default\" alone; the unit\n"
+		"                      passes %s)\n"
 		"  -s, --socket PATH   control socket (default: from the config, %s)\n"
 		"      --state-dir DIR where `scxctl save` keeps the running configuration\n"
 		"                      (default %s)\n"
-		"      --roles-dir DIR role files for scxctl role, NAME.ini (default %s)\n"
-		"      --check         validate the configuration, print its layers, exit\n"
-		"                      (0 valid, 78 invalid)\n"
+		"      --roles-dir DIR where role files (NAME.ini) are; repeatable, the\n"
+		"                      first that has a role wins (default %s,\n"
+		"                      then the vendor's /usr/local/lib/scxd/roles and\n"
+		"                      /usr/lib/scxd/roles)\n"
+		"      --check         validate the configuration (the file, its role and\n"
+		"                      drop-ins), print its layers, exit (0 valid, 78 invalid)\n"
+		"      --explain       with --check: print every key of the effective\n"
+		"                      configuration and the file:line it came from\n"
 		"      --verifier-stats  load the scheduler (no attach) with the configuration\n"
 		"                      and print each BPF program's verifier statistics\n"
 		"      --tune NAME=TIME  set a timing tunable of the scheduler (repeatable;\n"
@@ -41,22 +50,24 @@ static void usage(FILE *f)
 /* EX_CONFIG from sysexits.h: the configuration is invalid. */
 #define EXIT_CONFIG 78
 
-static int check_config(const char *path)
+static int check_config(const struct manager_options *opts, bool explain)
 {
 	struct scxd_config *c = calloc(1, sizeof(*c));
 	struct config_error err = {0};
+	struct config_stack s = { .main = opts->config_path, .role_dirs = opts->role_dirs };
 	char buf[600];
 	int r;
 
 	if (!c)
 		return EXIT_FAILURE;
-	r = path ? config_load_file(c, path, &err) : config_load_default(c);
+	r = config_stack_load(c, &s, explain ? stdout : NULL, &err);
 	if (r < 0) {
 		fprintf(stderr, "scxd: %s\n", config_error_str(&err, buf, sizeof(buf)));
 		free(c);
 		return EXIT_CONFIG;
 	}
-	config_describe(c, stdout);
+	if (!explain)
+		config_describe(c, stdout);
 	free(c);
 	return EXIT_SUCCESS;
 }
@@ -69,6 +80,7 @@ int main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 'D' },
 		{ "roles-dir", required_argument, NULL, 'R' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "explain", no_argument, NULL, 'E' },
 		{ "verifier-stats", no_argument, NULL, 'S' },
 		{ "tune", required_argument, NULL, 'T' },
 		{ "topology", required_argument, NULL, 'P' },
@@ -79,6 +91,9 @@ int main(int argc, char **argv)
 		{}
 	};
 	struct manager_options opts = {0};
+	const char *role_dirs[ROLE_DIRS_MAX + 1] = {0};
+	size_t nr_role_dirs = 0;
+	bool explain = false;
 	struct scxd_tunables tunables;
 	struct manager *m = NULL;
 	int c, r, check = 0, verbose = 0, vstats = 0;
@@ -92,8 +107,16 @@ int main(int argc, char **argv)
 		case 'c': opts.config_path = optarg; break;
 		case 's': opts.socket_path = optarg; break;
 		case 'D': opts.state_dir = optarg; break;
-		case 'R': opts.roles_dir = optarg; break;
+		case 'R':
+			if (nr_role_dirs == ROLE_DIRS_MAX) {
+				fprintf(stderr, "scxd: more than %d --roles-dir\n", ROLE_DIRS_MAX);
+				return 2;
+			}
+			role_dirs[nr_role_dirs++] = optarg;
+			opts.role_dirs = role_dirs;
+			break;
 		case 'C': check = 1; break;
+		case 'E': explain = true; break;
 		case 'r': opts.replace = true; break;
 		case 'S': vstats = 1; break;
 		case 'T':
@@ -130,8 +153,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (explain && !check) {
+		fprintf(stderr, "scxd: --explain goes with --check\n");
+		return 2;
+	}
 	if (check)
-		return check_config(opts.config_path);
+		return check_config(&opts, explain);
 
 	log_setup(verbose ? LOG_DEBUG : LOG_INFO);
 	r = manager_new(&m, &opts);

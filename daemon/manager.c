@@ -19,6 +19,7 @@
 #include "comparison.h"
 #include "config.h"
 #include "config_edit.h"
+#include "config_stack.h"
 #include "control.h"
 #include "loader.h"
 #include "log.h"
@@ -89,6 +90,18 @@ static void load_saved(struct manager *m)
 		   m->saved_path, m->config->source);
 }
 
+int manager_load(struct manager *m, const char *role, struct scxd_config *c,
+		 struct config_error *err)
+{
+	struct config_stack s = {
+		.main = m->config_path[0] ? m->config_path : NULL,
+		.role = role,
+		.role_dirs = m->role_dirs,
+	};
+
+	return config_stack_load(c, &s, NULL, err);
+}
+
 int manager_new(struct manager **ret, const struct manager_options *opts)
 {
 	struct config_error err = {0};
@@ -104,16 +117,22 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 		free(m);
 		return log_error_errno(-ENOMEM, "Failed to allocate configuration: %m");
 	}
-	r = opts->config_path ? config_load_file(m->config, opts->config_path, &err)
-			      : config_load_default(m->config);
+	if (opts->config_path)
+		snprintf(m->config_path, sizeof(m->config_path), "%s", opts->config_path);
+	for (size_t i = 0; i < ROLE_DIRS_MAX; i++) {
+		static const char *const defaults[] = { SCXD_ROLE_DIRS, NULL };
+		const char *const *dirs = opts->role_dirs ?: defaults;
+
+		if (!(m->role_dirs[i] = dirs[i]))
+			break;
+	}
+	r = manager_load(m, NULL, m->config, &err);
 	if (r < 0) {
 		log_error("Failed to load configuration: %s",
 			  config_error_str(&err, buf, sizeof(buf)));
 		manager_free(m);
 		return r == -ENOENT ? -ENOENT : -EINVAL;
 	}
-	if (opts->config_path)
-		snprintf(m->config_path, sizeof(m->config_path), "%s", opts->config_path);
 	m->file_config = malloc(sizeof(*m->file_config));
 	if (!m->file_config) {
 		manager_free(m);
@@ -123,8 +142,6 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	snprintf(m->saved_path, sizeof(m->saved_path), "%s/" SAVED_NAME,
 		 opts->state_dir ? opts->state_dir : SCXD_STATE_DIR);
 	snprintf(m->saved_old_path, sizeof(m->saved_old_path), "%s.old", m->saved_path);
-	snprintf(m->roles_dir, sizeof(m->roles_dir), "%s",
-		 opts->roles_dir ? opts->roles_dir : SCXD_ROLES_DIR);
 	m->topo_start = opts->topo_start;
 	m->replace = opts->replace;
 	if (opts->tunables)
@@ -482,7 +499,7 @@ int manager_reload(struct manager *m, char *errmsg, size_t errlen)
 	next = calloc(1, sizeof(*next));
 	if (!next)
 		return -ENOMEM;
-	r = config_load_file(next, m->config_path, &err);
+	r = manager_load(m, NULL, next, &err);
 	if (r < 0) {
 		snprintf(errmsg, errlen, "%s", config_error_str(&err, buf, sizeof(buf)));
 		free(next);

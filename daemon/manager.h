@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "protocol.h"
+#include "roles.h"
 #include "stats.h"
 
 struct manager;
@@ -26,13 +27,14 @@ struct manager_options {
 	const char *config_path;	/* NULL: the built-in configuration */
 	const char *socket_path;	/* NULL: from the config */
 	const char *state_dir;		/* NULL: SCXD_STATE_DIR (where save writes) */
-	const char *roles_dir;		/* NULL: SCXD_ROLES_DIR (role files, NAME.ini) */
+	const char *const *role_dirs;	/* NULL-terminated, first wins; NULL: SCXD_ROLE_DIRS */
 	const struct scxd_tunables *tunables;	/* NULL: the defaults */
 	uint32_t topo_start;		/* enum scxd_topo_source to start at; 0: the best */
 	bool replace;			/* disable another sched_ext scheduler to start */
 };
 
-/* Reads the configuration (errors are logged with file:line). */
+/* Reads the configuration (errors are logged with file:line). @opts'
+ * strings must outlive the manager. */
 int manager_new(struct manager **ret, const struct manager_options *opts);
 struct manager *manager_free(struct manager *m);
 /* Load + attach the scheduler, open the control socket, READY=1, loop
@@ -50,7 +52,7 @@ struct manager {
 	char config_path[PATH_MAX];	/* "" for the built-in configuration */
 	char saved_path[PATH_MAX];	/* what `save` writes, read at start */
 	char saved_old_path[PATH_MAX + 8]; /* where reload sets it aside */
-	char roles_dir[PATH_MAX];	/* role files: NAME.ini */
+	const char *role_dirs[ROLE_DIRS_MAX + 1];	/* role files: NAME.ini; NULL-terminated */
 	/* How config differs from file_config, for status: computed when
 	 * either changes, not per request. */
 	unsigned nr_changes;
@@ -118,6 +120,13 @@ bool manager_attached(const struct manager *m);
  * message in @errmsg. Takes @next (freed on failure).
  */
 int manager_apply(struct manager *m, struct scxd_config *next, char *errmsg, size_t errlen);
+
+/* The configuration the files make (config_stack.h): the main file with
+ * its role and drop-ins, or the role alone without one; @role (not NULL)
+ * runs that role instead of the one the files select. Into *c (untouched
+ * on failure); -errno with *err filled. */
+int manager_load(struct manager *m, const char *role, struct scxd_config *c,
+		 struct config_error *err);
 
 /* Re-read the configuration file; an invalid one changes nothing. A saved
  * configuration is set aside (it would otherwise come back at the next

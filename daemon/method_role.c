@@ -1,5 +1,6 @@
 /* method_role.c - roles: list and show them (read-only), or run one
- * (role-set: root or the admin group). The files are roles.h's. */
+ * (role-set: root or the admin group). The files are roles.h's, stacked
+ * as config_stack.h says. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,47 +10,50 @@
 #include "log.h"
 #include "manager.h"
 #include "methods.h"
+#include "config_stack.h"
 #include "roles.h"
 
-struct role_list {
-	const char	*dir;
-	cJSON		*list;
-};
-
-static int add_role(const char *name, void *data)
+static int add_role(const char *name, const char *path, void *data)
 {
-	struct role_list *rl = data;
-	char path[PATH_MAX + 80], desc[256];
-	cJSON *o = cJSON_CreateObject();
+	cJSON *list = data, *o = cJSON_CreateObject();
+	char desc[256];
 
 	if (!o)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s.ini", rl->dir, name);
 	role_description(path, desc, sizeof(desc));
 	cJSON_AddStringToObject(o, "name", name);
 	cJSON_AddStringToObject(o, "description", desc);
-	cJSON_AddItemToArray(rl->list, o);
+	cJSON_AddStringToObject(o, "path", path);
+	cJSON_AddItemToArray(list, o);
 	return 0;
 }
 
 METHOD(roles)
 {
 	struct manager *m = userdata;
-	struct role_list rl = { .dir = m->roles_dir };
+	cJSON *list, *dirs;
 
 	*result = cJSON_CreateObject();
 	if (!*result || !cJSON_AddStringToObject(*result, "current", m->config->role) ||
-	    !cJSON_AddStringToObject(*result, "dir", m->roles_dir) ||
-	    !(rl.list = cJSON_AddArrayToObject(*result, "roles")))
+	    !cJSON_AddStringToObject(*result, "dir", m->role_dirs[0] ?: "") ||
+	    !(dirs = cJSON_AddArrayToObject(*result, "dirs")) ||
+	    !(list = cJSON_AddArrayToObject(*result, "roles")))
 		return -ENOMEM;
-	return roles_list(m->roles_dir, add_role, &rl);
+	for (size_t i = 0; m->role_dirs[i]; i++)
+		cJSON_AddItemToArray(dirs, cJSON_CreateString(m->role_dirs[i]));
+	return roles_list(m->role_dirs, add_role, list);
 }
 
-/* Load role params.name into a new configuration (freed by the caller). */
-static int load_role(struct manager *m, const cJSON *params, struct scxd_config **out,
-		     char *path, size_t len, char *errmsg, size_t errlen)
+/*
+ * Role params.name into a new configuration (freed by the caller): alone
+ * (@with_files false, what role-show shows) or as the files would make it
+ * with that role selected (role-set).
+ */
+static int load_role(struct manager *m, const cJSON *params, bool with_files,
+		     struct scxd_config **out, char *path, size_t len, char *errmsg, size_t errlen)
 {
 	struct config_error err = {0};
+	struct config_stack s = { .role_dirs = m->role_dirs };
 	const char *name;
 	char buf[600];
 	int r;
@@ -57,17 +61,22 @@ static int load_role(struct manager *m, const cJSON *params, struct scxd_config 
 	r = param_string(params, "name", true, &name, errmsg, errlen);
 	if (r < 0)
 		return r;
-	r = role_path(m->roles_dir, name, path, len);
+	r = role_find(m->role_dirs, name, path, len);
 	if (r == -EINVAL)
 		snprintf(errmsg, errlen, "invalid role name '%s'", name);
 	else if (r < 0)
-		snprintf(errmsg, errlen, "no role '%s' (%s)", name, path);
+		snprintf(errmsg, errlen, "no role '%s' (in %s)", name,
+			 role_dirs_str(m->role_dirs, buf, sizeof(buf)));
 	if (r < 0)
 		return r;
 	*out = calloc(1, sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	r = config_load_file(*out, path, &err);
+	s.role = name;
+	if (with_files)
+		r = manager_load(m, name, *out, &err);
+	else
+		r = config_stack_load(*out, &s, NULL, &err);
 	if (r < 0) {
 		snprintf(errmsg, errlen, "%s", config_error_str(&err, buf, sizeof(buf)));
 		free(*out);
@@ -83,7 +92,7 @@ METHOD(role_show)
 	char path[PATH_MAX + 80], *text;
 	int r;
 
-	r = load_role(userdata, req->params, &c, path, sizeof(path), errmsg, errlen);
+	r = load_role(userdata, req->params, false, &c, path, sizeof(path), errmsg, errlen);
 	if (r < 0)
 		return r;
 	text = config_format(c);
@@ -98,7 +107,8 @@ METHOD(role_show)
 	return 0;
 }
 
-/* Run role NAME's configuration from now on; reload returns to the file. */
+/* Run role NAME from now on, with the files' changes to it (as if the
+ * main file selected it); reload returns to the files' role. */
 METHOD(role_set)
 {
 	struct manager *m = userdata;
@@ -108,7 +118,7 @@ METHOD(role_set)
 
 	r = need_no_compare(m, errmsg, errlen);
 	if (!r)
-		r = load_role(m, req->params, &c, path, sizeof(path), errmsg, errlen);
+		r = load_role(m, req->params, true, &c, path, sizeof(path), errmsg, errlen);
 	if (r < 0)
 		return r;
 	r = manager_apply(m, c, errmsg, errlen);

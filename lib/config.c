@@ -63,48 +63,14 @@ static const struct {
 };
 
 /*
- * The configuration used without --config; docs/config.md explains it.
- * Kept in the INI format and parsed like any file, so that it can never
- * drift from what a file can express.
+ * The configuration used without --config, and role "default" when no
+ * file of that name is installed: config/roles/default.ini, built in (the
+ * Makefile turns it into a C string). Parsed like any file, so that it
+ * can never drift from what a file can express.
  */
 static const char builtin_config[] =
-	"[scxd]\n"
-	"role = builtin\n"
-	"\n"
-	"; What draws the screen or plays sound: short slices, served first.\n"
-	"[layer.interactive]\n"
-	"policy = latency\n"
-	"weight = 200\n"
-	"match = pcomm=gnome-shell\n"
-	"match = pcomm=kwin_wayland\n"
-	"match = pcomm=kwin_x11\n"
-	"match = pcomm=plasmashell\n"
-	"match = pcomm=Xwayland\n"
-	"match = pcomm=Xorg\n"
-	"match = pcomm=sway\n"
-	"match = pcomm=Hyprland\n"
-	"match = pcomm=gamescope*\n"
-	"match = pcomm=pipewire*\n"
-	"match = pcomm=wireplumber\n"
-	"match = pcomm=pulseaudio\n"
-	"\n"
-	"; Compilers, linkers, build drivers, and whatever asked to be niced.\n"
-	"[layer.batch]\n"
-	"policy = throughput\n"
-	"weight = 50\n"
-	"match = comm=cc1*\n"
-	"match = comm=rustc\n"
-	"match = comm=ld*\n"
-	"match = comm=lto1*\n"
-	"match = comm=make\n"
-	"match = comm=gmake\n"
-	"match = comm=ninja\n"
-	"match = comm=cargo\n"
-	"match = nice>0 && kthread=no\n"
-	"\n"
-	"[layer.default]\n"
-	"policy = throughput\n"
-	"match = *\n";
+#include "default_role.h"
+	;
 
 enum section {
 	SEC_NONE,		/* before the first section header */
@@ -126,11 +92,13 @@ struct layer_state {
 
 struct parser {
 	struct scxd_config *c;		/* the scratch config */
+	const struct config_sink *sink;	/* a part (config_parse_part()): told every line */
 	struct config_error *err;
 	const char *name;		/* the file, for errors */
 	const char *pos;		/* next unread byte of the text */
 	unsigned line;			/* of the line inih is working on */
 	bool failed;
+	bool oom;			/* the sink ran out of memory */
 	enum section sec;
 	char sec_label[64];		/* "[layer.x]", for errors */
 	unsigned global_line;		/* of [scxd], 0 if none yet */
@@ -173,6 +141,12 @@ parse_fail_at(struct parser *p, unsigned line, const char *fmt, ...)
 }
 
 #define parse_fail(p, ...)	parse_fail_at((p), (p)->line, __VA_ARGS__)
+
+static int sink_fail(struct parser *p)
+{
+	p->oom = true;
+	return parse_fail(p, "out of memory");
+}
 
 const char *config_error_str(const struct config_error *e, char *buf, size_t len)
 {
@@ -449,6 +423,9 @@ static int set_match(struct parser *p, const char *v)
 	struct scxd_rule *r = &c->rules[c->nr_rules];
 	char msg[sizeof(p->err->msg)];
 
+	/* In a part, "match =" forgets the layer's match lines so far. */
+	if (p->sink && !*v)
+		return 1;
 	if (c->nr_rules == SCXD_MAX_RULES)
 		return parse_fail(p, "more than %d match lines", SCXD_MAX_RULES);
 	if (rule_parse(v, r, msg, sizeof(msg)))
@@ -464,19 +441,54 @@ static int set_match(struct parser *p, const char *v)
 	return 1;
 }
 
+/* Where a part puts a layer; the stack (config_stack.c) acts on it. */
+static int set_before(struct parser *p, const char *v)
+{
+	if (!p->sink)
+		return parse_fail(p, "'before' only places a layer that a file adds to a role");
+	if (!config_name_valid(v, strlen(v), SCXD_NAME_LEN))
+		return parse_fail(p, "before must name a layer (1..%d characters of A-Z a-z 0-9 _ . -), not '%s'",
+				  SCXD_NAME_LEN - 1, v);
+	return 1;
+}
+
+/* Each key's effective value in canonical form, for config_walk(). */
+#define GET(name) static void get_##name(const struct scxd_config *c, const struct scxd_layer *l, \
+					 char *buf, size_t len)
+static const char *log_level_name(int level);
+static void format_cpus(const struct scxd_layer *l, char *buf, size_t len);
+static void format_llcs(u64 mask, char *buf, size_t len);
+GET(role) { snprintf(buf, len, "%s", c->role); }
+GET(socket) { snprintf(buf, len, "%s", c->socket_path); }
+GET(socket_group) { snprintf(buf, len, "%s", c->socket_group); }
+GET(log_level) { snprintf(buf, len, "%s", log_level_name(c->log_level)); }
+GET(prometheus_textfile) { snprintf(buf, len, "%s", c->prometheus_textfile); }
+GET(policy) { snprintf(buf, len, "%s", policy_name(l->policy)); }
+GET(weight) { snprintf(buf, len, "%u", l->weight); }
+GET(slice_us) { snprintf(buf, len, "%llu", (unsigned long long)l->slice_ns / 1000); }
+GET(kind) { snprintf(buf, len, "%s", l->kind == SCXD_KIND_CONFINED ? "confined" : "open"); }
+GET(llcs) { format_llcs(l->llcs, buf, len); }
+GET(cpus) { format_cpus(l, buf, len); }
+GET(preempt) { snprintf(buf, len, "%s", l->preempt ? "yes" : "no"); }
+GET(users) { snprintf(buf, len, "%s", l->users ? "yes" : "no"); }
+#define get_before NULL
+#define get_match NULL
+#undef GET
+
 static const struct key {
 	const char *name;
 	enum section sec;
 	bool repeatable;
 	int (*set)(struct parser *p, const char *value);
+	void (*get)(const struct scxd_config *c, const struct scxd_layer *l, char *buf, size_t len);
 } keys[] = {
-#define KEY(sec, name, repeatable)	{ #name, SEC_##sec, repeatable, set_##name }
+#define KEY(sec, name, repeatable)	{ #name, SEC_##sec, repeatable, set_##name, get_##name }
 	KEY(GLOBAL, role, false), KEY(GLOBAL, socket, false),
 	KEY(GLOBAL, socket_group, false), KEY(GLOBAL, log_level, false),
 	KEY(GLOBAL, prometheus_textfile, false),
 	KEY(LAYER, policy, false), KEY(LAYER, weight, false), KEY(LAYER, slice_us, false),
 	KEY(LAYER, kind, false), KEY(LAYER, llcs, false), KEY(LAYER, cpus, false),
-	KEY(LAYER, preempt, false), KEY(LAYER, users, false),
+	KEY(LAYER, preempt, false), KEY(LAYER, users, false), KEY(LAYER, before, false),
 	KEY(LAYER, match, true),
 #undef KEY
 };
@@ -499,7 +511,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	if (!keys[i].repeatable && (p->seen & 1u << i))
 		return parse_fail(p, "'%s' set twice in %s", name, p->sec_label);
 	p->seen |= 1u << i;
-	return keys[i].set(p, value);
+	if (!keys[i].set(p, value))
+		return 0;
+	if (p->sink && p->sink->key(p->sink->data, name, value, p->line) < 0)
+		return sink_fail(p);
+	return 1;
 }
 
 /*
@@ -545,6 +561,8 @@ static int open_global(struct parser *p)
 	p->global_line = p->line;
 	p->sec = SEC_GLOBAL;
 	snprintf(p->sec_label, sizeof(p->sec_label), "[scxd]");
+	if (p->sink && p->sink->section(p->sink->data, NULL, p->line) < 0)
+		return sink_fail(p);
 	return 1;
 }
 
@@ -592,6 +610,8 @@ static int open_layer(struct parser *p, const char *name, size_t n)
 	c->nr_layers++;
 	p->sec = SEC_LAYER;
 	snprintf(p->sec_label, sizeof(p->sec_label), "[" LAYER_PREFIX "%s]", l->name);
+	if (p->sink && p->sink->section(p->sink->data, l->name, p->line) < 0)
+		return sink_fail(p);
 	return 1;
 }
 
@@ -692,21 +712,16 @@ static void set_defaults(struct scxd_config *c, const char *name)
 	c->log_level = LOG_INFO;
 }
 
-int config_load_string(struct scxd_config *c, const char *text, const char *name,
-		       struct config_error *err)
+/*
+ * Parse @text into *c (NULL: a part, checked line by line and told to
+ * @sink, not as a whole). -EINVAL with *err filled, -ENOMEM.
+ */
+static int parse(struct scxd_config *c, const struct config_sink *sink, const char *text,
+		 const char *name, struct config_error *err)
 {
-	struct config_error dummy;
 	struct parser *p;
 	int r;
 
-	if (!err)
-		err = &dummy;
-	if (!name)
-		name = "(string)";
-	if (!c || !text) {
-		error_fill(err, name, 0, "no configuration");
-		return -EINVAL;
-	}
 	/* Both are too large for the stack of a daemon thread. */
 	p = calloc(1, sizeof(*p));
 	if (p)
@@ -719,6 +734,7 @@ int config_load_string(struct scxd_config *c, const char *text, const char *name
 	p->err = err;
 	p->name = name;
 	p->pos = text;
+	p->sink = sink;
 	set_defaults(p->c, name);
 
 	r = ini_parse_stream(read_line, p, on_key, p);
@@ -729,31 +745,48 @@ int config_load_string(struct scxd_config *c, const char *text, const char *name
 		p->failed = false;
 		parse_fail_at(p, r, "expected '[section]', 'key = value' or a comment");
 	}
-	if (!p->failed)
+	if (!p->failed && !sink)
 		finish(p);
+	else if (!p->failed && p->sec == SEC_LAYER)
+		close_layer(p);
 
-	r = p->failed ? (r < 0 ? -ENOMEM : -EINVAL) : 0;
-	if (!r)
+	r = !p->failed ? 0 : r < 0 || p->oom ? -ENOMEM : -EINVAL;
+	if (!r && c)
 		memcpy(c, p->c, sizeof(*c));
 	free(p->c);
 	free(p);
 	return r;
 }
 
-int config_load_file(struct scxd_config *c, const char *path, struct config_error *err)
+int config_load_string(struct scxd_config *c, const char *text, const char *name,
+		       struct config_error *err)
 {
 	struct config_error dummy;
-	char *text = NULL;
-	size_t len = 0;
-	int r;
 
 	if (!err)
 		err = &dummy;
-	if (!path) {
-		error_fill(err, "(null)", 0, "no file name");
+	if (!name)
+		name = "(string)";
+	if (!c || !text) {
+		error_fill(err, name, 0, "no configuration");
 		return -EINVAL;
 	}
-	r = file_read_text(path, CONFIG_MAX_SIZE, &text, &len);
+	return parse(c, NULL, text, name, err);
+}
+
+int config_parse_part(const char *text, const char *name, const struct config_sink *sink,
+		      struct config_error *err)
+{
+	return parse(NULL, sink, text, name, err);
+}
+
+int config_read_file(const char *path, char **text, struct config_error *err)
+{
+	size_t len = 0;
+	int r;
+
+	*text = NULL;
+	r = file_read_text(path, CONFIG_MAX_SIZE, text, &len);
 	if (r == -EFBIG) {
 		error_fill(err, path, 0, "larger than %d bytes", CONFIG_MAX_SIZE);
 		return r;
@@ -763,14 +796,38 @@ int config_load_file(struct scxd_config *c, const char *path, struct config_erro
 		error_fill(err, path, 0, "%m");
 		return r;
 	}
-	if (strlen(text) != len) {
+	if (strlen(*text) != len) {
 		error_fill(err, path, 0, "contains a NUL byte: not a text file");
-		free(text);
+		free(*text);
+		*text = NULL;
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int config_load_file(struct scxd_config *c, const char *path, struct config_error *err)
+{
+	struct config_error dummy;
+	char *text;
+	int r;
+
+	if (!err)
+		err = &dummy;
+	if (!path) {
+		error_fill(err, "(null)", 0, "no file name");
+		return -EINVAL;
+	}
+	r = config_read_file(path, &text, err);
+	if (r < 0)
+		return r;
 	r = config_load_string(c, text, path, err);
 	free(text);
 	return r;
+}
+
+const char *config_builtin_text(void)
+{
+	return builtin_config;
 }
 
 int config_load_default(struct scxd_config *c)
@@ -790,13 +847,22 @@ static const char *log_level_name(int level)
 	return "info";
 }
 
-/* "0,2-3" for the set bits of @mask. */
-static void format_llcs(FILE *f, u64 mask)
+/* "auto", or "0,2-3" for the set bits of @mask. */
+static void format_llcs(u64 mask, char *buf, size_t len)
 {
-	char buf[CPULIST_LEN];
+	if (!mask)
+		snprintf(buf, len, "auto");
+	else
+		cpulist_format(&mask, SCXD_MAX_LLCS, buf, len);
+}
 
-	cpulist_format(&mask, SCXD_MAX_LLCS, buf, sizeof(buf));
-	fputs(buf, f);
+/* "MIN-MAX", or "MIN-all" without an upper bound. */
+static void format_cpus(const struct scxd_layer *l, char *buf, size_t len)
+{
+	if (l->cpus_max)
+		snprintf(buf, len, "%u-%u", l->cpus_min, l->cpus_max);
+	else
+		snprintf(buf, len, "%u-all", l->cpus_min);
 }
 
 /* Only what differs from the parser's defaults (see close_layer()). */
@@ -814,9 +880,10 @@ static void format_layer(FILE *f, const struct scxd_config *c, u32 i)
 	if (l->kind == SCXD_KIND_CONFINED)
 		fprintf(f, "kind = confined\n");
 	if (l->llcs) {
-		fprintf(f, "llcs = ");
-		format_llcs(f, l->llcs);
-		fputc('\n', f);
+		char llcs[CPULIST_LEN];
+
+		format_llcs(l->llcs, llcs, sizeof(llcs));
+		fprintf(f, "llcs = %s\n", llcs);
 	}
 	if (l->cpus_max || l->cpus_min != cpus_min)
 		fprintf(f, "cpus = %u-%u\n", l->cpus_min, l->cpus_max);
@@ -857,24 +924,41 @@ void config_describe(const struct scxd_config *c, FILE *f)
 	fprintf(f, "%s: %u layers, %u rules\n", c->source, c->nr_layers, c->nr_rules);
 	for (u32 i = 0; i < c->nr_layers; i++) {
 		const struct scxd_layer *l = &c->layers[i];
-		char cpus[32];
+		char cpus[32], llcs[CPULIST_LEN];
 
-		if (l->cpus_max)
-			snprintf(cpus, sizeof(cpus), "%u-%u", l->cpus_min, l->cpus_max);
-		else
-			snprintf(cpus, sizeof(cpus), "%u-all", l->cpus_min);
-		fprintf(f, "  %-16s %-10s weight=%u slice_us=%llu kind=%s preempt=%s cpus=%s llcs=",
+		format_cpus(l, cpus, sizeof(cpus));
+		format_llcs(l->llcs, llcs, sizeof(llcs));
+		fprintf(f, "  %-16s %-10s weight=%u slice_us=%llu kind=%s preempt=%s cpus=%s llcs=%s users=%s\n",
 			l->name, policy_name(l->policy), l->weight,
 			(unsigned long long)l->slice_ns / 1000,
 			l->kind == SCXD_KIND_CONFINED ? "confined" : "open",
-			l->preempt ? "yes" : "no", cpus);
-		if (l->llcs)
-			format_llcs(f, l->llcs);
-		else
-			fputs("auto", f);
-		fprintf(f, " users=%s\n", l->users ? "yes" : "no");
+			l->preempt ? "yes" : "no", cpus, llcs, l->users ? "yes" : "no");
 		for (u32 j = 0; j < c->nr_rules; j++)
 			if (c->rules[j].layer == i)
 				fprintf(f, "      match = %s\n", c->rule_text[j]);
+	}
+}
+
+void config_walk(const struct scxd_config *c, config_walk_fn *fn, void *data)
+{
+	char buf[CPULIST_LEN > 256 ? CPULIST_LEN : 256];
+	size_t k;
+	u32 i, r, n;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (keys[k].sec != SEC_GLOBAL)
+			continue;
+		keys[k].get(c, NULL, buf, sizeof(buf));
+		fn(data, -1, keys[k].name, 0, buf);
+	}
+	for (i = 0; i < c->nr_layers; i++) {
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (keys[k].sec == SEC_LAYER && keys[k].get) {
+				keys[k].get(c, &c->layers[i], buf, sizeof(buf));
+				fn(data, i, keys[k].name, 0, buf);
+			}
+		for (r = 0, n = 0; r < c->nr_rules; r++)
+			if (c->rules[r].layer == i)
+				fn(data, i, "match", n++, c->rule_text[r]);
 	}
 }

@@ -51,8 +51,39 @@ int config_load_file(struct scxd_config *c, const char *path, struct config_erro
 /* @name stands for the file in c->source and in error messages. */
 int config_load_string(struct scxd_config *c, const char *text, const char *name,
 		       struct config_error *err);
-/* The built-in configuration, parsed from an embedded INI text. */
+/* The built-in configuration, parsed from an embedded INI text: role
+ * "default", config/roles/default.ini as the build found it. */
 int config_load_default(struct scxd_config *c);
+const char *config_builtin_text(void);
+
+/* Read the text of configuration file @path (malloc()ed into *text): the
+ * same checks and errors as config_load_file() before it parses. */
+int config_read_file(const char *path, char **text, struct config_error *err);
+
+/*
+ * A part of a configuration: one file of a stack (config_stack.h). Each
+ * line is checked as config_load_string() checks it, and so is each
+ * section whose keys contradict each other (preempt = yes with policy =
+ * throughput); what needs the whole configuration (a policy for every
+ * layer, the catch-all) is not. Accepted in a part only: an empty
+ * "match =", and "before = LAYER". Every section and key line that passes
+ * goes to @sink, in file order; a sink returning -ENOMEM stops the parse.
+ * Returns 0, -EINVAL or -ENOMEM with *err filled.
+ */
+struct config_sink {
+	int (*section)(void *data, const char *layer, unsigned line);	/* layer NULL: [scxd] */
+	int (*key)(void *data, const char *key, const char *value, unsigned line);
+	void *data;
+};
+int config_parse_part(const char *text, const char *name, const struct config_sink *sink,
+		      struct config_error *err);
+
+/* Calls @fn with every key of @c and its effective value in canonical form,
+ * defaults included: [scxd]'s (layer -1), then each layer's in the order
+ * the format lists them, its match lines last (idx counts them). */
+typedef void config_walk_fn(void *data, int layer, const char *key, unsigned idx,
+			    const char *value);
+void config_walk(const struct scxd_config *c, config_walk_fn *fn, void *data);
 
 /* Is s[0..n) a name of a layer, role or group: 1 to max-1 characters of
  * A-Z a-z 0-9 _ . - ? (Callers add their own rules: a role file's name

@@ -388,7 +388,8 @@ check "--socket passed on: role: arguments" \
 	grep -qx -- '--socket /tmp/other6.sock --timeout 1000 --json role list' "$tmp/args"
 complete_is "check: files" "$tmp/files/--json $tmp/files/a.txt $tmp/files/sub" scxctl check "$tmp/files/"
 complete_is "check: one file" "" scxctl check "$tmp/files/a.txt" "$tmp/files/"
-complete_is "check: --json --help" "--help --json" scxctl check -
+complete_is "check: options" "--explain --help --json --role --roles-dir" scxctl check -
+complete_is "check: --roles-dir takes a directory" "$tmp/files/sub" scxctl check --roles-dir "$tmp/files/"
 
 complete_is "status: nothing after --" "" scxctl status -- --
 complete_is "remove-layer: nothing after --" "" scxctl remove-layer -- ''

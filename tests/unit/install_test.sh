@@ -19,11 +19,26 @@ inst() { make -s install DESTDIR="$1" PREFIX=/usr UNITDIR=$unitdir "${@:2}" >"$t
 
 check install_into_a_destdir_succeeds "make install failed: $(cat "$tmp/make.out" 2>/dev/null)" \
 	inst "$root"
-for f in usr/sbin/scxd usr/bin/scxctl etc/scxd/scxd.ini etc/scxd/roles/desktop.ini \
+for f in usr/sbin/scxd usr/bin/scxctl etc/scxd/scxd.ini usr/lib/scxd/roles/desktop.ini \
+	usr/lib/scxd/roles/default.ini usr/lib/scxd/roles/database.ini \
 	lib/systemd/system/scxd.service lib/systemd/system/scxd.socket \
 	usr/lib/sysusers.d/scxd.conf usr/share/man/man8/scxd.8; do
 	check "install_writes_${f//\//_}" "no $f" test -s "$root/$f"
 done
+check the_admins_role_dir_and_drop_in_dir_start_empty "not empty dirs" \
+	test -d "$root/etc/scxd/roles" -a -d "$root/etc/scxd/scxd.ini.d" -a \
+	-z "$(ls -A "$root/etc/scxd/roles")$(ls -A "$root/etc/scxd/scxd.ini.d")"
+# The new scxd.ini selects the role, and is valid with the installed roles.
+check the_installed_scxd_ini_selects_desktop "$(cat "$root/etc/scxd/scxd.ini")" \
+	grep -q '^role = desktop$' "$root/etc/scxd/scxd.ini"
+checked() {
+	ctl/scxctl check "$root/etc/scxd/scxd.ini" --roles-dir "$root/etc/scxd/roles" \
+		--roles-dir "$root/usr/lib/scxd/roles" >"$tmp/check.out" 2>&1
+}
+check the_installed_configuration_checks "$(cat "$tmp/check.out" 2>/dev/null)" checked
+check role_picks_what_a_new_scxd_ini_selects "$(cat "$tmp/make.out" 2>/dev/null)" \
+	eval 'inst "$tmp/r2" ROLE=server && grep -q "^role = server$" "$tmp/r2/etc/scxd/scxd.ini"'
+check an_unknown_role_is_refused "installed anyway" eval '! inst "$tmp/r3" ROLE=nosuch'
 check the_unit_runs_the_installed_binary "ExecStart is not /usr/sbin/scxd" \
 	grep -q '^ExecStart=/usr/sbin/scxd --config /etc/scxd/scxd.ini$' "$root$unitdir/scxd.service"
 
@@ -62,6 +77,8 @@ uninst() { make -s uninstall DESTDIR="$root" PREFIX=/usr UNITDIR=$unitdir >"$tmp
 check uninstall_succeeds "$(cat "$tmp/make.out" 2>/dev/null)" uninst
 left=$(cd "$root" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
 check uninstall_keeps_only_the_admins_config "left: $left" \
-	test "$left" = "./etc/scxd/roles/build.ini ./etc/scxd/roles/desktop.ini ./etc/scxd/roles/gaming.ini ./etc/scxd/roles/server.ini ./etc/scxd/scxd.ini "
+	test "$left" = "./etc/scxd/scxd.ini "
+check uninstall_removes_the_vendor_roles "left: $(ls -A "$root/usr/lib/scxd" 2>&1)" \
+	test ! -e "$root/usr/lib/scxd"
 
 finish

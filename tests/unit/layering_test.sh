@@ -2,7 +2,8 @@
 # The rooms' rules (docs/architecture.md), checked on the built objects:
 # lib/ never logs and never touches sd-event, libsystemd or libbpf; scxctl
 # carries none of the daemon's code (no allocator, no sysfs topology, no
-# loader, manager, control server or methods) and links no library but
+# loader, manager, control server or methods; role files are lib/'s, since
+# scxctl check reads them) and links no library but
 # libc, cJSON and inih.
 # Prints "ok NAME" / "FAIL NAME: why" and ends with "unit: N passed, N failed".
 set -uo pipefail
@@ -22,7 +23,7 @@ check lib_objects_call_no_logging_sd_event_or_libbpf \
 
 ctl_defined=$(nm ctl/scxctl | awk 'NF == 3 && $2 ~ /[TtDdBbRr]/ {print $3}')
 check scxctl_has_no_daemon_code "scxctl carries code of daemon/" \
-	none '^(alloc_|topology_read|loader_|manager_|control_|method_|targets_|saved_|role_|roles_|tunables_|log_internal|log_set)' \
+	none '^(alloc_|topology_read|loader_|manager_|control_|method_|targets_|saved_|tunables_|log_internal|log_set)' \
 	<<<"$ctl_defined"
 
 ctl_needed=$(readelf -d ctl/scxctl | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')

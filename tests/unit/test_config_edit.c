@@ -100,7 +100,7 @@ TEST(every_shipped_role_file_round_trips)
 	char pattern[512];
 	glob_t g;
 
-	snprintf(pattern, sizeof(pattern), "%.*sconfig/*.ini",
+	snprintf(pattern, sizeof(pattern), "%.*sconfig/roles/*.ini",
 		 tail ? (int)(tail - __FILE__) : 0, __FILE__);
 	CHECK_INT(glob(pattern, 0, NULL, &g), 0);
 	for (size_t i = 0; i < g.gl_pathc; i++) {

@@ -442,7 +442,7 @@ static void sample_status(struct proto_status *s)
 	strcpy(s->state, "enabled");
 	strcpy(s->ops, "scxd");
 	s->attached = true;
-	strcpy(s->config, "/etc/scxd/roles/desktop.ini");
+	strcpy(s->config, "/usr/lib/scxd/roles/desktop.ini");
 	strcpy(s->role, "desktop");
 	s->uptime_s = 3723;
 	strcpy(s->socket, SCXD_SOCKET_PATH);

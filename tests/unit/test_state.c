@@ -1,5 +1,5 @@
 /* test_state.c - the daemon's files: the saved configuration
- * (daemon/saved.c) and the roles directory (daemon/roles.c). */
+ * (daemon/saved.c) and the role search path (lib/roles.c). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -78,58 +78,82 @@ struct names {
 	int	n;
 };
 
-static int collect(const char *name, void *data)
+static int collect(const char *name, const char *path, void *data)
 {
 	struct names *x = data;
 
-	snprintf(x->all + strlen(x->all), sizeof(x->all) - strlen(x->all), "%s ", name);
+	snprintf(x->all + strlen(x->all), sizeof(x->all) - strlen(x->all), "%s=%s ", name,
+		 strncmp(path, dir, strlen(dir)) ? path : path + strlen(dir));
 	return ++x->n == x->stop_after;
 }
 
-TEST(roles_are_the_ini_files_of_the_directory_in_name_order)
+TEST(roles_are_the_ini_files_of_the_search_path_first_one_wins_in_name_order)
 {
+	const char *dirs[3] = { NULL };
+	char etc[128], usr[128];
 	struct names x = {0};
-	char sub[128];
 
 	test_new_dir(dir);
-	put("server.ini", "; server.ini - a server\n");
-	put("build.ini", "# build.ini - a build box\n");
-	put("desktop.ini", ";no dash here\n");
-	put(".hidden.ini", "");
-	put("notes.txt", "");
-	put(".ini", "");
-	CHECK_INT(roles_list(dir, collect, &x), 0);
-	CHECK_STR(x.all, "build desktop server ");
+	snprintf(etc, sizeof(etc), "%s/etc", dir);
+	snprintf(usr, sizeof(usr), "%s/usr", dir);
+	dirs[0] = etc;
+	dirs[1] = usr;
+	put("usr/server.ini", "; server.ini - a server\n");
+	put("usr/build.ini", "# build.ini - a build box\n");
+	put("etc/server.ini", ";no dash here\n");
+	put("etc/.hidden.ini", "");
+	put("usr/notes.txt", "");
+	put("usr/.ini", "");
+	/* "default" is always there: built in without a file. */
+	CHECK_INT(roles_list(dirs, collect, &x), 0);
+	CHECK_STR(x.all, "build=/usr/build.ini default=(built-in) server=/etc/server.ini ");
 	x = (struct names){ .stop_after = 2 };
-	CHECK_INT(roles_list(dir, collect, &x), 1);
-	CHECK_STR(x.all, "build desktop ");
-	snprintf(sub, sizeof(sub), "%s/none", dir);
+	CHECK_INT(roles_list(dirs, collect, &x), 1);
+	CHECK_STR(x.all, "build=/usr/build.ini default=(built-in) ");
+	/* A file of that name replaces the built-in one. */
+	put("usr/default.ini", "; default.ini - mine\n");
 	x = (struct names){0};
-	CHECK_INT(roles_list(sub, collect, &x), 0);
-	CHECK_INT(x.n, 0);
+	CHECK_INT(roles_list(dirs, collect, &x), 0);
+	CHECK_STR(x.all, "build=/usr/build.ini default=/usr/default.ini server=/etc/server.ini ");
+	/* Missing directories have no roles. */
+	snprintf(etc, sizeof(etc), "%s/none", dir);
+	snprintf(usr, sizeof(usr), "%s/none2", dir);
+	x = (struct names){0};
+	CHECK_INT(roles_list(dirs, collect, &x), 0);
+	CHECK_STR(x.all, "default=(built-in) ");
 }
 
 TEST(a_role_is_found_by_a_valid_name_and_described_by_its_first_comment)
 {
-	char path[PATH_MAX], desc[128];
+	const char *dirs[3] = { NULL };
+	char path[PATH_MAX], desc[128], etc[128];
 
 	test_new_dir(dir);
+	snprintf(etc, sizeof(etc), "%s/etc", dir);
+	dirs[0] = etc;
+	dirs[1] = dir;
 	put("server.ini", "; server.ini - a server\n[layer.x]\n");
 	put("build.ini", "#  build box\n");
 	put("plain.ini", "[layer.x]\n");
-	CHECK_INT(role_path(dir, "server", path, sizeof(path)), 0);
+	put("etc/plain.ini", "; plain.ini - the admin's\n");
+	CHECK_INT(role_find(dirs, "server", path, sizeof(path)), 0);
 	role_description(path, desc, sizeof(desc));
 	CHECK_STR(desc, "a server");
-	CHECK_INT(role_path(dir, "build", path, sizeof(path)), 0);
+	CHECK_INT(role_find(dirs, "build", path, sizeof(path)), 0);
 	role_description(path, desc, sizeof(desc));
 	CHECK_STR(desc, " build box");
-	CHECK_INT(role_path(dir, "plain", path, sizeof(path)), 0);
+	CHECK_INT(role_find(dirs, "plain", path, sizeof(path)), 0);
+	CHECK_STR(path + strlen(dir), "/etc/plain.ini");
 	role_description(path, desc, sizeof(desc));
-	CHECK_STR(desc, "");
-	CHECK_INT(role_path(dir, "gaming", path, sizeof(path)), -ENOENT);
-	CHECK_INT(role_path(dir, "../server", path, sizeof(path)), -EINVAL);
-	CHECK_INT(role_path(dir, ".hidden", path, sizeof(path)), -EINVAL);
-	CHECK_INT(role_path(dir, "", path, sizeof(path)), -EINVAL);
+	CHECK_STR(desc, "the admin's");
+	CHECK_INT(role_find(dirs, "default", path, sizeof(path)), 0);
+	CHECK_STR(path, ROLE_BUILTIN);
+	role_description(path, desc, sizeof(desc));
+	CHECK_CONTAINS(desc, "scxd's own role");
+	CHECK_INT(role_find(dirs, "gaming", path, sizeof(path)), -ENOENT);
+	CHECK_INT(role_find(dirs, "../server", path, sizeof(path)), -EINVAL);
+	CHECK_INT(role_find(dirs, ".hidden", path, sizeof(path)), -EINVAL);
+	CHECK_INT(role_find(dirs, "", path, sizeof(path)), -EINVAL);
 }
 
 TEST(cleanup)

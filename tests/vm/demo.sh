@@ -15,7 +15,7 @@ if [ ! -x "$SCXCTL_BIN" ]; then
 	exit 1
 fi
 
-cfg=/etc/scxd/roles/desktop.ini
+cfg=/usr/lib/scxd/roles/desktop.ini
 if [ -f $cfg ]; then
 	echo "== starting scxd --config $cfg"
 	start_scxd --config $cfg

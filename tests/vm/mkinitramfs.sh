@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib64,etc/scxd/roles,proc,sys,dev,run,tmp,root,home/tester,tests/cases,tests/selftest}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib64,etc/scxd/roles,usr/lib/scxd/roles,proc,sys,dev,run,tmp,root,home/tester,tests/cases,tests/selftest}
 chmod 1777 "$stage/tmp"
 
 # The guest has no package manager and no ldconfig cache: each library
@@ -76,8 +76,8 @@ for dir in cases selftest; do
 		if [ -f "$f" ]; then install -m 0755 "$f" "$stage/tests/$dir/"; fi
 	done
 done
-for f in config/*.ini; do
-	if [ -e "$f" ]; then install -m 0644 "$f" "$stage/etc/scxd/roles/"; fi
+for f in config/roles/*.ini; do
+	if [ -e "$f" ]; then install -m 0644 "$f" "$stage/usr/lib/scxd/roles/"; fi
 done
 
 # Tests need a privileged group (the control socket's) and a user outside it.

@@ -15,7 +15,7 @@
 # timeout: 240
 . /tests/lib.sh
 
-start_scxd --config /etc/scxd/roles/desktop.ini --state-dir /tmp/stbench
+start_scxd --config /usr/lib/scxd/roles/desktop.ini --state-dir /tmp/stbench
 # A little background work, so that re-classification walks real tasks.
 for i in 1 2 3 4; do sleep 1000 & done
 

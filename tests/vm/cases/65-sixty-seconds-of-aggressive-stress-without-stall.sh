@@ -9,7 +9,7 @@
 # suite: once
 . /tests/lib.sh
 
-start_scxd --config /etc/scxd/roles/desktop.ini
+start_scxd --config /usr/lib/scxd/roles/desktop.ini
 new_cgroup /storm/stress
 new_cgroup /storm/hack
 new_cgroup /storm/fork

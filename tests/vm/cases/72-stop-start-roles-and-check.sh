@@ -9,7 +9,7 @@
 col() { scxctl status | awk -v l="$1" -v c="$2" '$1 == l {print $c}'; }
 seq() { cat /sys/kernel/sched_ext/enable_seq; }
 
-start_scxd --config /etc/scxd/roles/desktop.ini --state-dir /tmp/st72
+start_scxd --config /usr/lib/scxd/roles/desktop.ini --state-dir /tmp/st72
 
 # --- stop / start keep the configuration, runtime changes included, and
 # start from a fresh scheduler's state: nr_layers_hw, the most layers
@@ -69,7 +69,7 @@ scxctl role set ../etc 2>/dev/null && fail "a role name with a slash was accepte
 mkdir -p /tmp/roles && printf '[layer.a]\npolicy = fast\n' >/tmp/roles/broken.ini
 stop_scxd || fail "scxd exited $?"
 
-start_scxd --config /etc/scxd/roles/desktop.ini --state-dir /tmp/st72 --roles-dir /tmp/roles
+start_scxd --config /usr/lib/scxd/roles/desktop.ini --state-dir /tmp/st72 --roles-dir /tmp/roles
 err=$(scxctl role set broken 2>&1) && fail "a broken role was accepted"
 rc=$?
 echo "$err"
@@ -80,7 +80,7 @@ scxctl status | head -1 | grep -q 'role: desktop' || fail "a broken role changed
 stop_scxd || fail "scxd exited $?"
 
 # --- check needs no daemon.
-scxctl check /etc/scxd/roles/server.ini >/tmp/check.out || fail "check of server.ini exited $?"
+scxctl check /usr/lib/scxd/roles/server.ini >/tmp/check.out || fail "check of server.ini exited $?"
 head -1 /tmp/check.out | grep -q 'layers' || fail "check printed: $(head -1 /tmp/check.out)"
 scxctl check /tmp/roles/broken.ini 2>/dev/null && fail "check of a broken file succeeded"
 assert_eq "$?" 78 "exit status of check of a broken file"

@@ -10,7 +10,7 @@
 . /tests/lib.sh
 
 command -v ctlclient >/dev/null || fail "ctlclient is not in the initramfs (make)"
-start_scxd --config /etc/scxd/roles/desktop.ini --state-dir /tmp/st73
+start_scxd --config /usr/lib/scxd/roles/desktop.ini --state-dir /tmp/st73
 
 ctlclient stall "$SCXD_SOCK" >/tmp/stall.out &
 staller=$!
