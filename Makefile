@@ -14,7 +14,7 @@ endif
 CLANG	?= $(shell command -v clang-19 || command -v clang)
 BPFTOOL	?= bpftool
 CC	?= cc
-PKGS	:= libbpf libsystemd libcjson inih libcgroup
+PKGS	:= libbpf libsystemd libcjson inih
 B	:= build
 CACHE	:= $(or $(SCXD_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/scxd)
 VM_KERNEL ?= 7.3

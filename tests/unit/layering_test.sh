@@ -30,4 +30,12 @@ ctl_needed=$(readelf -d ctl/scxctl | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 check scxctl_links_only_libc_cjson_and_inih "scxctl links another library" \
 	only '^(libc\.so|libcjson\.so|libinih\.so)' <<<"$ctl_needed"
 
+# A library linked is a library used: scxd needs libbpf (the scheduler),
+# libsystemd (event loop, notify, journal), cJSON (the protocol) and inih
+# (the configuration); nothing else may be recorded as needed.
+scxd_needed=$(readelf -d daemon/scxd | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+check scxd_links_only_what_it_uses "scxd links another library" \
+	only '^(libc\.so|libbpf\.so|libsystemd\.so|libcjson\.so|libinih\.so)' \
+	<<<"$scxd_needed"
+
 finish
