@@ -36,6 +36,10 @@ checked() {
 		--roles-dir "$root/usr/lib/scxd/roles" >"$tmp/check.out" 2>&1
 }
 check the_installed_configuration_checks "$(cat "$tmp/check.out" 2>/dev/null)" checked
+for r in default desktop gaming build server database batch; do
+	check "scxctl_check_passes_installed_role_$r" "$(ctl/scxctl check "$root/usr/lib/scxd/roles/$r.ini" 2>&1)" \
+		eval 'ctl/scxctl check "$root/usr/lib/scxd/roles/$r.ini" >/dev/null'
+done
 check role_picks_what_a_new_scxd_ini_selects "$(cat "$tmp/make.out" 2>/dev/null)" \
 	eval 'inst "$tmp/r2" ROLE=server && grep -q "^role = server$" "$tmp/r2/etc/scxd/scxd.ini"'
 check an_unknown_role_is_refused "installed anyway" eval '! inst "$tmp/r3" ROLE=nosuch'
