@@ -227,6 +227,11 @@ static int parse_path(struct scxd_cond *c, struct span v, struct span cond,
 		if (span_is(part, ".") || span_is(part, ".."))
 			return fail(err, errlen, "'.' and '..' are not allowed in cgroup paths: '"
 				    SPAN_FMT "'", SPAN_ARG(cond));
+		/* Blanks at the end of the value are not part of it, so "/a/ /"
+		 * would be "/a/ " here and "/a" when read back. */
+		if (isblank((unsigned char)part.s[0]) || isblank((unsigned char)part.s[part.n - 1]))
+			return fail(err, errlen, "a cgroup path part cannot begin or end with a blank: '"
+				    SPAN_FMT "'", SPAN_ARG(cond));
 		if (++depth > SCXD_CGROUP_DEPTH)
 			return fail(err, errlen, "cgroup path deeper than %d levels in '"
 				    SPAN_FMT "'", SCXD_CGROUP_DEPTH, SPAN_ARG(cond));

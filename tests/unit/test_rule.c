@@ -158,6 +158,9 @@ TEST(cgroup_paths_are_normalized)
 	CHECK_STR(r.conds[0].str, "/");
 	CHECK_INT(r.conds[0].len, 1);
 	CHECK_INT(parse("cgroup=/system.slice/systemd-fsck@dev-disk-by\\x2duuid.service", &r), 0);
+	/* Blanks inside a part are part of its name. */
+	CHECK_INT(parse("cgroup=/my app.slice/a", &r), 0);
+	CHECK_STR(r.conds[0].str, "/my app.slice/a");
 }
 
 TEST(the_longest_values_fit_and_one_more_character_does_not)
@@ -256,6 +259,9 @@ static const struct {
 	{ "cgroup=user.slice",	"cgroup path must begin with '/'" },
 	{ "cgroup=/a/../b",	"'.' and '..' are not allowed in cgroup paths" },
 	{ "cgroup=/a/./b",	"'.' and '..' are not allowed in cgroup paths" },
+	/* Found by fuzz_rule: "/b/" then a blank part read back as "/b". */
+	{ "cgroup=//b/ /",	"a cgroup path part cannot begin or end with a blank: 'cgroup=//b/ /'" },
+	{ "cgroup=/ a/b",	"a cgroup path part cannot begin or end with a blank" },
 	{ "comm=*",		"empty value in 'comm=*'" },
 	{ "comm=a*b",		"'*' is only allowed at the end of the value in 'comm=a*b'" },
 	{ "comm=a**",		"'*' is only allowed at the end" },
