@@ -141,17 +141,57 @@ $(B)/tools/benchsum: tests/bench/tools/benchsum.c $(LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ibpf -Ilib -o $@ $< $(LIB) $(CTL_LIBS) -lm
 
-# A unit test links lib/ and the daemon objects it tests (listed below).
+# A unit test links lib/ and the daemon objects it tests: test_NAME's are
+# TEST_DAEMON_NAME (the same for the sanitized build below).
+TEST_DAEMON_alloc := alloc
+TEST_DAEMON_topology := topology
+TEST_DAEMON_targets := targets
+TEST_DAEMON_state := saved
+TEST_DAEMON_tunables := tunables
+TEST_DAEMON_log := log
+TEST_DAEMON_rivals := rivals
+test_daemon_objs = $(patsubst %,$(1)/daemon/%.o,$(TEST_DAEMON_$(2)))
 $(B)/tests/%: $(B)/tests/unit/%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(LIB),$^) $(LIB) $(LDLIBS)
-$(B)/tests/test_alloc: $(B)/daemon/alloc.o
-$(B)/tests/test_topology: $(B)/daemon/topology.o
-$(B)/tests/test_targets: $(B)/daemon/targets.o
-$(B)/tests/test_state: $(B)/daemon/saved.o
-$(B)/tests/test_tunables: $(B)/daemon/tunables.o
-$(B)/tests/test_log: $(B)/daemon/log.o
-$(B)/tests/test_rivals: $(B)/daemon/rivals.o
+$(foreach t,$(UNIT_TESTS),$(eval $(t): $(call test_daemon_objs,$(B),$(t:$(B)/tests/test_%=%))))
+
+# The same code built by clang with ASan and UBSan (and libFuzzer's
+# coverage hooks, which do nothing outside a fuzzer), in $(B)/san/: the
+# unit tests run again on it in make test, so that a memory error or
+# undefined behaviour fails like a failed check; and the fuzz targets
+# (tests/fuzz/fuzz_*.c) link it. `make fuzz` runs each target for
+# FUZZ_TIME seconds; make test replays their seeds and runs each for
+# FUZZ_SMOKE seconds.
+SAN_CC	?= clang-19
+SAN_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Werror \
+	-fsanitize=address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS)
+SAN_LIB	:= $(B)/san/libscxd.a
+SAN_UNIT_TESTS := $(patsubst $(B)/tests/%,$(B)/san/tests/%,$(UNIT_TESTS))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/san/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TIME ?= 300
+FUZZ_SMOKE ?= 30
+$(B)/san/%.o: %.c $(B)/lib/default_role.h
+	$(call msg,SANCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -I$(B) -I$(B)/lib -Ibpf \
+		-Ilib -Idaemon -c $< -o $@
+$(SAN_LIB): $(patsubst %.c,$(B)/san/%.o,$(wildcard lib/*.c))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+$(B)/san/tests/%: $(B)/san/tests/unit/%.o $(SAN_LIB)
+	$(call msg,SANLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) -o $@ $(filter-out $(SAN_LIB),$^) $(SAN_LIB) $(LDLIBS)
+$(foreach t,$(SAN_UNIT_TESTS),$(eval $(t): $(call test_daemon_objs,$(B)/san,$(t:$(B)/san/tests/test_%=%))))
+$(B)/san/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(SAN_LIB)
+	$(call msg,SANLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer -I$(B) -Ibpf -Ilib -Idaemon -o $@ $< $(SAN_LIB) \
+		$(LDLIBS) -lm
+fuzz: $(FUZZ_TARGETS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin
@@ -226,9 +266,11 @@ deps:
 
 unit: $(UNIT_TESTS)
 
-test: all $(UNIT_TESTS)
-	$(Q)tests/run.sh $(UNIT_TESTS) tests/unit/completion_test.sh tests/unit/layering_test.sh \
-		tests/unit/benchsum_test.sh tests/unit/install_test.sh
+
+test: all $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(FUZZ_TARGETS)
+	$(Q)FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run.sh $(UNIT_TESTS) $(SAN_UNIT_TESTS) \
+		tests/unit/completion_test.sh tests/unit/layering_test.sh \
+		tests/unit/benchsum_test.sh tests/unit/install_test.sh tests/fuzz/run.sh
 
 # In the bench shape: one vCPU per host core, where latency is the guest's.
 demo: all
@@ -241,6 +283,6 @@ bench: all
 clean:
 	$(Q)rm -rf $(B) daemon/scxd ctl/scxctl
 
-.PHONY: all install uninstall deps unit test demo bench clean
+.PHONY: all install uninstall deps unit test demo bench clean fuzz
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "deps: run as root (sudo make deps)" >&2; exit 1; }
 
 # Packages from the release itself.
-base_pkgs=(clang-19 llvm-19 libsystemd-dev libcjson-dev libinih-dev
+base_pkgs=(clang-19 llvm-19 libclang-rt-19-dev libsystemd-dev libcjson-dev libinih-dev
 	libelf-dev zlib1g-dev pkg-config make gcc busybox-static
 	cpio zstd rt-tests stress-ng gnupg ca-certificates binutils gnuplot-nox mmdebstrap)
 # Packages that must be new enough; on bookworm they come from backports:
