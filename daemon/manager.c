@@ -76,7 +76,7 @@ static void load_saved(struct manager *m)
 	if (r == -ESTALE)
 		log_warning("Ignoring %s: saved from another configuration file (%s)",
 			    m->saved_path, err.msg);
-	else if (r == -EINVAL || r == -EFBIG || r == -ENOMEM)
+	else if (r < 0 && r != -ENOENT)
 		log_warning("Ignoring the saved configuration: %s",
 			    config_error_str(&err, buf, sizeof(buf)));
 	if (r < 0) {

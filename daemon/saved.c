@@ -54,8 +54,13 @@ int saved_read(const char *path, const char *base, struct scxd_config *c,
 
 	/* -EIO: empty, which is no header either. */
 	r = file_read_line(path, have, sizeof(have));
-	if (r < 0 && r != -EIO)
+	if (r < 0 && r != -EIO) {
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		err->line = 0;
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 r == -EINVAL ? "not a regular file" : strerror(-r));
 		return r;
+	}
 	header(base, want, sizeof(want));
 	if (strcmp(have, want)) {
 		snprintf(err->file, sizeof(err->file), "%s", path);

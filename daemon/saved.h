@@ -27,9 +27,10 @@ int saved_write(const char *path, const char *base, const struct scxd_config *c,
 
 /*
  * Read the configuration saved at @path for @base into *c (untouched on
- * failure). -ESTALE: saved from another file; err->msg is its first line.
- * Otherwise -errno when it cannot be opened (-ENOENT: nothing saved), or
- * config_load_file()'s errors (-EINVAL: invalid) with *err filled.
+ * failure), *err filled on failure. -ESTALE: saved from another file;
+ * err->msg is its first line. Otherwise -errno when it cannot be opened
+ * (-ENOENT: nothing saved; -EINVAL: not a regular file), or
+ * config_load_file()'s errors (-EINVAL: invalid).
  */
 int saved_read(const char *path, const char *base, struct scxd_config *c,
 	       struct config_error *err);

@@ -791,6 +791,10 @@ int config_read_file(const char *path, char **text, struct config_error *err)
 		error_fill(err, path, 0, "larger than %d bytes", CONFIG_MAX_SIZE);
 		return r;
 	}
+	if (r == -EINVAL) {
+		error_fill(err, path, 0, "not a regular file");
+		return r;
+	}
 	if (r < 0) {
 		errno = -r;
 		error_fill(err, path, 0, "%m");

@@ -8,17 +8,51 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "file.h"
+
+/*
+ * Open @path for reading if it is a regular file. Opened without blocking,
+ * so that a FIFO put where a file was expected fails at once instead of
+ * waiting for a writer; a FIFO, socket or device is refused (reading one
+ * could block, or never end), a directory too.
+ */
+static int open_regular(const char *path)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	r = fstat(fd, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? -EISDIR
+		: !S_ISREG(st.st_mode) ? -EINVAL : 0;
+	if (!r && fcntl(fd, F_SETFL, 0) < 0)
+		r = -errno;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
 
 int file_read_line(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "re");
+	int fd = open_regular(path);
+	FILE *f;
 	int r = 0;
 
 	if (len)
 		buf[0] = '\0';
-	if (!f)
-		return -errno;
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "r");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
 	if (!len || !fgets(buf, len, f))
 		r = -EIO;
 	fclose(f);
@@ -34,9 +68,9 @@ int file_read_text(const char *path, size_t max, char **out, size_t *len)
 	ssize_t r;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	buf = malloc(size + 1);
 	if (!buf) {
 		close(fd);

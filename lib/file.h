@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Both readers read regular files only: -EISDIR for a directory, -EINVAL
+ * for a FIFO, socket or device (which could block or never end), at once. */
+
 /* The first line of @path, without its '\n', into buf (len bytes; cut to
  * fit). buf is "" on failure. -errno when the file cannot be opened,
  * -EIO when it is empty or unreadable. */

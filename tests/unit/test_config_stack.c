@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_stack.h"
 #include "roles.h"
@@ -345,6 +347,61 @@ TEST(explain_shows_every_key_and_the_file_and_line_it_came_from)
 	CHECK(strstr(out, "[layer.n]") < strstr(out, "[layer.rest]"));
 	CHECK(strstr(out, "[layer.bg]") < strstr(out, "[layer.n]"));
 	free(out);
+	free(c);
+}
+
+/*
+ * Files that are not text files where one is expected: a clear error at
+ * once, never a hang (alarm() turns one into a failed test) nor a read
+ * of 100 MB.
+ */
+TEST(a_fifo_directory_symlink_loop_or_huge_file_is_an_error_not_a_hang)
+{
+	struct scxd_config *c = calloc(1, sizeof(*c));
+	char path[256], other[256];
+	FILE *f;
+
+	fresh();
+	alarm(20);
+	put("etc/scxd.ini.d/keep", NULL);
+	/* The main file a FIFO, with no writer: open() would wait forever. */
+	CHECK_INT(mkfifo(main_ini, 0600), 0);
+	CHECK_INT(load(c), -EINVAL);
+	CHECK_CONTAINS(error(), "etc/scxd.ini:0: not a regular file");
+	unlink(main_ini);
+	/* A directory. */
+	CHECK_INT(mkdir(main_ini, 0700), 0);
+	CHECK_INT(load(c), -EISDIR);
+	CHECK_CONTAINS(error(), "etc/scxd.ini:0: Is a directory");
+	rmdir(main_ini);
+	/* A symlink loop. */
+	snprintf(other, sizeof(other), "%s/etc/loop", dir);
+	CHECK_INT(symlink(other, main_ini), 0);
+	CHECK_INT(symlink(main_ini, other), 0);
+	CHECK_INT(load(c), -ELOOP);
+	CHECK_CONTAINS(error(), "etc/scxd.ini:0: Too many levels of symbolic links");
+	unlink(main_ini);
+	unlink(other);
+	/* 100 MB (sparse): refused past 1 MiB, not read whole. */
+	f = fopen(main_ini, "w");
+	CHECK(f);
+	CHECK_INT(ftruncate(fileno(f), 100 << 20), 0);
+	fclose(f);
+	CHECK_INT(load(c), -EFBIG);
+	CHECK_CONTAINS(error(), "etc/scxd.ini:0: larger than 1048576 bytes");
+	/* A FIFO among the drop-ins, and as a role file. */
+	put("etc/scxd.ini", "[scxd]\nrole = game\n");
+	snprintf(path, sizeof(path), "%s.d/10.ini", main_ini);
+	CHECK_INT(mkfifo(path, 0600), 0);
+	CHECK_INT(load(c), -EINVAL);
+	CHECK_CONTAINS(error(), "etc/scxd.ini.d/10.ini:0: not a regular file");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/game.ini", admin);
+	put("etc/roles/x", NULL);
+	CHECK_INT(mkfifo(path, 0600), 0);
+	CHECK_INT(load(c), -EINVAL);
+	CHECK_CONTAINS(error(), "etc/roles/game.ini:0: not a regular file");
+	alarm(0);
 	free(c);
 }
 

@@ -65,6 +65,14 @@ TEST(a_missing_empty_or_broken_saved_file_is_told_apart)
 	put(SAVED_NAME, "# scxd saved configuration, base: (built-in)\n[layer.a]\npolicy = fast\n");
 	CHECK_INT(saved_read(path, "", c, &err), -EINVAL);
 	CHECK_INT(err.line, 3);
+	/* A FIFO in its place: refused at once, and said so. */
+	unlink(path);
+	CHECK_INT(mkfifo(path, 0600), 0);
+	alarm(10);
+	CHECK_INT(saved_read(path, "", c, &err), -EINVAL);
+	alarm(0);
+	CHECK_STR(err.msg, "not a regular file");
+	unlink(path);
 	/* Nothing to write into: the step that failed is named. */
 	snprintf(path, sizeof(path), "%s/" SAVED_NAME "/sub/" SAVED_NAME, dir);
 	CHECK(saved_write(path, "", c, msg, sizeof(msg)) < 0);
