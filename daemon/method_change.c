@@ -63,7 +63,11 @@ static int apply_settings(struct config_edit *e, const char *layer, const cJSON 
 			v = kv->valuestring;
 		} else if (cJSON_IsBool(kv)) {
 			v = cJSON_IsTrue(kv) ? "yes" : "no";
-		} else if (cJSON_IsNumber(kv) && kv->valuedouble == (double)(long long)kv->valuedouble) {
+		} else if (cJSON_IsNumber(kv) && kv->valuedouble >= -1e15 &&
+			   kv->valuedouble <= 1e15 &&
+			   kv->valuedouble == (double)(long long)kv->valuedouble) {
+			/* The range first: 1e300 cast to long long is undefined
+			 * behaviour (UBSan's float-cast-overflow), not a refusal. */
 			snprintf(num, sizeof(num), "%lld", (long long)kv->valuedouble);
 			v = num;
 		} else {
