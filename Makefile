@@ -117,13 +117,27 @@ $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-daemon/scxd: $(DAEMON_OBJS) $(LIB)
+# `make SANITIZE=1`: scxd and scxctl as built in $(B)/san/ (clang, ASan,
+# UBSan; see below). $(B)/flavor changes when SANITIZE does, so that the
+# binaries are made again the other way.
+FLAVOR := $(if $(filter 1,$(SANITIZE)),sanitized,plain)
+$(B)/flavor: FORCE
+	$(Q)mkdir -p $(B); [ "$$(cat $@ 2>/dev/null)" = $(FLAVOR) ] || echo $(FLAVOR) > $@
+FORCE:
+ifeq ($(FLAVOR),sanitized)
+daemon/scxd: $(B)/san/scxd $(B)/flavor
+	$(Q)cp $< $@
+ctl/scxctl: $(B)/san/scxctl $(B)/flavor
+	$(Q)cp $< $@
+else
+daemon/scxd: $(DAEMON_OBJS) $(LIB) $(B)/flavor
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(B)/flavor,$^) $(LDLIBS)
 
-ctl/scxctl: $(CTL_OBJS) $(LIB)
+ctl/scxctl: $(CTL_OBJS) $(LIB) $(B)/flavor
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(B)/flavor,$^) $(CTL_LIBS)
+endif
 
 # The test tools: one C file each, under tests/*/tools/.
 $(B)/tools/promcheck: tests/unit/promcheck.h
@@ -174,8 +188,8 @@ FUZZ_SMOKE ?= 30
 $(B)/san/%.o: %.c $(B)/lib/default_role.h
 	$(call msg,SANCC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -I$(B) -I$(B)/lib -Ibpf \
-		-Ilib -Idaemon -c $< -o $@
+	$(Q)$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -I$(B) -I$(B)/lib -I$(B)/ctl \
+		-Ibpf -Ilib -Idaemon -Ictl -c $< -o $@
 $(SAN_LIB): $(patsubst %.c,$(B)/san/%.o,$(wildcard lib/*.c))
 	$(call msg,AR,$@)
 	$(Q)rm -f $@
@@ -185,6 +199,17 @@ $(B)/san/tests/%: $(B)/san/tests/unit/%.o $(SAN_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SAN_CC) $(SAN_FLAGS) -o $@ $(filter-out $(SAN_LIB),$^) $(SAN_LIB) $(LDLIBS)
 $(foreach t,$(SAN_UNIT_TESTS),$(eval $(t): $(call test_daemon_objs,$(B)/san,$(t:$(B)/san/tests/test_%=%))))
+# scxd and scxctl so built: the VM runs its control cases against them
+# (case 83).
+$(B)/san/daemon/loader.o: $(B)/scxd.skel.h
+$(B)/san/daemon/tracer.o: $(B)/scxd_trace.skel.h
+$(B)/san/scxd: $(patsubst %.c,$(B)/san/%.o,$(wildcard daemon/*.c)) $(SAN_LIB)
+	$(call msg,SANLD,$@)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+$(patsubst %.c,$(B)/san/%.o,$(wildcard ctl/*.c)): $(B)/ctl/help.h
+$(B)/san/scxctl: $(patsubst %.c,$(B)/san/%.o,$(wildcard ctl/*.c)) $(SAN_LIB)
+	$(call msg,SANLD,$@)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) -o $@ $^ $(CTL_LIBS)
 $(B)/san/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(SAN_LIB)
 	$(call msg,SANLD,$@)
 	$(Q)mkdir -p $(@D)
@@ -267,7 +292,7 @@ deps:
 unit: $(UNIT_TESTS)
 
 
-test: all $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(FUZZ_TARGETS)
+test: all $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(FUZZ_TARGETS) $(B)/san/scxd
 	$(Q)FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run.sh $(UNIT_TESTS) $(SAN_UNIT_TESTS) \
 		tests/unit/completion_test.sh tests/unit/layering_test.sh \
 		tests/unit/benchsum_test.sh tests/unit/install_test.sh tests/fuzz/run.sh
@@ -283,6 +308,6 @@ bench: all
 clean:
 	$(Q)rm -rf $(B) daemon/scxd ctl/scxctl
 
-.PHONY: all install uninstall deps unit test demo bench clean fuzz
+.PHONY: all install uninstall deps unit test demo bench clean fuzz FORCE
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -148,6 +148,11 @@ saturate() {
 	run_in_cgroup "$1" stress-ng --cpu 16 --timeout "$2s" --quiet
 }
 
+# tasks_of LAYER: the tasks `scxctl status` counts in LAYER;
+# tasks_are LAYER N: whether that is N (for wait_for).
+tasks_of() { scxctl status | awk -v l="$1" '$1 == l {print $5}'; }
+tasks_are() { [ "$(tasks_of "$1")" = "$2" ]; }
+
 # scxctl ARGS...: the CLI installed in the VM. A function: to start a
 # client in the background and kill it, run "$SCXCTL_BIN" itself (a
 # function in the background is a subshell, and $! is that shell's pid).

@@ -65,6 +65,10 @@ done
 for bin in daemon/scxd ctl/scxctl build/tools/ctlclient build/tools/jsonget build/tools/promcheck build/tools/frameloop build/tools/wakebench; do
 	if [ -x "$bin" ]; then add_bin "$bin" "/usr/bin/${bin##*/}"; fi
 done
+# The sanitized build (case 83), when made.
+for bin in build/san/scxd build/san/scxctl; do
+	if [ -x "$bin" ]; then add_bin "$bin" "/usr/bin/${bin##*/}-san"; fi
+done
 
 install -m 0755 tests/vm/init "$stage/init"
 install -m 0644 tests/vm/lib.sh "$stage/tests/lib.sh"

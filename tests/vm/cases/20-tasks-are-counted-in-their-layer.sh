@@ -17,8 +17,6 @@ policy = throughput
 match = cgroup=/scxdtest
 INI
 
-tasks_of() { scxctl status | awk -v l="$1" '$1 == l {print $5}'; }
-tasks_are() { [ "$(tasks_of "$1")" = "$2" ]; }
 
 start_scxd --config /tmp/classify.ini
 assert_eq "$(tasks_of named)" 0 "named layer before"

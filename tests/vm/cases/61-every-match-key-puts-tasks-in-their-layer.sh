@@ -6,8 +6,6 @@
 # timeout: 180
 . /tests/lib.sh
 
-tasks_of() { scxctl status | awk -v l="$1" '$1 == l {print $5}'; }
-tasks_are() { [ "$(tasks_of "$1")" = "$2" ]; }
 expect() { # LAYER N WHAT
 	wait_for 10 tasks_are "$1" "$2" || fail "$3: layer $1 has $(tasks_of "$1") tasks, want $2"
 	echo "ok: $3 ($1 = $2)"
