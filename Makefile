@@ -292,7 +292,7 @@ deps:
 unit: $(UNIT_TESTS)
 
 
-test: all $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(FUZZ_TARGETS) $(B)/san/scxd
+test: all $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(FUZZ_TARGETS) $(B)/san/scxd $(B)/san/scxctl
 	$(Q)FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run.sh $(UNIT_TESTS) $(SAN_UNIT_TESTS) \
 		tests/unit/completion_test.sh tests/unit/layering_test.sh \
 		tests/unit/benchsum_test.sh tests/unit/install_test.sh tests/fuzz/run.sh
