@@ -18,18 +18,23 @@ rm -rf /tmp/san && mkdir -p /tmp/san
 ASAN_OPTIONS=help=1 /usr/bin/scxd-san --version 2>&1 | grep -q 'AddressSanitizer' ||
 	fail "scxd-san has no AddressSanitizer runtime"
 
+# Sanitized and emulated, a change that re-classifies every task (add- or
+# remove-layer) takes longer than scxctl's default 5 s timeout: the cases'
+# clients wait up to 60 s (one that sets its own timeout keeps it).
+printf '#!/bin/sh\nexec /usr/bin/scxctl-san --timeout 60000 "$@"\n' >/tmp/scxctl-san
+chmod +x /tmp/scxctl-san
 export ASAN_OPTIONS=log_path=/tmp/san/asan:detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=log_path=/tmp/san/ubsan:print_stacktrace=1:halt_on_error=1
 for c in /tests/cases/70-*.sh /tests/cases/71-*.sh /tests/cases/72-*.sh /tests/cases/73-*.sh; do
 	name=${c##*/}
 	echo "== ${name%.sh}"
 	mkdir -p "$CASE_TMP/${name%.sh}"
-	(cd "$CASE_TMP/${name%.sh}" && SCXD_BIN=/usr/bin/scxd-san SCXCTL_BIN=/usr/bin/scxctl-san \
+	(cd "$CASE_TMP/${name%.sh}" && SCXD_BIN=/usr/bin/scxd-san SCXCTL_BIN=/tmp/scxctl-san \
 		CASE_NAME=${name%.sh} CASE_TMP="$CASE_TMP/${name%.sh}" sh "$c") ||
 		fail "${name%.sh} failed against the sanitized build"
 done
 echo "== hostile clients"
-SCXD_BIN=/usr/bin/scxd-san
+SCXD_BIN=/usr/bin/scxd-san SCXCTL_BIN=/tmp/scxctl-san
 start_scxd --config /usr/lib/scxd/roles/desktop.ini --state-dir /tmp/st83
 ctlclient hostile "$SCXD_SOCK" >/tmp/hostile83.out || {
 	cat /tmp/hostile83.out

@@ -5,7 +5,7 @@
 # every numeric parameter, unknown methods and params: one clean answer
 # each), a non-admin trying every changing verb (exit 4, each refusal
 # logged with the caller), then 100,000 requests (version, the cheapest
-# to answer: status costs ~10 ms of emulated CPU each here) and 2,000
+# to answer: status costs ~4-5 ms of emulated CPU each here) and 2,000
 # status. The daemon's RSS and open fds are the same after as before (RSS
 # within 1 MB), status answers throughout, and the scheduler stays
 # attached.
