@@ -24,6 +24,9 @@ field() {
 }
 layer_is() { [ "$(field layer "$1")" = "$2" ]; }
 
+# The pid files the commands below write: waited for, so never stale
+# (case 83 runs this case again in the same boot).
+rm -f /tmp/run.child /tmp/tester.pid
 start_scxd --config /tmp/pin.ini
 
 # --- explain: a rule, the last layer's match = *.

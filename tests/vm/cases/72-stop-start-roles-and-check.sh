@@ -9,6 +9,9 @@
 col() { scxctl status | awk -v l="$1" -v c="$2" '$1 == l {print $c}'; }
 seq() { cat /sys/kernel/sched_ext/enable_seq; }
 
+# A fresh state directory: no saved configuration from an earlier run in
+# this boot (case 83 runs this case again).
+rm -rf /tmp/st72
 start_scxd --config /usr/lib/scxd/roles/desktop.ini --state-dir /tmp/st72
 
 # --- stop / start keep the configuration, runtime changes included, and

@@ -10,6 +10,7 @@
 . /tests/lib.sh
 
 command -v ctlclient >/dev/null || fail "ctlclient is not in the initramfs (make)"
+rm -rf /tmp/st73 /tmp/stall.out	# case 83 runs this case again in the same boot
 start_scxd --config /usr/lib/scxd/roles/desktop.ini --state-dir /tmp/st73
 
 ctlclient stall "$SCXD_SOCK" >/tmp/stall.out &

@@ -5,6 +5,7 @@
 # made after the save is lost, as docs/reliability.md says) and counts
 # every task in its layer again, exactly.
 # timeout: 120
+# suite: once (the fallback itself is case 40's, on every kernel)
 . /tests/lib.sh
 
 write_config /tmp/c86.ini <<'INI'
