@@ -142,6 +142,47 @@ busy_loop() {
 	done
 }
 
+# boxed_config TAG: /tmp/TAG.ini, the fault cases' configuration: layer
+# "boxed" (throughput) holds cgroup /TAG, the catch-all the rest.
+# boxed_hogs TAG N: N busy loops (/tmp/hogTAG) in /TAG/a, their PIDs in
+# $HOGS; waits until scxd counts N tasks in "boxed".
+boxed_config() {
+	write_config "/tmp/$1.ini" <<-INI
+	[layer.boxed]
+	policy = throughput
+	match = cgroup=/$1
+	INI
+}
+boxed_hogs() {
+	busy_loop "hog$1"
+	HOGS=
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		HOGS="$HOGS $(run_in_cgroup "/$1/a" "/tmp/hog$1")"
+		_i=$((_i + 1))
+	done
+	wait_for 10 tasks_are boxed "$2" || fail "boxed has $(tasks_of boxed) tasks, expected $2"
+}
+
+# churn_config FILE CGROUP: the churn cases' layers (tests/vm/tools/
+# churn.c): "named" (latency) holds comm churnA*, "other" comm churnB*,
+# "boxed" cgroup CGROUP; then the catch-all.
+churn_config() {
+	write_config "$1" <<-INI
+	[layer.named]
+	policy = latency
+	match = comm=churnA*
+
+	[layer.other]
+	policy = throughput
+	match = comm=churnB*
+
+	[layer.boxed]
+	policy = throughput
+	match = cgroup=$2
+	INI
+}
+
 # saturate CGROUP SECONDS: 16 stress-ng CPU hogs (more than any shape has
 # CPUs) in CGROUP for SECONDS, started as run_in_cgroup does; prints the PID.
 saturate() {

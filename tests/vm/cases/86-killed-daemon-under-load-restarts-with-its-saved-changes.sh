@@ -8,20 +8,12 @@
 # suite: once (the fallback itself is case 40's, on every kernel)
 . /tests/lib.sh
 
-write_config /tmp/c86.ini <<'INI'
-[layer.boxed]
-policy = throughput
-match = cgroup=/c86
-INI
+boxed_config c86
 weight() { scxctl --json status | jsonget "layers[name=$1].weight"; }
 
-busy_loop hog86
 start_scxd --config /tmp/c86.ini --state-dir /tmp/st86
-pids=
-for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
-	pids="$pids $(run_in_cgroup /c86/a /tmp/hog86)"
-done
-wait_for 10 tasks_are boxed 12 || fail "boxed has $(tasks_of boxed) tasks, expected 12"
+boxed_hogs c86 12
+pids=$HOGS
 scxctl set-layer boxed --weight 77 || fail "set-layer exited $?"
 scxctl save || fail "save exited $?"
 scxctl set-layer boxed --weight 66 || fail "set-layer exited $?"

@@ -9,20 +9,12 @@
 # suite: once (the kernel keeps scheduling: cases 40 and 86 show its fallback on each kernel)
 . /tests/lib.sh
 
-write_config /tmp/c87.ini <<'INI'
-[layer.boxed]
-policy = throughput
-match = cgroup=/c87
-INI
+boxed_config c87
 cputime() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-busy_loop hog87
 start_scxd --config /tmp/c87.ini --state-dir /tmp/st87
-pids=
-for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
-	pids="$pids $(run_in_cgroup /c87/a /tmp/hog87)"
-done
-wait_for 10 tasks_are boxed 12 || fail "boxed has $(tasks_of boxed) tasks, expected 12"
+boxed_hogs c87 12
+pids=$HOGS
 seq0=$(cat /sys/kernel/sched_ext/enable_seq)
 
 kill -STOP "$SCXD_PID"
