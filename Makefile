@@ -178,7 +178,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(t): $(call test_daemon_objs,$(B),$(t:$(B)/tes
 # FUZZ_TIME seconds; make test replays their seeds and runs each for
 # FUZZ_SMOKE seconds.
 SAN_CC	?= clang-19
-SAN_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Werror \
+SAN_FLAGS := -std=gnu11 -D_GNU_SOURCE -DSCXD_DEBUG -g -O1 -fno-omit-frame-pointer -Wall -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS)
 SAN_LIB	:= $(B)/san/libscxd.a
 SAN_UNIT_TESTS := $(patsubst $(B)/tests/%,$(B)/san/tests/%,$(UNIT_TESTS))

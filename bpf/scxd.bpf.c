@@ -125,8 +125,11 @@
  * enqueue) to ops.running. There is no ops.runnable: a program call on
  * every wakeup costs ~3 us under emulation, and it would only note the
  * time. ops.exit records why the scheduler stopped so the daemon can log
- * the kernel's reason and, for restartable exits such as CPU hotplug,
- * attach again.
+ * the kernel's reason and, for restartable exits such as CPU hotplug and
+ * for errors (a bounded number in a row), attach the same loaded program
+ * again. To test the error path, a debug build of the daemon can make
+ * ops.tick fail on purpose (debug_knobs, which a release build leaves
+ * off and the verifier then drops).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -206,6 +209,16 @@ s64 layer_nr_tasks[SCXD_MAX_LAYERS];
 
 /* Why the scheduler stopped; read by the daemon after detach. */
 struct scxd_exit_rec exit_rec;
+
+/*
+ * Fault injection, for the tests of what the daemon does when the
+ * scheduler fails: debug builds of the daemon (make SANITIZE=1) set
+ * debug_knobs before load; in a release build it stays false and the
+ * verifier drops the code it guards. inject_error_at: ops.tick fails the
+ * scheduler with scx_bpf_error() once the clock passes it (0: never).
+ */
+const volatile bool debug_knobs;
+u64 inject_error_at;
 
 /* Largest task vtime handed out so far; new and waking tasks start near it. */
 static u64 vtime_now;
@@ -1352,6 +1365,9 @@ static bool renew_latency_slice(struct task_struct *p)
 
 void BPF_STRUCT_OPS(scxd_tick, struct task_struct *p)
 {
+	if (debug_knobs && inject_error_at && bpf_ktime_get_ns() >= inject_error_at)
+		scxd_error("injected error (scxd --debug-error-exits), due at %llu ns",
+			   inject_error_at);
 	if (!p->scx.slice)
 		renew_latency_slice(p);
 }

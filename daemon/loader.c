@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
@@ -96,6 +97,9 @@ int loader_new(struct loader **ret, const struct scxd_tunables *t,
 	SCXD_TUNABLES(SET_TUNABLE)
 #undef SET_TUNABLE
 	l->skel->rodata->topo_start = topo_start;
+#ifdef SCXD_DEBUG
+	l->skel->rodata->debug_knobs = true;
+#endif
 	if (verifier_stats) {
 		bpf_object__for_each_program(prog, l->skel->obj) {
 			if (i >= 64 || !(bufs[i] = calloc(1, STATS_LOG_SIZE))) {
@@ -414,6 +418,28 @@ const struct scxd_exit_rec *loader_exit_rec(const struct loader *l)
 bool loader_exit_restartable(const struct scxd_exit_rec *e)
 {
 	return (u64)e->exit_code & SCX_ECODE_ACT_RESTART;
+}
+
+bool loader_exit_error(const struct scxd_exit_rec *e)
+{
+	/* SCX_EXIT_ERROR and up (enum scx_exit_kind): the scheduler failed. */
+	return e->kind >= 1024;
+}
+
+int loader_inject_error(struct loader *l, u64 after_ns)
+{
+#ifdef SCXD_DEBUG
+	struct timespec now;
+
+	if (!l || !l->link)
+		return -ENOTCONN;
+	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	l->skel->bss->inject_error_at = (u64)now.tv_sec * 1000000000ULL + now.tv_nsec + after_ns;
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 const char *loader_exit_kind_name(s32 kind)

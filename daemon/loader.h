@@ -89,6 +89,13 @@ const struct scxd_exit_rec *loader_exit_rec(const struct loader *l);
 const char *loader_exit_kind_name(s32 kind);
 /* The kernel asks for a restart (e.g. after CPU hotplug). */
 bool loader_exit_restartable(const struct scxd_exit_rec *e);
+/* The scheduler failed (scx_bpf_error(), a stall, a kernel-found bug),
+ * as opposed to being switched off (sysrq, unregistered). */
+bool loader_exit_error(const struct scxd_exit_rec *e);
+/* Debug builds (SCXD_DEBUG, make SANITIZE=1) only: have the attached
+ * scheduler fail with scx_bpf_error() @after_ns from now (-ENOTCONN when
+ * not attached). -EOPNOTSUPP in a release build. */
+int loader_inject_error(struct loader *l, u64 after_ns);
 /* Counters, latency histogram and task count of layers 0..n-1, summed over CPUs. */
 int loader_read_samples(struct loader *l, struct layer_sample *out, unsigned n);
 

@@ -43,8 +43,12 @@ static void usage(FILE *f)
 		"  -v, --verbose       log at debug level\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n",
-		SCXD_CONFIG_PATH, SCXD_SOCKET_PATH, SCXD_STATE_DIR,
-		SCXD_ROLES_DIR);
+		SCXD_CONFIG_PATH, SCXD_SOCKET_PATH, SCXD_STATE_DIR, SCXD_ROLES_DIR);
+#ifdef SCXD_DEBUG
+	fprintf(f, "Debug build (make SANITIZE=1):\n"
+		"      --debug-error-exits N[,MS]  the scheduler fails (scx_bpf_error)\n"
+		"                      MS (default 1000) ms after each of its first N attaches\n");
+#endif
 }
 
 /* EX_CONFIG from sysexits.h: the configuration is invalid. */
@@ -88,6 +92,9 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+#ifdef SCXD_DEBUG
+		{ "debug-error-exits", required_argument, NULL, 'X' },
+#endif
 		{}
 	};
 	struct manager_options opts = {0};
@@ -118,6 +125,23 @@ int main(int argc, char **argv)
 		case 'C': check = 1; break;
 		case 'E': explain = true; break;
 		case 'r': opts.replace = true; break;
+#ifdef SCXD_DEBUG
+		case 'X': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10), ms = 1000;
+
+			if (end != optarg && *end == ',')
+				ms = strtoul(end + 1, &end, 10);
+			if (!*optarg || *end || n > 1000 || ms < 1 || ms > 600000) {
+				fprintf(stderr, "scxd: --debug-error-exits: '%s' is not N[,MS] "
+					"(N 0..1000, MS 1..600000)\n", optarg);
+				return 2;
+			}
+			opts.debug_error_exits = n;
+			opts.debug_error_after_ms = ms;
+			break;
+		}
+#endif
 		case 'S': vstats = 1; break;
 		case 'T':
 			if (!strcmp(optarg, "help")) {

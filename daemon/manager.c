@@ -41,6 +41,12 @@
 #define RESTART_FIRST_USEC	(500 * 1000ULL)
 #define RESTART_MAX		5
 
+/* Error exits (the scheduler failed: scx_bpf_error(), a stall): attach
+ * again after 0.5, 1, 2, 4 s; the fifth error in a row ends the daemon
+ * with the reason. An attach that lasts ERROR_STABLE_USEC ends the row. */
+#define ERROR_RESTARTS_MAX	4
+#define ERROR_STABLE_USEC	(60 * 1000 * 1000ULL)
+
 static void add_change(void *data, const char *line)
 {
 	struct manager *m = data;
@@ -144,6 +150,8 @@ int manager_new(struct manager **ret, const struct manager_options *opts)
 	snprintf(m->saved_old_path, sizeof(m->saved_old_path), "%s.old", m->saved_path);
 	m->topo_start = opts->topo_start;
 	m->replace = opts->replace;
+	m->inject_errors = opts->debug_error_exits;
+	m->inject_after_ns = opts->debug_error_after_ms * 1000000ULL;
 	if (opts->tunables)
 		m->tunables = *opts->tunables;
 	else
@@ -343,11 +351,21 @@ static int scheduler_attach(struct manager *m)
 		  "Scheduler %s attached: %u layers, %u rules from %s; %u CPUs in %u LLCs (topology from %s)",
 		 SCXD_OPS_NAME, m->config->nr_layers, m->config->nr_rules, m->config->source,
 		 m->nr_cpus, m->nr_llcs, proto_topo_source_name(m->topo_source));
+	sd_event_now(m->event, CLOCK_MONOTONIC, &m->attached_usec);
+	if (m->inject_errors) {
+		r = loader_inject_error(m->loader, m->inject_after_ns);
+		if (r < 0)
+			log_warning_errno(r, "Failed to inject an error: %m");
+		else
+			log_notice("Debug: the scheduler fails in %llu ms (%u more injected errors)",
+				   (unsigned long long)m->inject_after_ns / 1000000, --m->inject_errors);
+	}
 	return 0;
 }
 
-/* Load the scheduler, the sysfs topology first (BPF keeps it on kernels
- * without sd_llc_id), then attach it. */
+/* Load the scheduler unless it is loaded, write the sysfs topology (BPF
+ * keeps it on kernels without sd_llc_id; CPUs may have come or gone since
+ * the last attach), then attach it. */
 static int scheduler_start(struct manager *m)
 {
 	struct loader_maps shared;
@@ -355,11 +373,14 @@ static int scheduler_start(struct manager *m)
 	u32 nr = 0;
 	int r;
 
-	if (m->tracer)
-		tracer_shared_maps(m->tracer, &shared);
-	r = loader_new(&m->loader, &m->tunables, m->tracer ? &shared : NULL, m->topo_start, false);
-	if (r < 0)
-		return log_error_errno(r, "Failed to load the BPF scheduler: %m");
+	if (!m->loader) {
+		if (m->tracer)
+			tracer_shared_maps(m->tracer, &shared);
+		r = loader_new(&m->loader, &m->tunables, m->tracer ? &shared : NULL,
+			       m->topo_start, false);
+		if (r < 0)
+			return log_error_errno(r, "Failed to load the BPF scheduler: %m");
+	}
 	r = topology_read_sysfs("/sys", sysfs, SCXD_MAX_CPUS, &nr);
 	if (r < 0)
 		log_warning_errno(r, "Failed to read CPU topology from sysfs: %m");
@@ -368,20 +389,41 @@ static int scheduler_start(struct manager *m)
 	return scheduler_attach(m);
 }
 
+/*
+ * Attach again after a stop or an exit: the scheduler kept loaded first
+ * (no second pass through the verifier, which under load can take a
+ * minute), else a fresh load. A failure leaves nothing loaded.
+ */
+static int scheduler_restart(struct manager *m)
+{
+	int r;
+
+	if (m->loader) {
+		loader_detach(m->loader);
+		r = scheduler_start(m);
+		if (r == 0)
+			return 0;
+		log_warning_errno(r, "Failed to attach the loaded scheduler again, loading it anew: %m");
+		m->loader = loader_free(m->loader);
+	}
+	r = scheduler_start(m);
+	if (r < 0)
+		m->loader = loader_free(m->loader);
+	return r;
+}
+
 static int on_restart(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
 	uint64_t delay;
 	int r;
 
-	m->loader = loader_free(m->loader);
-	r = scheduler_start(m);
+	r = scheduler_restart(m);
 	if (r == 0) {
 		m->restarts = 0;
 		notify_scheduling(m);
 		return 0;
 	}
-	m->loader = loader_free(m->loader);
 	if (++m->restarts >= RESTART_MAX) {
 		log_error("Giving up after %u failed attempts to re-attach", m->restarts);
 		return sd_event_exit(m->event, EXIT_FAILURE);
@@ -390,6 +432,46 @@ static int on_restart(sd_event_source *s, uint64_t usec, void *userdata)
 	log_warning("Re-attach failed, retrying in %llu ms", (unsigned long long)delay / 1000);
 	r = sd_event_source_set_time(s, usec + delay);
 	return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+/* Detach the exited scheduler and attach it again in @delay. */
+static int restart_in(struct manager *m, uint64_t delay)
+{
+	loader_detach(m->loader);
+	/* The previous restart's (spent, oneshot) source, if any. */
+	m->restart = sd_event_source_unref(m->restart);
+	return sd_event_add_time_relative(m->event, &m->restart, CLOCK_MONOTONIC, delay, 0,
+					  on_restart, m);
+}
+
+/*
+ * The scheduler failed: attach again with back-off, unless it has failed
+ * ERROR_RESTARTS_MAX times in a row already; then give up, so that a
+ * scheduler that cannot run does not flap forever (systemd's
+ * Restart=on-failure and its start limit take it from there).
+ */
+static int on_error_exit(struct manager *m, const struct scxd_exit_rec *e, uint64_t usec)
+{
+	uint64_t delay;
+	int r;
+
+	log_exit(m, e, false);
+	if (usec - m->attached_usec >= ERROR_STABLE_USEC)
+		m->errors = 0;
+	if (++m->errors > ERROR_RESTARTS_MAX) {
+		log_error("Giving up: the scheduler failed %u times in a row, each within %llu s of "
+			  "attaching; the last time: %s%s%s",
+			  m->errors, ERROR_STABLE_USEC / 1000000, e->reason, e->msg[0] ? ": " : "",
+			  e->msg);
+		notify_status(m, "Gave up after %u errors in a row: %s", m->errors, e->reason);
+		return sd_event_exit(m->event, EXIT_FAILURE);
+	}
+	delay = RESTART_FIRST_USEC << (m->errors - 1);
+	log_warning("Re-attaching in %llu ms (error %u of at most %u in a row)",
+		    (unsigned long long)delay / 1000, m->errors, ERROR_RESTARTS_MAX + 1);
+	notify_status(m, "Re-attaching after an error (%u in a row): %s", m->errors, e->reason);
+	r = restart_in(m, delay);
+	return r < 0 ? sd_event_exit(m->event, EXIT_FAILURE) : 0;
 }
 
 static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
@@ -410,13 +492,15 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 			  "Scheduler exited: %s (%s%s%s); the kernel asks for a restart, re-attaching",
 			  loader_exit_kind_name(e->kind), e->reason, e->msg[0] ? ": " : "", e->msg);
 		notify_status(m, "Re-attaching: the kernel asked for a restart (%s)", e->reason);
-		m->loader = loader_free(m->loader);
-		/* The previous restart's (spent, oneshot) source, if any. */
-		m->restart = sd_event_source_unref(m->restart);
-		r = sd_event_add_time_relative(m->event, &m->restart, CLOCK_MONOTONIC,
-					       RESTART_FIRST_USEC, 0, on_restart, m);
-		if (r < 0)
+		if (restart_in(m, RESTART_FIRST_USEC) < 0)
 			return sd_event_exit(m->event, EXIT_FAILURE);
+		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
+		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	}
+	if (loader_exit_error(e)) {
+		r = on_error_exit(m, e, usec);
+		if (r < 0)
+			return r;
 		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
 		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	}
@@ -577,15 +661,8 @@ int manager_start(struct manager *m, char *errmsg, size_t errlen)
 		return -EBUSY;
 	}
 	m->restart = sd_event_source_disable_unref(m->restart);
-	r = m->loader ? scheduler_attach(m) : -ENOENT;
-	if (r < 0 && m->loader)
-		log_warning_errno(r, "Failed to attach the loaded scheduler again, loading it anew: %m");
+	r = scheduler_restart(m);
 	if (r < 0) {
-		m->loader = loader_free(m->loader);
-		r = scheduler_start(m);
-	}
-	if (r < 0) {
-		m->loader = loader_free(m->loader);
 		snprintf(errmsg, errlen, "attaching the scheduler: %s%s", strerror(-r),
 			 r == -EBUSY ? " (another sched_ext scheduler is running)" : "");
 		return r;
@@ -729,7 +806,8 @@ out:
 	comparison_free(m);
 	m->control = control_free(m->control);
 	if (!m->loader) {
-		/* Between a restartable exit and a successful re-attach. */
+		/* A re-attach failed. (Waiting to attach again after an exit,
+		 * or stopped: detached, neither branch below.) */
 	} else if (loader_ejected(m->loader) && status == EXIT_SUCCESS) {
 		/* Ejected between the last poll and the signal. */
 		log_exit(m, loader_exit_rec(m->loader), false);

@@ -31,6 +31,8 @@ struct manager_options {
 	const struct scxd_tunables *tunables;	/* NULL: the defaults */
 	uint32_t topo_start;		/* enum scxd_topo_source to start at; 0: the best */
 	bool replace;			/* disable another sched_ext scheduler to start */
+	unsigned debug_error_exits;	/* debug builds: fail the first N attaches */
+	unsigned debug_error_after_ms;	/* ... this long after each */
 };
 
 /* Reads the configuration (errors are logged with file:line). @opts'
@@ -71,6 +73,10 @@ struct manager {
 	sd_event_source *restart;
 	uint64_t start_usec;
 	unsigned restarts;		/* consecutive restart attempts */
+	unsigned errors;		/* error exits in a row (on_error_exit) */
+	uint64_t attached_usec;		/* CLOCK_MONOTONIC of the last attach */
+	unsigned inject_errors;		/* attaches left to fail (--debug-error-exits) */
+	uint64_t inject_after_ns;	/* ... this long after each */
 
 	/* The topology the scheduler uses (read back from BPF). */
 	struct scxd_cpu_topo topo[SCXD_MAX_CPUS];
