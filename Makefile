@@ -50,11 +50,12 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 CTL_LIBS := $(shell pkg-config --libs libcjson inih 2>/dev/null)
 
 # ctlclient: the VM cases' and the control benchmark's socket client;
+# churn: the fault cases' forks, renames and cgroup moves;
 # jsonget: values out of JSON documents, for the VM cases; promcheck: the
 # unit tests' strict Prometheus parser, for them too; frameloop: the
 # benchmark's frame loop; wakebench: its message/worker wakeups; benchsum:
 # the benchmark's summary (on the host).
-TOOLS := $(B)/tools/ctlclient $(B)/tools/jsonget $(B)/tools/promcheck $(B)/tools/frameloop \
+TOOLS := $(B)/tools/ctlclient $(B)/tools/churn $(B)/tools/jsonget $(B)/tools/promcheck $(B)/tools/frameloop \
 	$(B)/tools/wakebench $(B)/tools/benchsum
 all: daemon/scxd ctl/scxctl $(TOOLS)
 

@@ -62,7 +62,7 @@ for tool in nice chrt bpftool; do
 done
 
 # The daemon and its CLI are optional: the rig must run before they exist.
-for bin in daemon/scxd ctl/scxctl build/tools/ctlclient build/tools/jsonget build/tools/promcheck build/tools/frameloop build/tools/wakebench; do
+for bin in daemon/scxd ctl/scxctl build/tools/ctlclient build/tools/churn build/tools/jsonget build/tools/promcheck build/tools/frameloop build/tools/wakebench; do
 	if [ -x "$bin" ]; then add_bin "$bin" "/usr/bin/${bin##*/}"; fi
 done
 # The sanitized build (case 83), when made.
