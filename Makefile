@@ -292,8 +292,11 @@ deps:
 
 unit: $(UNIT_TESTS)
 
-
-test: all $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(FUZZ_TARGETS) $(B)/san/scxd $(B)/san/scxctl
+# What make test runs, built with a job per CPU first: serially, the
+# plain, sanitized and fuzz trees take minutes of CI's budget.
+test-build: all $(UNIT_TESTS) $(SAN_UNIT_TESTS) $(FUZZ_TARGETS) $(B)/san/scxd $(B)/san/scxctl
+test:
+	$(Q)$(MAKE) --no-print-directory -j$(shell nproc) test-build
 	$(Q)FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run.sh $(UNIT_TESTS) $(SAN_UNIT_TESTS) \
 		tests/unit/completion_test.sh tests/unit/layering_test.sh \
 		tests/unit/benchsum_test.sh tests/unit/install_test.sh tests/fuzz/run.sh

@@ -46,32 +46,62 @@ else
 	fail=$((fail + 1))
 fi
 
-# Every VM case runs on each sched_ext kernel (SCXD_TEST_KERNELS
-# overrides), but those that say "# suite: once" on the first one only.
-every=()
+# The VM suites. Every case runs on each sched_ext kernel
+# (SCXD_TEST_KERNELS overrides), but those that say "# suite: once" on one
+# of them: the first kernel takes the 1st, 3rd, ... of those, the second
+# the others. Then the systemd suite, on the first kernel. A suite boots
+# its own QEMU, which under TCG keeps one host CPU busy (thread=single):
+# with two CPUs (SCXD_TEST_LANES, default the CPU count), the first
+# kernel's suite runs beside the others, which run one after another, each
+# with its artifacts in a directory of its own (build/vm is the first
+# kernel's). The first suite's output comes as it runs, the others' when
+# they end.
+read -r -a kernels <<<"${SCXD_TEST_KERNELS:-7.3 7.2}"
+every=() once=()
 for f in tests/vm/cases/[0-9]*.sh; do
-	grep -q '^#[[:space:]]*suite:[[:space:]]*once' "$f" && continue
 	n=${f##*/}
-	every+=("${n%.sh}")
-done
-first=1
-for k in ${SCXD_TEST_KERNELS:-7.3 7.2}; do
-	echo "== VM suite, kernel $k"
-	if [ $first = 1 ]; then
-		tests/vm/run.sh --kernel "$k" 2>&1 | tee "$out"
+	if grep -q '^#[[:space:]]*suite:[[:space:]]*once' "$f"; then
+		once+=("${n%.sh}")
 	else
-		tests/vm/run.sh --kernel "$k" "${every[@]}" 2>&1 | tee "$out"
+		every+=("${n%.sh}")
 	fi
-	count "$out"
-	first=0
 done
-
-# scxd as a service: systemd as PID 1, on the first kernel.
-k=${SCXD_TEST_KERNELS:-7.3}
-k=${k%% *}
-echo "== systemd suite, kernel $k"
-tests/vm/run.sh --systemd --kernel "$k" 2>&1 | tee "$out"
+# cases_of I: the cases of the I-th kernel (0-based).
+cases_of() {
+	local j
+	echo "${every[@]}"
+	for j in "${!once[@]}"; do
+		if [ "${#kernels[@]}" = 1 ] || [ $((j % 2)) = "$1" ]; then echo "${once[$j]}"; fi
+	done
+}
+vmdir=$(mktemp -d)
+trap 'rm -f "$out"; rm -rf "$vmdir"' EXIT
+rest() { # the suites after the first, into $vmdir/1.out, 2.out, ...
+	local i=0 k
+	for k in "${kernels[@]:1}"; do
+		i=$((i + 1))
+		{
+			echo "== VM suite, kernel $k"
+			# shellcheck disable=SC2046 # one word per case
+			SCXD_VM_OUT=build/vm-$k tests/vm/run.sh --kernel "$k" $(cases_of "$i") 2>&1
+		} >"$vmdir/$i.out"
+	done
+	{
+		echo "== systemd suite, kernel ${kernels[0]}"
+		SCXD_VM_OUT=build/vm-systemd tests/vm/run.sh --systemd --kernel "${kernels[0]}" 2>&1
+	} >"$vmdir/$((i + 1)).out"
+}
+lanes=${SCXD_TEST_LANES:-$(nproc)}
+[ "$lanes" -ge 2 ] && { rest & rest_pid=$!; }
+echo "== VM suite, kernel ${kernels[0]}"
+# shellcheck disable=SC2046
+tests/vm/run.sh --kernel "${kernels[0]}" $(cases_of 0) 2>&1 | tee "$out"
 count "$out"
+if [ "$lanes" -ge 2 ]; then wait "$rest_pid"; else rest; fi
+for ((i = 1; i <= ${#kernels[@]}; i++)); do
+	cat "$vmdir/$i.out"
+	count "$vmdir/$i.out"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -25,11 +25,13 @@
 # Environment: SCXD_VM_ACCEL (QEMU -accel value, e.g. kvm; default per
 # shape), SCXD_VM_MEM (default 2G), SCXD_VM_APPEND (extra kernel
 # arguments), VM_KERNEL (as --kernel), SCXD_TUNE (scheduler tunables for
-# every scxd the cases start, e.g. "steal_ns=1ms claim_ns=0": scxd --tune).
+# every scxd the cases start, e.g. "steal_ns=1ms claim_ns=0": scxd --tune),
+# SCXD_VM_OUT (the artifacts' directory, default build/vm: two runs of one
+# tree at once need two).
 #
 # Prints PASS name / FAIL name (reason) per case, failures with the case's
 # output and kernel log, and ends with "vm: N passed, N failed" (exit 1 if
-# any failed). Artifacts: build/vm/ (console.log is the kernel console,
+# any failed). Artifacts: $SCXD_VM_OUT (console.log is the kernel console,
 # results.log the raw result channel, cases/NAME.log per case).
 set -euo pipefail
 # --cases DIR is relative to where the caller stands, not to the tree.
@@ -81,7 +83,7 @@ kdir=$(scxd_cache)/kernel/$kernel
 [ -s "$kdir/vmlinuz" ] || { echo "vm: no kernel '$kernel' in $kdir; run tools/vm-kernel.sh $kernel (or make deps)" >&2; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || { echo "vm: qemu-system-x86_64 not found (make deps)" >&2; exit 1; }
 
-out=build/vm
+out=${SCXD_VM_OUT:-build/vm}
 mkdir -p "$out"
 # One VM run at a time per tree: the artifacts have fixed names.
 exec 9>"$out/.lock"
