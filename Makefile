@@ -5,6 +5,7 @@
 #   make test       host unit tests, then the VM suite; last line "N passed, N failed"
 #   make demo       boot the VM, run scxd with the default config, show status
 #   make bench      benchmarks (not part of test)
+#   make soak       SOAK_MINUTES (30) of mixed load in the VM (not part of test)
 
 ifneq ($(V),1)
 Q := @
@@ -309,9 +310,13 @@ bench: all
 	$(Q)tests/bench/run.sh
 	$(Q)tests/bench/control.sh
 
+# docs/reliability.md: zero ejections and a flat daemon under mixed load.
+soak: all
+	$(Q)tests/soak/run.sh
+
 clean:
 	$(Q)rm -rf $(B) daemon/scxd ctl/scxctl
 
-.PHONY: all install uninstall deps unit test demo bench clean fuzz FORCE
+.PHONY: all install uninstall deps unit test test-build demo bench soak clean fuzz FORCE
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

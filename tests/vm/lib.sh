@@ -193,6 +193,11 @@ saturate() {
 # tasks_are LAYER N: whether that is N (for wait_for).
 tasks_of() { scxctl status | awk -v l="$1" '$1 == l {print $5}'; }
 tasks_are() { [ "$(tasks_of "$1")" = "$2" ]; }
+# counts_sane FILE: `scxctl status` output in FILE has no negative TASKS
+# count in its layer table (prints the rows that have one).
+counts_sane() {
+	awk '/^LAYER / { t = 1; next } /^$/ { t = 0 } t && $5 ~ /^-/ { print; bad = 1 } END { exit bad }' "$1"
+}
 
 # scxctl ARGS...: the CLI installed in the VM. A function: to start a
 # client in the background and kill it, run "$SCXCTL_BIN" itself (a

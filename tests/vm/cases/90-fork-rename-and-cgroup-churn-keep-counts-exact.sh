@@ -46,7 +46,7 @@ while ! { said fork /tmp/fork90.out && said rename /tmp/rename90.out &&
 		grep -q '^churn:' "$f" && fail "$(cat "$f")"
 	done
 	scxctl status >/tmp/status90 || fail "status during the churn"
-	awk 'NR > 1 && $5 ~ /^-/ { print; bad = 1 } END { exit bad }' /tmp/status90 ||
+	counts_sane /tmp/status90 ||
 		fail "a negative count: $(cat /tmp/status90)"
 	[ $(($(date +%s) - t0)) -lt 500 ] || fail "churn not done in 500 s"
 	sleep 1
