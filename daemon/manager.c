@@ -480,33 +480,30 @@ static int on_exit_poll(sd_event_source *s, uint64_t usec, void *userdata)
 	const struct scxd_exit_rec *e;
 	int r;
 
-	if (!m->loader || !loader_ejected(m->loader)) {
-		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
-		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-	}
-	e = loader_exit_rec(m->loader);
-	if (loader_exit_restartable(e)) {
-		struct log_ctx ctx = own(m);
+	if (m->loader && loader_ejected(m->loader)) {
+		e = loader_exit_rec(m->loader);
+		if (loader_exit_restartable(e)) {
+			struct log_ctx ctx = own(m);
 
-		log_event(LOG_EV_RESTART, LOG_WARNING, 0, &ctx,
-			  "Scheduler exited: %s (%s%s%s); the kernel asks for a restart, re-attaching",
-			  loader_exit_kind_name(e->kind), e->reason, e->msg[0] ? ": " : "", e->msg);
-		notify_status(m, "Re-attaching: the kernel asked for a restart (%s)", e->reason);
-		if (restart_in(m, RESTART_FIRST_USEC) < 0)
+			log_event(LOG_EV_RESTART, LOG_WARNING, 0, &ctx,
+				  "Scheduler exited: %s (%s%s%s); the kernel asks for a restart, re-attaching",
+				  loader_exit_kind_name(e->kind), e->reason, e->msg[0] ? ": " : "",
+				  e->msg);
+			notify_status(m, "Re-attaching: the kernel asked for a restart (%s)", e->reason);
+			if (restart_in(m, RESTART_FIRST_USEC) < 0)
+				return sd_event_exit(m->event, EXIT_FAILURE);
+		} else if (loader_exit_error(e)) {
+			r = on_error_exit(m, e, usec);
+			if (r < 0)
+				return r;
+		} else {
+			log_exit(m, e, false);
+			notify_status(m, "Scheduler ejected by the kernel: %s", e->reason);
 			return sd_event_exit(m->event, EXIT_FAILURE);
-		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
-		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+		}
 	}
-	if (loader_exit_error(e)) {
-		r = on_error_exit(m, e, usec);
-		if (r < 0)
-			return r;
-		r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
-		return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-	}
-	log_exit(m, e, false);
-	notify_status(m, "Scheduler ejected by the kernel: %s", e->reason);
-	return sd_event_exit(sd_event_source_get_event(s), EXIT_FAILURE);
+	r = sd_event_source_set_time(s, usec + EXIT_POLL_USEC);
+	return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
 /*

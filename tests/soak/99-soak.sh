@@ -22,7 +22,7 @@ fds() { ls "/proc/$SCXD_PID/fd" | wc -l; }
 # not said "done"; a done one is stopped first. Returns 0 when it started
 # one and the last one had finished.
 relaunch() {
-	_name=$1 _cg=$(new_cgroup "$2") || exit 1
+	_name=$1 _cg=$2
 	shift 2
 	_done=1
 	if [ -s "/tmp/$_name.pid" ]; then
@@ -35,8 +35,7 @@ relaunch() {
 	else
 		_done=0
 	fi
-	( echo 0 >"$_cg/cgroup.procs" && exec churn "$@" >"/tmp/$_name.out" 2>&1 </dev/null ) &
-	echo $! >"/tmp/$_name.pid"
+	churn_in "$_cg" "/tmp/$_name.out" "$@" >"/tmp/$_name.pid"
 	return $((1 - _done))
 }
 

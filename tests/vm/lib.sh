@@ -183,6 +183,19 @@ churn_config() {
 	INI
 }
 
+# churn_in CGROUP OUT ARGS...: churn ARGS in CGROUP (created if needed),
+# its output in OUT; prints its PID (not the caller's child: kill -0).
+churn_in() {
+	_cg=$(new_cgroup "$1") || exit 1
+	_out=$2
+	shift 2
+	(
+		echo 0 >"$_cg/cgroup.procs" || fail "cannot enter $_cg"
+		exec churn "$@" >"$_out" 2>&1 </dev/null
+	) &
+	echo $!
+}
+
 # saturate CGROUP SECONDS: 16 stress-ng CPU hogs (more than any shape has
 # CPUs) in CGROUP for SECONDS, started as run_in_cgroup does; prints the PID.
 saturate() {

@@ -11,18 +11,6 @@
 . /tests/lib.sh
 
 churn_config /tmp/c90.ini /c90/box
-# churn_in CGROUP OUT ARGS...: churn ARGS in CGROUP, its output in OUT;
-# prints its PID.
-churn_in() {
-	_cg=$(new_cgroup "$1") || exit 1
-	_out=$2
-	shift 2
-	(
-		echo 0 >"$_cg/cgroup.procs" || fail "cannot enter $_cg"
-		exec churn "$@" >"$_out" 2>&1 </dev/null
-	) &
-	echo $!
-}
 said() { grep -q "^done $1" "$2"; }
 enables() { cat /sys/kernel/sched_ext/enable_seq; }
 
