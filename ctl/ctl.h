@@ -46,6 +46,8 @@ struct opts {
 	bool		json;
 	int		timeout_ms;
 	bool		timeout_set;	/* given with --timeout */
+	int		conn;		/* a connection rpc_connect() opened, used
+					 * for every request; -1: one per request */
 };
 
 /* "scxctl: FIXED: DETAIL" (or "scxctl: FIXED") on stderr; returns status. */
@@ -69,8 +71,13 @@ int parse_pid(const char *s);
 
 long long now_ms(void);
 
-/* One request, one response. params is consumed. On EXIT_OK *result is
- * the daemon's result; otherwise the error has been printed. */
+/* A connection to the daemon, held across requests (opts.conn).
+ * The daemon knows a client by it (a compare lasts while it is open). */
+int rpc_connect(const struct opts *o, int *fd);
+
+/* One request, one response, on o->conn or a connection of its own.
+ * params is consumed. On EXIT_OK *result is the daemon's result;
+ * otherwise the error has been printed. */
 int rpc(const struct opts *o, enum proto_method_id method, cJSON *params, cJSON **result);
 
 /* rpc(), then with --json print the result as received and leave *result

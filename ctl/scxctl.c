@@ -215,7 +215,7 @@ static int run(int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .socket = SCXD_SOCKET_PATH, .timeout_ms = 5000 };
+	struct opts o = { .socket = SCXD_SOCKET_PATH, .timeout_ms = 5000, .conn = -1 };
 	const char *env = getenv("SCXD_SOCKET");
 	const struct verb *v;
 	bool help = false;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * transport.c - talking to the daemon: one request per run, connect, send
- * one line, read one line. The socket stays blocking; poll() bounds every
- * wait by one deadline for the whole exchange, so a wedged daemon costs at
- * most --timeout.
+ * transport.c - talking to the daemon: connect, send one line, read one
+ * line; a connection per request, or one held for a verb's whole run
+ * (opts.conn). The socket stays blocking; poll() bounds every wait by one
+ * deadline for the whole exchange, so a wedged daemon costs at most
+ * --timeout.
  */
 #include <errno.h>
 #include <poll.h>
@@ -179,24 +180,30 @@ static int remote_error(const struct proto_error *err)
 	return ctl_fail(status, proto_error_message(err->code), NULL);
 }
 
+int rpc_connect(const struct opts *o, int *fd)
+{
+	return connect_daemon(o, now_ms() + o->timeout_ms, fd);
+}
+
 int rpc(const struct opts *o, enum proto_method_id method, cJSON *params, cJSON **result)
 {
 	long long deadline = now_ms() + o->timeout_ms;
 	struct proto_error err;
 	char *line;
-	int fd = -1, status, r;
+	int fd = o->conn, status = EXIT_OK, r;
 
 	*result = NULL;
 	line = proto_request_build(1, proto_methods[method].name, params);
 	if (!line)
 		return ctl_oom();
-	status = connect_daemon(o, deadline, &fd);
+	if (fd < 0)
+		status = connect_daemon(o, deadline, &fd);
 	if (status == EXIT_OK)
 		status = send_line(o, fd, line, deadline);
 	free(line);
 	if (status == EXIT_OK)
 		status = recv_line(o, fd, deadline, &line);
-	if (fd >= 0)
+	if (fd >= 0 && o->conn < 0)
 		close(fd);
 	if (status != EXIT_OK)
 		return status;

@@ -4,9 +4,11 @@
  * per layer, measured in the daemon by one instrument for both.
  *
  * The daemon runs the comparison; this side starts it, asks for its
- * progress twice a second (which also tells the daemon we are still here:
- * when we go, it ends the compare and attaches scxd again), runs the
- * user's command when an arm is ready for it, and prints the result.
+ * progress twice a second, runs the user's command when an arm is ready
+ * for it, and prints the result. All on one connection: while it is open
+ * the compare is ours, however long a loaded machine keeps us from
+ * asking; when we go, it closes, the daemon ends the compare and attaches
+ * scxd again.
  */
 #include <errno.h>
 #include <limits.h>
@@ -390,6 +392,11 @@ int run_compare(const struct opts *o, int argc, char **argv)
 
 	if (!o->timeout_set)
 		slow.timeout_ms = 60000;
+	status = rpc_connect(&slow, &slow.conn);
+	if (status != EXIT_OK) {
+		cJSON_Delete(params);
+		return status;
+	}
 	status = call(&slow, PROTO_METHOD_COMPARE_START, params, &r);
 	while (status == EXIT_OK && !strcmp(r.state, "running") && !interrupted) {
 		progress(&r, tty, last, sizeof(last));
@@ -410,11 +417,13 @@ int run_compare(const struct opts *o, int argc, char **argv)
 	if (tty && last[0])
 		fputs("\r\033[K", stderr);
 	if (interrupted) {
-		/* The daemon would end it by itself, within its lease; now is sooner. */
+		/* Closed, our connection would end it within the daemon's lease; now is sooner. */
 		call(&slow, PROTO_METHOD_COMPARE_STOP, NULL, &r);
+		close(slow.conn);
 		fprintf(stderr, "scxctl: compare: interrupted; scxd is attached again\n");
 		return 128 + interrupted;
 	}
+	close(slow.conn);
 	if (status != EXIT_OK)
 		return status;
 	status = report(o, &c, &r);

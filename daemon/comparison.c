@@ -43,7 +43,8 @@ struct comparison {
 	enum phase		phase;
 	uint64_t		phase_end;	/* usec, CLOCK_MONOTONIC; 0: open-ended */
 	uint64_t		measure_start;
-	uint64_t		lease_until;
+	uint64_t		lease_until;	/* counts once owner has closed */
+	uint64_t		owner;		/* the connection that started it; 0: closed */
 	sd_event_source		*timer;
 	sd_event_source		*lease;
 	/* This round's arms, added to the totals when both are done. */
@@ -255,7 +256,7 @@ static int on_lease(sd_event_source *s, uint64_t usec, void *userdata)
 
 	if (!c->running)
 		return 0;
-	if (usec > c->lease_until) {
+	if (!c->owner && usec > c->lease_until) {
 		end(c, "aborted", "the client went away");
 		return 0;
 	}
@@ -263,8 +264,8 @@ static int on_lease(sd_event_source *s, uint64_t usec, void *userdata)
 	return r < 0 ? r : sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
-int comparison_begin(struct manager *m, const struct compare_params *p, char *errmsg,
-		  size_t errlen)
+int comparison_begin(struct manager *m, const struct compare_params *p, uint64_t conn,
+		     char *errmsg, size_t errlen)
 {
 	struct comparison *c = m->compare;
 	struct utsname u;
@@ -310,6 +311,7 @@ int comparison_begin(struct manager *m, const struct compare_params *p, char *er
 		snprintf(c->result.layers[i].policy, sizeof(c->result.layers[i].policy), "%s",
 			 policy_name(m->config->layers[i].policy));
 	}
+	c->owner = conn;
 	c->lease_until = now_usec(c) + COMPARE_LEASE_USEC;
 	r = sd_event_add_time_relative(m->event, &c->lease, CLOCK_MONOTONIC,
 				       COMPARE_LEASE_USEC / 6, 0, on_lease, c);
@@ -329,6 +331,14 @@ void comparison_renew(struct manager *m)
 
 	if (c && c->running)
 		c->lease_until = now_usec(c) + COMPARE_LEASE_USEC;
+}
+
+void comparison_hangup(struct manager *m, uint64_t conn)
+{
+	struct comparison *c = m->compare;
+
+	if (c && c->running && c->owner == conn)
+		c->owner = 0;
 }
 
 int comparison_step(struct manager *m, bool begin, double wall_s, int status, char *errmsg,

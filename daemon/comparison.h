@@ -5,8 +5,7 @@
  * of the user's command, on the manager's event loop.
  *
  * Safe by construction: whatever ends a compare (its last round, an
- * error, compare-stop, a client that stops asking within COMPARE_LEASE_USEC,
- * the daemon's shutdown) leaves scxd attached with the configuration it
+ * error, compare-stop, its client gone (below), the daemon's shutdown) leaves scxd attached with the configuration it
  * had; changes to the configuration wait until it is over. Only complete
  * rounds count: an abort reports what they measured.
  */
@@ -15,13 +14,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "compare.h"
 
 struct manager;
 
-/* A client that started a compare asks for its progress at least this
- * often, or the compare ends and scxd attaches again. */
+/* A compare is its client's while the connection that started it is open,
+ * however long the client takes to ask (a loaded machine can starve it
+ * for seconds). Once that connection closes, a client asks for progress
+ * at least this often, or the compare ends and scxd attaches again: a
+ * client killed mid-compare (its connection closes with it) leaves scxd
+ * detached for at most this long. */
 #define COMPARE_LEASE_USEC	(3 * 1000000ULL)
 /* After a switch of scheduler, before measuring. */
 #define COMPARE_SETTLE_USEC	(1 * 1000000ULL)
@@ -32,13 +36,18 @@ struct compare_params {
 	const char	*command;	/* NULL or "": timed arms */
 };
 
-/* Start one. -EBUSY: one runs, or scxd is not attached; -EOPNOTSUPP: no
- * instrument; -EINVAL: bad params. @errmsg says which. */
-int comparison_begin(struct manager *m, const struct compare_params *p, char *errmsg,
-		  size_t errlen);
+/* Start one for the client on connection @conn (control_request.conn).
+ * -EBUSY: one runs, or scxd is not attached; -EOPNOTSUPP: no instrument;
+ * -EINVAL: bad params. @errmsg says which. */
+int comparison_begin(struct manager *m, const struct compare_params *p, uint64_t conn,
+		     char *errmsg, size_t errlen);
 
 /* The client is still there. */
 void comparison_renew(struct manager *m);
+
+/* Connection @conn closed: if it started the running compare, the lease
+ * counts from now on. */
+void comparison_hangup(struct manager *m, uint64_t conn);
 
 /*
  * With a command: the client starts its run in the current arm (@begin,

@@ -54,6 +54,7 @@ struct client {
 	sd_event_source	*io;
 	sd_event_source	*timer;
 	struct ucred	cred;
+	uint64_t	id;		/* control_request.conn */
 
 	char		*in;		/* unprocessed input: in[in_off .. in_len) */
 	size_t		in_off, in_len, in_cap;
@@ -77,6 +78,8 @@ struct control {
 	const control_fn	*handlers;	/* [PROTO_NR_METHODS] */
 	void			*userdata;
 	control_audit_fn	audit;
+	control_hangup_fn	hangup;
+	uint64_t		last_id;
 
 	uint64_t		idle_usec;
 	unsigned		max_clients;
@@ -100,6 +103,8 @@ static void client_free(struct client *cl)
 	if (cl->next)
 		cl->next->prev = cl->prev;
 	c->n_clients--;
+	if (c->hangup)
+		c->hangup(c->userdata, cl->id);
 
 	/* Safe from inside the sources' own callbacks: sd-event defers. */
 	sd_event_source_disable_unref(cl->io);
@@ -280,6 +285,7 @@ static int client_handle_line(struct client *cl, char *line, size_t len)
 		.gid = cl->cred.gid,
 		.pid = cl->cred.pid,
 		.proto = req.proto,
+		.conn = cl->id,
 	};
 
 	if (m->access != PROTO_ACCESS_READ) {
@@ -515,6 +521,7 @@ static int client_new(struct control *c, int fd)
 	}
 	cl->control = c;
 	cl->fd = fd;
+	cl->id = ++c->last_id;
 	cl->next = c->clients;
 	if (c->clients)
 		c->clients->prev = cl;
@@ -530,6 +537,13 @@ static int client_new(struct control *c, int fd)
 		goto fail;
 	r = sd_event_add_time_relative(c->event, &cl->timer, CLOCK_MONOTONIC, c->idle_usec, 0,
 				       on_client_idle, cl);
+	if (r < 0)
+		goto fail;
+	/* Input that waits when the timer fires (the daemon did not run for
+	 * that long) is read first: it may complete a request. sd-event
+	 * happens to dispatch io before a timer due in the same turn; this
+	 * makes it a rule. */
+	r = sd_event_source_set_priority(cl->timer, SD_EVENT_PRIORITY_NORMAL + 1);
 	if (r < 0)
 		goto fail;
 	return 0;
@@ -742,6 +756,7 @@ struct control *control_free(struct control *c)
 
 	if (!c)
 		return NULL;
+	c->hangup = NULL;
 	while (c->clients)
 		client_free(c->clients);
 	sd_event_source_disable_unref(c->listen_src);
@@ -762,6 +777,11 @@ struct control *control_free(struct control *c)
 void control_set_audit(struct control *c, control_audit_fn audit)
 {
 	c->audit = audit;
+}
+
+void control_set_hangup(struct control *c, control_hangup_fn hangup)
+{
+	c->hangup = hangup;
 }
 
 void control_set_idle_timeout(struct control *c, uint64_t usec)

@@ -42,6 +42,8 @@ struct control_request {
 	gid_t		gid;
 	pid_t		pid;
 	int		proto;
+	uint64_t	conn;		/* the connection, never 0: the same for
+					 * every request on it (control_hangup_fn) */
 	bool		admin;		/* root or in the admin group (checked for
 					 * every method that is not read-only) */
 };
@@ -92,6 +94,13 @@ int control_new(struct control **ret, sd_event *event, const char *socket_path,
 struct control *control_free(struct control *c);
 
 void control_set_audit(struct control *c, control_audit_fn audit);
+
+/* Called when connection @conn (control_request.conn) closes: the peer
+ * went away, or the server closed it (idle, a request too large). Not
+ * called by control_free(). For what a client holds while connected. */
+typedef void (*control_hangup_fn)(void *userdata, uint64_t conn);
+
+void control_set_hangup(struct control *c, control_hangup_fn hangup);
 
 /* Tuning, mostly for tests; 0 restores the default. */
 void control_set_idle_timeout(struct control *c, uint64_t usec);

@@ -693,6 +693,11 @@ static void on_audit(void *userdata, const struct control_request *req, int r)
 	free(params);
 }
 
+static void on_hangup(void *userdata, uint64_t conn)
+{
+	comparison_hangup(userdata, conn);
+}
+
 /* sched_ext's state is @state within @secs seconds (polled). */
 static bool sched_ext_reaches(const char *state, unsigned secs)
 {
@@ -785,6 +790,7 @@ int manager_run(struct manager *m)
 		goto out;
 	}
 	control_set_audit(m->control, on_audit);
+	control_set_hangup(m->control, on_hangup);
 	if ((r = sd_event_add_time_relative(m->event, &m->exit_poll, CLOCK_MONOTONIC,
 					    EXIT_POLL_USEC, 0, on_exit_poll, m)) < 0 ||
 	    (r = sd_event_add_time_relative(m->event, &m->tick, CLOCK_MONOTONIC, MANAGER_TICK_USEC, 0,

@@ -1,7 +1,7 @@
 /*
  * method_compare.c - scxctl compare: start a comparison of scxd with the
  * kernel's default scheduler, follow it (each status renews the lease a
- * running compare needs), run the user's command in it, stop it (root or
+ * running compare needs once the connection that started it has closed), run the user's command in it, stop it (root or
  * the admin group); and read the last result (any user).
  */
 #include <errno.h>
@@ -48,7 +48,7 @@ METHOD(compare_start)
 			    errlen)) < 0 ||
 	    (r = param_string(req->params, "command", false, &p.command, errmsg, errlen)) < 0)
 		return r;
-	r = comparison_begin(userdata, &p, errmsg, errlen);
+	r = comparison_begin(userdata, &p, req->conn, errmsg, errlen);
 	return r < 0 ? r : send_result(userdata, result);
 }
 

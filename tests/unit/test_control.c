@@ -22,6 +22,9 @@ struct ctx {
 	int	audits;
 	int	audit_r;
 	uid_t	audit_uid;
+	uint64_t conn;		/* of the last status request */
+	int	hangups;
+	uint64_t hung;		/* the last connection reported closed */
 };
 
 static int m_status(void *ud, const struct control_request *req, cJSON **result,
@@ -30,6 +33,7 @@ static int m_status(void *ud, const struct control_request *req, cJSON **result,
 	struct ctx *x = ud;
 
 	x->calls++;
+	x->conn = req->conn;
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "state", "enabled");
 	cJSON_AddNumberToObject(*result, "uid", req->uid);
@@ -99,6 +103,14 @@ static void audit(void *ud, const struct control_request *req, int r)
 	x->audit_uid = req->uid;
 }
 
+static void hangup(void *ud, uint64_t conn)
+{
+	struct ctx *x = ud;
+
+	x->hangups++;
+	x->hung = conn;
+}
+
 /*
  * Handlers for real methods of the protocol, which decides who may call
  * them: status is read-only, reload admin-only, run open to users (the
@@ -160,6 +172,7 @@ static int serve(struct fixture *f, const char *group, const control_fn *handler
 	if (r < 0)
 		return r;
 	control_set_audit(f->c, audit);
+	control_set_hangup(f->c, hangup);
 	return 0;
 }
 
@@ -689,6 +702,73 @@ TEST(an_idle_client_is_disconnected_after_the_timeout)
 			pump(&f, 10000);
 	}
 	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
+}
+
+/* Pump until @n closes were reported, or a few seconds went by. */
+static void pump_hangups(struct fixture *f, int n)
+{
+	for (uint64_t deadline = now_usec() + 3000000; f->ctx.hangups < n && now_usec() < deadline;)
+		pump(f, 10000);
+}
+
+TEST(a_connection_is_one_id_for_all_its_requests_and_its_close_is_reported)
+{
+	DEFINE_FIXTURE(f);
+	uint64_t a, b;
+	int other;
+
+	CHECK_INT(up(&f, NULL, NULL), 0);
+	control_set_idle_timeout(f.c, 500000);
+	f.fd = connect_to(f.path);
+	other = connect_to(f.path);
+	CHECK(f.fd >= 0 && other >= 0);
+	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
+	a = f.ctx.conn;
+	CHECK(a != 0);
+	CHECK_INT(call(&f, other, "status", NULL), 0);
+	b = f.ctx.conn;
+	CHECK(b != 0 && b != a);
+	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
+	CHECK(f.ctx.conn == a);
+	CHECK_INT(f.ctx.hangups, 0);
+	/* The peer goes: reported once, with its id. */
+	close(f.fd);
+	f.fd = -1;
+	pump_hangups(&f, 1);
+	CHECK_INT(f.ctx.hangups, 1);
+	CHECK(f.ctx.hung == a);
+	/* The server closes one (idle): reported too. */
+	CHECK(closed_by_server(&f, other, 3000000));
+	pump_hangups(&f, 2);
+	CHECK_INT(f.ctx.hangups, 2);
+	CHECK(f.ctx.hung == b);
+	close(other);
+	/* A new connection never reuses an id; stopping the server reports none. */
+	f.fd = connect_to(f.path);
+	CHECK(f.fd >= 0);
+	CHECK_INT(call(&f, f.fd, "status", NULL), 0);
+	CHECK(f.ctx.conn != a && f.ctx.conn != b && f.ctx.conn != 0);
+	f.c = control_free(f.c);
+	CHECK_INT(f.ctx.hangups, 2);
+}
+
+TEST(a_request_waiting_when_the_idle_timer_fires_is_answered_first)
+{
+	DEFINE_FIXTURE(f);
+	char *line;
+
+	CHECK_INT(up(&f, NULL, NULL), 0);
+	control_set_idle_timeout(f.c, 100000);
+	f.fd = connect_to(f.path);
+	CHECK(f.fd >= 0);
+	pump(&f, 0);	/* accepted: its idle timer runs */
+	/* The daemon does not run past the timeout (a starved machine)
+	 * while the request is already there. */
+	CHECK_INT(send_str(&f, f.fd, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"status\"}\n"), 0);
+	usleep(300000);
+	CHECK(recv_line(&f, f.fd, &line, 5000000) > 0);
+	CHECK_CONTAINS(line, "\"id\":7,\"result\"");
+	free(line);
 }
 
 TEST(a_client_beyond_the_limit_is_told_busy_and_closed)

@@ -5,10 +5,12 @@
 # instrument agrees with the scheduler's own counts within 10% while scxd
 # runs, and afterwards scxd is attached with the same configuration and
 # enable_seq moved only by the compare's own re-attaches. A command runs
-# once per arm. A client killed mid-compare leaves scxd attached within
-# 5 s; a second compare is refused as busy; a non-admin gets exit 4; and
-# --plot without gnuplot names the package to install.
-# timeout: 300
+# once per arm. A client stopped for longer than the lease keeps its
+# compare (its connection is open); a client killed mid-compare leaves
+# scxd attached within 5 s; a client with a connection per request keeps
+# its compare by asking; a second compare is refused as busy; a non-admin
+# gets exit 4; and --plot without gnuplot names the package to install.
+# timeout: 360
 . /tests/lib.sh
 
 write_config /tmp/cmp.ini <<'INI'
@@ -83,6 +85,34 @@ for arm in eevdf scxd; do
 	awk -v w="$wall" 'BEGIN { exit !(w > 0) }' || fail "no wall time under $arm: $wall"
 	assert_eq "$(get "per_round[0].${arm}_exit")" 0 "the command's exit status under $arm"
 done
+
+# --- the client does not run for 5 s, past the 3 s lease (the soak's
+# starved client): its connection is open, the compare is still its own
+state() { scxctl --json compare --last | jsonget state; }
+"$SCXCTL_BIN" compare --duration 8 --rounds 1 >/tmp/cmp-stopped.out 2>&1 &
+client=$!
+wait_for 10 '[ -z "$(sched_ops)" ]' || fail "the compare never detached scxd"
+kill -STOP "$client"
+sleep 5
+assert_eq "$(state)" running "state 5 s into a stopped client"
+kill -CONT "$client"
+wait "$client" || fail "the stopped client's compare exited $?: $(cat /tmp/cmp-stopped.out)"
+assert_eq "$(state)" done "state after the stopped client's compare"
+assert_eq "$(sched_ops)" scxd "scheduler after the stopped client's compare"
+
+# --- a client with a connection per request keeps its compare by asking
+# (protocol.md's lease), and loses it within the lease when it stops
+req() { echo "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\"${2:+,\"params\":$2}}"; }
+ctlclient rtt "$SCXD_SOCK" 1 "$(req compare-start '{"duration_s":30,"rounds":1}')" >/dev/null ||
+	fail "compare-start on a connection of its own failed"
+for i in 1 2 3 4 5 6; do
+	sleep 1
+	ctlclient rtt "$SCXD_SOCK" 1 "$(req compare-status)" >/dev/null || fail "compare-status failed"
+done
+assert_eq "$(state)" running "state after 6 s of asking on new connections"
+assert_eq "$(sched_ops)" "" "scheduler while that compare runs"
+wait_for 6 '[ "$(state)" = aborted ]' || fail "the compare outlived its lease: $(scxctl compare --last)"
+wait_for 5 '[ "$(sched_ops)" = scxd ]' || fail "scxd not attached after the lease ran out"
 
 # --- the client goes away mid-compare: scxd is back within 5 s
 "$SCXCTL_BIN" compare --duration 20 --rounds 1 >/dev/null 2>&1 &
