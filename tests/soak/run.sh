@@ -16,13 +16,16 @@ rm -rf "$dir" && mkdir -p "$dir"
 # The case's timeout: the soak, its start and its end.
 sed "s/@TIMEOUT@/$((minutes * 60 + 600))/" tests/soak/99-soak.sh >"$dir/99-soak.sh"
 echo "MINUTES=$minutes" >"$dir/soak.conf"
+# The case's own output: the rig keeps it in its log, not in run.log.
+log=${SCXD_VM_OUT:-build/vm}/cases/99-soak.log
+rm -f "$log"
 set +e
 tests/vm/run.sh --kernel "$k" --cases "$dir" 99-soak 2>&1 | tee build/soak/run.log
 rc=${PIPESTATUS[0]}
 set -e
 {
 	echo "# make soak, $(date -u +%F), kernel $k, $minutes min, $(git describe --always --dirty)"
-	sed -n 's/^.*\(soak: .*\)$/\1/p' build/soak/run.log
+	sed -n 's/^.*\(soak: .*\)$/\1/p' "$log"
 } >build/soak/result.txt
 cat build/soak/result.txt
 exit "$rc"
