@@ -135,6 +135,83 @@ static inline u64 scxd_recent_burst(u64 burst, u64 at, u64 now)
 }
 
 /*
+ * A task's behaviour (struct scxd_behavior), for auto layers. Averages
+ * are exponentially weighted, a new sample weighing 1/8 (SCXD_BEH_SHIFT),
+ * and no sample counts for more than SCXD_BEH_CAP_NS: a task that ran or
+ * slept for minutes is back to its usual figures after a few dozen
+ * wakeups, not after minutes.
+ */
+#define SCXD_BEH_SHIFT		3
+#define SCXD_BEH_CAP_NS		1000000000ULL
+/* Hysteresis: a latency task turns throughput once its runs average over
+ * twice the threshold, a run goes on past SCXD_BEH_LONG_RUN times it, or
+ * its wakeups come at under half the rate. So one burst never flips it:
+ * a single run of up to 8x the threshold moves the average by at most
+ * 1/8 of that, under the 2x that flips. */
+#define SCXD_BEH_LONG_RUN	8
+
+static inline u64 scxd_ewma(u64 avg, u64 sample)
+{
+	if (sample > SCXD_BEH_CAP_NS)
+		sample = SCXD_BEH_CAP_NS;
+	return avg - (avg >> SCXD_BEH_SHIFT) + (sample >> SCXD_BEH_SHIFT);
+}
+
+/* @b woke up at @now. A gap is between two wakeups: the first wakeup
+ * only starts the clock, and the first gap is the average at once (so a
+ * new task that wakes often shows it at its second wakeup). */
+static inline void scxd_behavior_woke(struct scxd_behavior *b, u64 now)
+{
+	u64 gap = now > b->woke_at ? now - b->woke_at : 0;
+
+	if (b->woke_at)
+		b->gap_avg_ns = b->gap_avg_ns ? scxd_ewma(b->gap_avg_ns, gap) :
+				gap < SCXD_BEH_CAP_NS ? gap : SCXD_BEH_CAP_NS;
+	b->woke_at = now;
+	b->wakeups++;
+}
+
+/* @b ran for @ns and then stopped, going to sleep if @sleeps (else it was
+ * preempted or its slice ended: the same run goes on). */
+static inline void scxd_behavior_ran(struct scxd_behavior *b, u64 ns, int sleeps)
+{
+	b->cpu_ns += ns;
+	b->run_cur_ns += ns;
+	if (!sleeps)
+		return;
+	/* The first run is the average at once, as the first gap is. */
+	b->run_avg_ns = b->runs ? scxd_ewma(b->run_avg_ns, b->run_cur_ns) :
+			b->run_cur_ns < SCXD_BEH_CAP_NS ? b->run_cur_ns : SCXD_BEH_CAP_NS;
+	b->runs++;
+	b->short_runs += b->run_cur_ns <= SCXD_SHORT_RUN_NS;
+	b->run_cur_ns = 0;
+}
+
+/*
+ * The class an auto layer with thresholds @run_ns (longest average run
+ * for latency) and @gap_ns (longest average time between wakeups) serves
+ * @b as at @now, from its class so far, b->cls. Between the bounds to
+ * enter and to leave the latency class a task keeps its class. A task
+ * that has not woken for longer than its average gap (a hog, or one that
+ * went quiet) is judged by the time since.
+ */
+static inline u32 scxd_behavior_class(const struct scxd_behavior *b, u64 now, u64 run_ns,
+				      u64 gap_ns)
+{
+	u64 since = b->woke_at && now > b->woke_at ? now - b->woke_at : SCXD_BEH_CAP_NS;
+	u64 gap = b->gap_avg_ns ? b->gap_avg_ns : SCXD_BEH_CAP_NS;
+
+	if (since > gap)
+		gap = since;
+	if (b->run_avg_ns <= run_ns && b->run_cur_ns <= run_ns && gap <= gap_ns)
+		return SCXD_POLICY_LATENCY;
+	if (b->run_avg_ns > 2 * run_ns || b->run_cur_ns > SCXD_BEH_LONG_RUN * run_ns ||
+	    gap > 2 * gap_ns)
+		return SCXD_POLICY_THROUGHPUT;
+	return b->cls;
+}
+
+/*
  * May a CPU of another LLC take a queued task that was queued at
  * @queued_at and last stopped running at @ran_at (0: never ran)? Once its
  * cache is cold, having not run for @steal_ns, or once it has waited

@@ -30,6 +30,24 @@
  * each change. A task's layer changes by atomic exchange, so per-layer
  * task counts stay exact even when two CPUs re-check one task at once.
  *
+ * Auto layers. A layer with policy auto serves each of its tasks as
+ * latency or throughput by how it behaves, without a third kind of
+ * layer: the daemon writes it as two entries of `layers`, one per class,
+ * each a plain latency or throughput layer with that class's slice (its
+ * throughput entry at the layer's own index, where rules and pins put
+ * the task; its latency entry after the configured layers, `peer`
+ * linking the two), and the task moves between the entries by the same
+ * exchange as any change of layer. So a task served as latency has every
+ * mechanism of a latency layer (its queue, preemption, kept slices) and
+ * one served as throughput every one of a throughput layer. What decides
+ * is the task's behaviour, kept for every task in its context (policy.h:
+ * exponentially weighted averages of its runs between sleeps and of the
+ * time between its wakeups, updated at its wakeup and at every stop),
+ * judged against the layer's thresholds with hysteresis when it stops
+ * running, after its time was charged to the entry it ran in. The daemon
+ * adds the two entries' counters up per layer, and reads the behaviour
+ * back for explain and (scxd_behaviors, an iterator) for suggest.
+ *
  * Topology. The CPU -> LLC map is the kernel's own: ops.init asks
  * sched_ext's topology (scx_bpf_cid_topo(), 7.2+: per CPU id, its core,
  * LLC and node) or, on kernels without it, reads the per-CPU
@@ -196,8 +214,11 @@ struct {
 	__type(value, struct span_mask);
 } span_masks SEC(".maps");
 
-/* The most layers any configuration had since attach: queues of layers a
- * runtime change removed can still hold tasks, and are drained. */
+/* Entries of `layers` now: nr_layers and the latency halves of auto
+ * layers (config_bpf_layers()). */
+u32 nr_entries;
+/* The most entries any configuration had since attach: queues of entries
+ * a runtime change removed can still hold tasks, and are drained. */
 u32 nr_layers_hw;
 u32 nr_cpus;			/* scx_bpf_nr_cpu_ids(), capped at SCXD_MAX_CPUS */
 u32 nr_llcs;
@@ -231,7 +252,7 @@ u64 layer_vtime[NR_QUEUES];
  * not a layer's; a layer served on one LLC can starve on another. */
 u64 queue_served_at[NR_QUEUES];
 /* Per (policy, LLC): policy * SCXD_MAX_LLCS + llc. */
-u64 class_vtime[SCXD_NR_POLICIES * SCXD_MAX_LLCS];
+u64 class_vtime[SCXD_NR_CLASSES * SCXD_MAX_LLCS];
 
 struct layer_counters {
 	u64 cnt[SCXD_MAX_LAYERS][SCXD_LSTATS_MAX];
@@ -281,6 +302,7 @@ struct task_ctx {
 	/* struct scxd_task_info, which the daemon reads (explain) */
 	u32	layer;		/* SCXD_NO_LAYER until enabled; changed by xchg */
 	u32	rule;		/* what put it there: a rule index or enum scxd_reason */
+	struct scxd_behavior beh;
 	struct task_fp fp;
 	s32	last_cpu;	/* -1 before the first run */
 	u64	runnable_at;	/* its wakeup (see Accounting); 0 once running */
@@ -305,7 +327,9 @@ struct {
 _Static_assert(__builtin_offsetof(struct task_ctx, layer) ==
 	       __builtin_offsetof(struct scxd_task_info, layer) &&
 	       __builtin_offsetof(struct task_ctx, rule) ==
-	       __builtin_offsetof(struct scxd_task_info, rule), "task_ctx head");
+	       __builtin_offsetof(struct scxd_task_info, rule) &&
+	       __builtin_offsetof(struct task_ctx, beh) ==
+	       __builtin_offsetof(struct scxd_task_info, beh), "task_ctx head");
 
 static void layer_stat_add(u32 layer, u32 stat, u64 v)
 {
@@ -396,6 +420,23 @@ static void set_layer(struct task_ctx *tctx, u32 layer)
 		__sync_fetch_and_add(&layer_nr_tasks[layer & LAYER_MASK], 1);
 }
 
+/*
+ * The entry of `layers` that serves a task of layer entry @lidx now: the
+ * entry itself, or for an auto layer the entry of the class the task's
+ * behaviour calls for (its class is updated here).
+ */
+static u32 class_entry(struct task_ctx *tctx, u32 lidx, u64 now)
+{
+	struct scxd_layer *layer = bpf_map_lookup_elem(&layers, &lidx);
+	u32 cls;
+
+	if (!layer || layer->peer >= SCXD_MAX_LAYERS)
+		return lidx;
+	cls = scxd_behavior_class(&tctx->beh, now, layer->auto_run_ns, layer->auto_gap_ns);
+	tctx->beh.cls = cls;
+	return cls == layer->policy ? lidx : layer->peer;
+}
+
 /* Re-classify @p if any fact its layer was chosen by has changed. */
 static void refresh_layer(struct task_struct *p, struct task_ctx *tctx, bool force)
 {
@@ -412,7 +453,7 @@ static void refresh_layer(struct task_struct *p, struct task_ctx *tctx, bool for
 	 * waited out a hog's slice (the one missed frame traced in the
 	 * bench's frame loop). */
 	tctx->burst_ns = 0;
-	set_layer(tctx, classify(p, &tctx->rule));
+	set_layer(tctx, class_entry(tctx, classify(p, &tctx->rule), scx_bpf_now()));
 	if (tctx->rule == SCXD_RULE_CATCH_ALL)
 		stat_inc(SCXD_STAT_CLASSIFY_FAIL);
 	layer_stat_inc(tctx->layer, SCXD_LSTAT_RECLASSIFY);
@@ -469,7 +510,7 @@ static bool cpu_in_span(u32 i, s32 cpu)
 static u64 *class_clock(u32 policy, u32 llc)
 {
 	return &class_vtime[((policy & 1) * SCXD_MAX_LLCS + llc) &
-			    (SCXD_NR_POLICIES * SCXD_MAX_LLCS - 1)];
+			    (SCXD_NR_CLASSES * SCXD_MAX_LLCS - 1)];
 }
 
 /* A layer's virtual time on @llc, with at most layer_credit_ns of idle credit. */
@@ -590,6 +631,7 @@ s32 BPF_STRUCT_OPS(scxd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	tctx->wake_sync = wake_flags & SCX_WAKE_SYNC;
 	/* Its wait starts here (see runnable_at): a wakeup or a fork. */
 	tctx->runnable_at = scx_bpf_now();
+	scxd_behavior_woke(&tctx->beh, tctx->runnable_at);
 	lidx = tctx->layer;
 	layer = lookup_layer(lidx);
 	lc = bpf_map_lookup_elem(&layer_cpus, &lidx);
@@ -851,8 +893,10 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->wake_sync = false;
 	/* A wakeup that skipped select_cpu (a task of one CPU) starts its
 	 * wait here. */
-	if ((enq_flags & SCX_ENQ_WAKEUP) && !tctx->runnable_at)
+	if ((enq_flags & SCX_ENQ_WAKEUP) && !tctx->runnable_at) {
 		tctx->runnable_at = now;
+		scxd_behavior_woke(&tctx->beh, now);
+	}
 	cpu = scx_bpf_task_cpu(p);
 	key = (u32)cpu & CPU_MASK;
 
@@ -1092,7 +1136,7 @@ static long scan_layer(u64 idx, void *data)
 	struct dispatch_scan *ds = *(struct dispatch_scan **)data;
 	struct scxd_layer *layer;
 	u32 i = idx & LAYER_MASK;
-	bool removed = i >= nr_layers;
+	bool removed = i >= nr_entries;
 	struct pick *class;
 	u64 served, vt = 0;
 	bool starving;
@@ -1176,7 +1220,7 @@ static bool renew_latency_slice(struct task_struct *p);
 
 void BPF_STRUCT_OPS(scxd_dispatch, s32 cpu, struct task_struct *prev)
 {
-	u32 n = nr_layers_hw > nr_layers ? nr_layers_hw : nr_layers, zero = 0;
+	u32 n = nr_layers_hw > nr_entries ? nr_layers_hw : nr_entries, zero = 0;
 	struct dispatch_scan *ds;
 
 	/* A latency task out of slice, still runnable, within its burst. */
@@ -1320,6 +1364,17 @@ void BPF_STRUCT_OPS(scxd_stopping, struct task_struct *p, bool runnable)
 	/* It stops where it ran: the CPU scxd_running noted. */
 	layer_charge(lidx, llc_of(tctx->last_cpu), layer, (s64)used - (s64)tctx->prepaid);
 	tctx->prepaid = 0;
+	/* Charged to the entry it ran in; what it does next may call for the
+	 * other class of its auto layer. */
+	scxd_behavior_ran(&tctx->beh, used, !runnable);
+	if (layer->peer < SCXD_MAX_LAYERS) {
+		u32 next = class_entry(tctx, lidx, now);
+
+		if (next != lidx) {
+			set_layer(tctx, next);
+			layer_stat_inc(next, SCXD_LSTAT_RECLASS);
+		}
+	}
 	/* A runnable task is re-checked by the enqueue that follows. */
 	if (!runnable)
 		refresh_layer(p, tctx, false);
@@ -1400,6 +1455,8 @@ s32 BPF_STRUCT_OPS(scxd_init_task, struct task_struct *p, struct scx_init_task_a
 	 * start it afresh. */
 	__builtin_memset(tctx, 0, sizeof(*tctx));
 	tctx->layer = SCXD_NO_LAYER;
+	/* Until it shows that it wakes often and runs briefly. */
+	tctx->beh.cls = SCXD_POLICY_THROUGHPUT;
 	tctx->last_cpu = -1;
 	/* A pinned task's children (threads, forks) are pinned the same. */
 	if (args->fork) {
@@ -1445,6 +1502,31 @@ int scxd_reclassify(struct bpf_iter__task *ctx)
 	tctx = peek_task_ctx(p);
 	if (tctx && tctx->layer < SCXD_MAX_LAYERS)
 		refresh_layer(p, tctx, false);
+	return 0;
+}
+
+/*
+ * Every task's behaviour, for scxctl suggest: one struct scxd_task_record
+ * per task of ours, read by the daemon (loader_read_tasks()).
+ */
+SEC("iter/task")
+int scxd_behaviors(struct bpf_iter__task *ctx)
+{
+	struct task_struct *p = ctx->task;
+	struct scxd_task_record rec = {};
+	struct task_ctx *tctx;
+
+	if (!p)
+		return 0;
+	tctx = peek_task_ctx(p);
+	if (!tctx || tctx->layer >= SCXD_MAX_LAYERS)
+		return 0;
+	rec.tid = p->pid;
+	rec.tgid = p->tgid;
+	rec.kthread = !!(p->flags & PF_KTHREAD);
+	rec.layer = tctx->layer;
+	rec.beh = tctx->beh;
+	bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
 	return 0;
 }
 

@@ -40,9 +40,19 @@ enum scxd_limits {
 	SCXD_HIST_BUCKETS	= 160,	/* the compare instrument's: hist.h */
 };
 
+/*
+ * A layer's policy. A task is served as one of two classes, latency or
+ * throughput; an auto layer serves each of its tasks as the class its
+ * measured behaviour calls for (struct scxd_behavior). The scheduler
+ * never sees AUTO: the daemon writes an auto layer as two entries of
+ * `layers`, one per class (config_bpf_layers()), and a task moves
+ * between them when its class changes.
+ */
 enum scxd_policy {
 	SCXD_POLICY_LATENCY	= 0,
 	SCXD_POLICY_THROUGHPUT	= 1,
+	SCXD_NR_CLASSES,
+	SCXD_POLICY_AUTO	= SCXD_NR_CLASSES,
 	SCXD_NR_POLICIES,
 };
 
@@ -108,6 +118,14 @@ struct scxd_layer {
 	u64	llcs;			/* dense LLC indexes it may use; 0: auto (all) */
 	u32	id;			/* stable across changes: a hash of name, never 0 */
 	u32	users;			/* 1: any user may run/move own tasks into it */
+	/* Auto layers: a task is served as latency while its runs average
+	 * at most auto_run_ns and it wakes at least auto_wakeups times a
+	 * second (scxd_behavior_class()). */
+	u64	auto_run_ns;
+	u64	auto_gap_ns;		/* 1 s / auto_wakeups: written by config_bpf_layers() */
+	u32	auto_wakeups;
+	u32	peer;			/* in `layers`: the entry of the other class of its
+					 * auto layer; SCXD_NO_LAYER if not auto */
 };
 
 /*
@@ -128,10 +146,44 @@ enum scxd_reason {
 	SCXD_RULE_PINNED	= 0xfffffffe,	/* pinned (scxd_pin) */
 };
 
+/*
+ * How a task behaves, kept by the scheduler for every task: how long it
+ * runs between sleeps and how often it wakes, as exponentially weighted
+ * averages (policy.h), and totals. Auto layers serve a task by it;
+ * scxctl explain and suggest report it.
+ */
+struct scxd_behavior {
+	u64	run_avg_ns;		/* CPU time from a wakeup to the next sleep */
+	u64	run_cur_ns;		/* ... so far, since the last wakeup */
+	u64	gap_avg_ns;		/* time between wakeups; 0: none seen */
+	u64	woke_at;		/* the last wakeup, ns; 0: none */
+	u64	wakeups;		/* total */
+	u64	cpu_ns;			/* total CPU time */
+	u64	runs;			/* total runs that ended in a sleep */
+	u64	short_runs;		/* ... of at most SCXD_SHORT_RUN_NS */
+	u32	cls;			/* enum scxd_policy, a class: as what an auto
+					 * layer serves it */
+	u32	pad;
+};
+
+/* A run this short counts in short_runs (scxctl suggest's evidence): the
+ * default of auto_latency_run_us. */
+#define SCXD_SHORT_RUN_NS	5000000ULL
+
+/* One task's record from the scxd_behaviors iterator (scxctl suggest). */
+struct scxd_task_record {
+	s32	tid;
+	s32	tgid;
+	u32	kthread;		/* 1: a kernel thread */
+	u32	layer;			/* its entry of `layers` */
+	struct scxd_behavior beh;
+};
+
 /* What `scxctl explain` reads of a task: the head of BPF's task_ctx. */
 struct scxd_task_info {
-	u32	layer;			/* SCXD_NO_LAYER until enabled */
+	u32	layer;			/* in `layers`; SCXD_NO_LAYER until enabled */
 	u32	rule;			/* index in `rules`, or enum scxd_reason */
+	struct scxd_behavior beh;
 };
 
 /*
@@ -221,6 +273,7 @@ enum scxd_layer_stat {
 	SCXD_LSTAT_KEEP,		/* a latency task out of slice kept its CPU (ops.tick) */
 	SCXD_LSTAT_KPICK,		/* idle CPU of its span picked by scx_bpf_select_cpu_and */
 	SCXD_LSTAT_BUSY,		/* woke with no CPU idle: no idle pick tried */
+	SCXD_LSTAT_RECLASS,		/* an auto layer now serves it as its other class */
 	SCXD_NR_LSTATS,
 };
 /* The counters' stride in BPF's map and the daemon's read: room to add. */
@@ -281,7 +334,8 @@ struct scxd_task_facts {
 
 _Static_assert(sizeof(struct scxd_cond) == 136, "scxd_cond layout");
 _Static_assert(sizeof(struct scxd_rule) == 8 + 8 * 136, "scxd_rule layout");
-_Static_assert(sizeof(struct scxd_layer) == 80, "scxd_layer layout");
+_Static_assert(sizeof(struct scxd_layer) == 104, "scxd_layer layout");
+_Static_assert(sizeof(struct scxd_behavior) == 72, "scxd_behavior layout");
 _Static_assert(sizeof(struct scxd_cpu_topo) == 24, "scxd_cpu_topo layout");
 
 #endif /* __SCXD_H */

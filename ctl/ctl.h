@@ -125,5 +125,6 @@ verb_fn run_explain;						/* verb_explain.c */
 verb_fn run_role;						/* verb_role.c */
 verb_fn run_check;						/* verb_check.c */
 verb_fn run_compare;						/* verb_compare.c */
+verb_fn run_suggest;						/* verb_suggest.c */
 
 #endif /* SCXCTL_CTL_H */

@@ -134,6 +134,8 @@ static const struct verb verbs[] = {
 	  HELP_check, 0, run_check },
 	{ "compare", "compare scxd with the kernel's scheduler, per layer",
 	  HELP_compare, 0, run_compare },
+	{ "suggest", "watch what processes do and propose a configuration",
+	  HELP_suggest, 0, run_suggest },
 	{ "help", "show this help, or a verb's help",
 	  HELP_help, 0, run_help },
 };

@@ -123,7 +123,9 @@ void format_uptime(char *buf, size_t size, uint64_t s)
 
 void format_slice(char *buf, size_t size, uint64_t us)
 {
-	if (us >= 1000 && us % 1000 == 0)
+	if (!us)
+		snprintf(buf, size, "auto");
+	else if (us >= 1000 && us % 1000 == 0)
 		snprintf(buf, size, "%llums", (unsigned long long)(us / 1000));
 	else
 		snprintf(buf, size, "%lluus", (unsigned long long)us);

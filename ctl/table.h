@@ -42,7 +42,8 @@ int table_flush(struct table *t);
 
 /* "3d 4h 5m", "4h 5m 6s", "5m 6s", "6s" */
 void format_uptime(char *buf, size_t size, uint64_t s);
-/* "20ms" for whole milliseconds, else "2500us" */
+/* "20ms" for whole milliseconds, else "2500us"; "auto" for 0: an auto
+ * layer's tasks get their class's slice */
 void format_slice(char *buf, size_t size, uint64_t us);
 
 #endif /* SCXCTL_TABLE_H */

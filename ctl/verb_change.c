@@ -23,6 +23,9 @@ static const struct {
 } layer_opts[] = {
 	{ "--latency",		"policy",	"latency" },
 	{ "--throughput",	"policy",	"throughput" },
+	{ "--auto",		"policy",	"auto" },
+	{ "--auto-latency-run-us", "auto_latency_run_us", NULL },
+	{ "--auto-min-wakeups",	"auto_min_wakeups", NULL },
 	{ "--weight",		"weight",	NULL },
 	{ "--slice-us",		"slice_us",	NULL },
 	{ "--llcs",		"llcs",		NULL },

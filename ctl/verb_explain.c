@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* verb_explain.c - explain: which layer a process is in, and why. */
+/* verb_explain.c - explain: which layer a process is in, why, and how it
+ * behaves (what an auto layer serves it as). */
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl.h"
+#include "stats.h"
 
 int run_explain(const struct opts *o, int argc, char **argv)
 {
-	const cJSON *layer, *reason, *rule, *comm, *pinned;
+	const cJSON *layer, *reason, *rule, *comm, *pinned, *policy, *served, *beh;
 	cJSON *params, *result;
 	int pid, status;
 
@@ -29,6 +31,9 @@ int run_explain(const struct opts *o, int argc, char **argv)
 	rule = cJSON_GetObjectItemCaseSensitive(result, "rule");
 	comm = cJSON_GetObjectItemCaseSensitive(result, "comm");
 	pinned = cJSON_GetObjectItemCaseSensitive(result, "pinned");
+	policy = cJSON_GetObjectItemCaseSensitive(result, "policy");
+	served = cJSON_GetObjectItemCaseSensitive(result, "served_as");
+	beh = cJSON_GetObjectItemCaseSensitive(result, "behavior");
 	if (!cJSON_IsString(layer) || !cJSON_IsString(reason)) {
 		cJSON_Delete(result);
 		return ctl_fail(EXIT_ERROR, MSG_RESPONSE, "explain: no layer or reason");
@@ -43,6 +48,17 @@ int run_explain(const struct opts *o, int argc, char **argv)
 		printf("  no rule matched: the last layer takes every other task\n");
 	if (cJSON_IsTrue(pinned) && strcmp(reason->valuestring, "pinned"))
 		printf("  (pinned to a layer that no longer exists: rules decide)\n");
+	/* 0.6: how it behaves, and as what its layer serves it. */
+	if (cJSON_IsString(policy) && cJSON_IsString(served) && cJSON_IsObject(beh)) {
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(beh, "wakeups_per_s");
+		const cJSON *run = cJSON_GetObjectItemCaseSensitive(beh, "avg_run_us");
+		char avg[32];
+
+		stats_format_us(avg, sizeof(avg), cJSON_IsNumber(run) ? run->valuedouble : 0);
+		printf("  layer %s (%s): served as %s: %.0f wakeups/s, %s average run\n",
+		       layer->valuestring, policy->valuestring, served->valuestring,
+		       cJSON_IsNumber(w) ? w->valuedouble : 0, avg);
+	}
 	cJSON_Delete(result);
 	return EXIT_OK;
 }

@@ -18,6 +18,16 @@
 #include "stats.h"
 #include "table.h"
 
+/* "12 tasks", or for an auto layer "12 tasks (3 served as latency)". */
+static void format_tasks(char *buf, size_t len, const struct proto_status_layer *l)
+{
+	if (!strcmp(l->policy, "auto"))
+		snprintf(buf, len, "%llu tasks (%llu served as latency)",
+			 (unsigned long long)l->tasks, (unsigned long long)l->served_latency);
+	else
+		snprintf(buf, len, "%llu tasks", (unsigned long long)l->tasks);
+}
+
 /* A 0.1 daemon sends none of the fields added in 0.2; "kind" is one that
  * a 0.2 daemon always fills. Their columns then show "-", not zeroes. */
 static bool has_0_2_fields(const struct proto_status_layer *l)
@@ -59,7 +69,7 @@ static int print_status(const struct proto_status *s)
 	uint32_t nr = s->nr_layers < SCXD_MAX_LAYERS ? s->nr_layers : SCXD_MAX_LAYERS;
 	static char list[CPULIST_LEN];
 	struct table t;
-	char buf[32], up[64];
+	char buf[64], up[64];
 	int r;
 
 	format_uptime(up, sizeof(up), s->uptime_s);
@@ -78,7 +88,7 @@ static int print_status(const struct proto_status *s)
 			printf("warning: %s: %s\n", rv->name, rv->why);
 	}
 
-	if (table_init(&t, "LAYER POLICY >WEIGHT >SLICE >TASKS KIND >CPUS >UTIL >P50 >P99 OWNED",
+	if (table_init(&t, "LAYER POLICY >WEIGHT >SLICE >TASKS KIND >CPUS >UTIL >P50 >P99 OWNED >LAT/TPUT",
 		       nr) < 0)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < nr; i++) {
@@ -102,6 +112,12 @@ static int print_status(const struct proto_status *s)
 			table_add(&t, "-");
 		interval_cells(&t, s, l);
 		table_add(&t, "%s", list[0] ? list : "-");
+		/* 0.6: how many it serves as each class (absent: unknown). */
+		if (l->served_latency + l->served_throughput || !l->tasks)
+			table_add(&t, "%llu/%llu", (unsigned long long)l->served_latency,
+				  (unsigned long long)l->served_throughput);
+		else
+			table_add(&t, "-");
 	}
 	putchar('\n');
 	r = flush_layers(&t, nr);
@@ -194,7 +210,7 @@ static int print_layers(const struct proto_status *s, const char *unused)
 	for (uint32_t i = 0; i < nr; i++) {
 		const struct proto_status_layer *l = &s->layers[i];
 
-		stats_format_us(slice, sizeof(slice), (double)l->slice_us);
+		format_slice(slice, sizeof(slice), l->slice_us);
 		layer_bounds(l, cpus, sizeof(cpus), llcs, sizeof(llcs));
 		table_row(&t);
 		table_add(&t, "%s", l->name);
@@ -214,20 +230,25 @@ static int print_layers(const struct proto_status *s, const char *unused)
 /* One layer: its settings as in the file, its match lines, and now. */
 static int print_layer(const struct proto_status *s, const char *name)
 {
-	char slice[32], cpus[32], llcs[200], owned[CPULIST_LEN], buf[32];
+	char slice[32], cpus[32], llcs[200], owned[CPULIST_LEN], buf[64];
 
 	for (uint32_t i = 0; i < s->nr_layers && i < SCXD_MAX_LAYERS; i++) {
 		const struct proto_status_layer *l = &s->layers[i];
 
 		if (strcmp(l->name, name))
 			continue;
-		stats_format_us(slice, sizeof(slice), (double)l->slice_us);
+		format_slice(slice, sizeof(slice), l->slice_us);
 		layer_bounds(l, cpus, sizeof(cpus), llcs, sizeof(llcs));
 		cpulist_format(l->owned.bits, SCXD_MAX_CPUS, owned, sizeof(owned));
 		printf("[layer.%s]  (layer %u of %u)\n", l->name, i + 1, s->nr_layers);
-		printf("policy = %s\nweight = %u\nslice_us = %llu\nkind = %s\npreempt = %s\n",
-		       l->policy, l->weight, (unsigned long long)l->slice_us,
-		       l->kind[0] ? l->kind : "-", l->preempt ? "yes" : "no");
+		printf("policy = %s\nweight = %u\n", l->policy, l->weight);
+		if (l->slice_us)
+			printf("slice_us = %llu\n", (unsigned long long)l->slice_us);
+		else
+			printf("auto_latency_run_us = %llu\nauto_min_wakeups = %u\n",
+			       (unsigned long long)l->auto_latency_run_us, l->auto_min_wakeups);
+		printf("kind = %s\npreempt = %s\n", l->kind[0] ? l->kind : "-",
+		       l->preempt ? "yes" : "no");
 		if (l->cpus_max)
 			printf("cpus = %s\n", cpus);
 		else
@@ -236,8 +257,9 @@ static int print_layer(const struct proto_status *s, const char *name)
 		for (uint32_t r = l->first_rule; r < l->first_rule + l->nr_rules &&
 						  r < SCXD_MAX_RULES; r++)
 			printf("match = %s\n", s->rules[r]);
-		printf("\nnow: %llu tasks, %u CPUs owned (%s) of %u it may use, util %.2f",
-		       (unsigned long long)l->tasks, l->nr_owned, owned[0] ? owned : "none",
+		format_tasks(buf, sizeof(buf), l);
+		printf("\nnow: %s, %u CPUs owned (%s) of %u it may use, util %.2f",
+		       buf, l->nr_owned, owned[0] ? owned : "none",
 		       l->nr_span, l->util);
 		if (l->lat_samples) {
 			stats_format_us(buf, sizeof(buf), l->lat_p50_us);

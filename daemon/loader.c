@@ -26,7 +26,13 @@ struct loader {
 	 * slot for a struct_ops link (see the Makefile). */
 	struct bpf_link *link;
 	struct bpf_link *iter_link;
+	struct bpf_link *beh_link;	/* scxd_behaviors */
 	int nr_cpus;
+	/* The entries of `layers` (config_bpf_layers()): whose layer each
+	 * is, and which class it serves. */
+	u32 nr_entries;
+	u32 entry_layer[SCXD_MAX_LAYERS];
+	u32 entry_cls[SCXD_MAX_LAYERS];
 	bool attached_before;	/* since the load or the last loader_rewind() */
 	char *stats;		/* verifier summaries, or NULL */
 };
@@ -123,6 +129,11 @@ int loader_new(struct loader **ret, const struct scxd_tunables *t,
 		r = -errno;
 		goto fail;
 	}
+	l->beh_link = bpf_program__attach_iter(l->skel->progs.scxd_behaviors, NULL);
+	if (!l->beh_link) {
+		r = -errno;
+		goto fail;
+	}
 	for (i = 0; i < 64; i++)
 		free(bufs[i]);
 	*ret = l;
@@ -145,20 +156,25 @@ struct loader *loader_free(struct loader *l)
 		return NULL;
 	loader_detach(l);
 	bpf_link__destroy(l->iter_link);
+	bpf_link__destroy(l->beh_link);
 	scxd__destroy(l->skel);
 	free(l->stats);
 	free(l);
 	return NULL;
 }
 
-/* Would every task land in the same layer under @a and @b? */
+/* Would every task land in the same entry of `layers` under @a and @b?
+ * Not when a layer became auto or stopped being auto: its tasks' entries
+ * come or go (config_bpf_layers()). */
 static bool same_classification(const struct scxd_config *a, const struct scxd_config *b)
 {
 	if (!a || a->nr_layers != b->nr_layers || a->nr_rules != b->nr_rules ||
 	    memcmp(a->rules, b->rules, b->nr_rules * sizeof(b->rules[0])))
 		return false;
 	for (u32 i = 0; i < b->nr_layers; i++)
-		if (a->layers[i].id != b->layers[i].id)
+		if (a->layers[i].id != b->layers[i].id ||
+		    (a->layers[i].policy == SCXD_POLICY_AUTO) !=
+		    (b->layers[i].policy == SCXD_POLICY_AUTO))
 			return false;
 	return true;
 }
@@ -184,16 +200,33 @@ static int read_array(struct bpf_map *map, void *items, size_t size, u32 n)
 	return 0;
 }
 
+int loader_write_layers(struct bpf_map *map, const struct scxd_config *c, u32 *nr_entries)
+{
+	struct scxd_layer entries[SCXD_MAX_LAYERS];
+	u32 n = config_bpf_layers(c, NULL);
+
+	if (c->nr_layers == 0 || n > SCXD_MAX_LAYERS || c->nr_rules > SCXD_MAX_RULES)
+		return -EINVAL;
+	config_bpf_layers(c, entries);
+	*nr_entries = n;
+	return loader_write_array(map, entries, sizeof(entries[0]), n);
+}
+
 int loader_apply_config(struct loader *l, const struct scxd_config *c,
 			const struct scxd_config *prev)
 {
+	u32 n;
 	int r;
 
-	if (c->nr_layers == 0 || c->nr_layers > SCXD_MAX_LAYERS || c->nr_rules > SCXD_MAX_RULES)
-		return -EINVAL;
-	r = loader_write_array(l->skel->maps.layers, c->layers, sizeof(c->layers[0]), c->nr_layers);
+	r = loader_write_layers(l->skel->maps.layers, c, &n);
 	if (r < 0)
 		return r;
+	l->nr_entries = n;
+	for (u32 e = 0; e < n; e++)
+		l->entry_layer[e] = config_bpf_layer_of(c, e, &l->entry_cls[e]);
+	l->skel->bss->nr_entries = n;
+	if (n > l->skel->bss->nr_layers_hw)
+		l->skel->bss->nr_layers_hw = n;
 	/* Layer settings are read live; only a change of who goes where
 	 * needs the rules rewritten and every task checked again. */
 	if (same_classification(prev, c))
@@ -204,8 +237,6 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c,
 	/* Counts first, generation last: a task that sees the new generation
 	 * must find the maps already complete. */
 	l->skel->bss->nr_layers = c->nr_layers;
-	if (c->nr_layers > l->skel->bss->nr_layers_hw)
-		l->skel->bss->nr_layers_hw = c->nr_layers;
 	l->skel->bss->nr_rules = c->nr_rules;
 	__atomic_add_fetch(&l->skel->bss->cfg_gen, 1, __ATOMIC_RELEASE);
 	return loader_attached(l) ? loader_reclassify(l) : 0;
@@ -263,10 +294,16 @@ int loader_task_info(struct loader *l, pid_t tid, struct scxd_task_info *info, u
 		free(buf);
 		return fd;
 	}
-	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.task_ctxs), &fd, buf))
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.task_ctxs), &fd, buf)) {
 		r = -errno;
-	else
+	} else {
 		memcpy(info, buf, sizeof(*info));
+		/* An entry of `layers`: its layer, and the class it serves. */
+		if (info->layer < l->nr_entries) {
+			info->beh.cls = l->entry_cls[info->layer];
+			info->layer = l->entry_layer[info->layer];
+		}
+	}
 	*pin_id = 0;
 	if (!r && !bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.pins), &fd, &pin))
 		*pin_id = pin.layer_id;
@@ -291,6 +328,58 @@ int loader_reclassify(struct loader *l)
 		r = -errno;
 	close(fd);
 	return r;
+}
+
+int loader_read_tasks(struct loader *l, struct scxd_task_record **out, size_t *n)
+{
+	size_t cap = 1024, len = 0;
+	char *buf = malloc(cap * sizeof(**out)), *tmp;
+	ssize_t got;
+	int fd, r = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!buf)
+		return -ENOMEM;
+	fd = bpf_iter_create(bpf_link__fd(l->beh_link));
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	for (;;) {
+		if (len == cap * sizeof(**out)) {
+			tmp = realloc(buf, 2 * cap * sizeof(**out));
+			if (!tmp) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = tmp;
+			cap *= 2;
+		}
+		got = read(fd, buf + len, cap * sizeof(**out) - len);
+		if (got <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				r = -errno;
+			break;
+		}
+		len += got;
+	}
+	close(fd);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	/* Entries of `layers` as layers of the configuration. */
+	*out = (struct scxd_task_record *)buf;
+	*n = len / sizeof(**out);
+	for (size_t i = 0; i < *n; i++)
+		if ((*out)[i].layer < l->nr_entries) {
+			(*out)[i].beh.cls = l->entry_cls[(*out)[i].layer];
+			(*out)[i].layer = l->entry_layer[(*out)[i].layer];
+		}
+	return 0;
 }
 
 int loader_write_topology(struct loader *l, const struct scxd_cpu_topo *t, u32 nr_cpus)
@@ -319,11 +408,13 @@ int loader_write_placement(struct loader *l, const struct scxd_layer_cpus *lc, u
 			   u32 nr_cpus)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
-	int r;
+	int fd = bpf_map__fd(l->skel->maps.layer_cpus);
 
-	r = loader_write_array(l->skel->maps.layer_cpus, lc, sizeof(*lc), nr_layers);
-	if (r < 0)
-		return r;
+	/* Both classes of an auto layer run where the layer runs. */
+	for (u32 e = 0; e < l->nr_entries; e++)
+		if (l->entry_layer[e] < nr_layers &&
+		    bpf_map_update_elem(fd, &e, &lc[l->entry_layer[e]], BPF_ANY))
+			return -errno;
 	/* And the same spans as kernel cpumasks, for scx_bpf_select_cpu_and(). */
 	if (bpf_prog_test_run_opts(bpf_program__fd(l->skel->progs.scxd_sync_spans), &opts))
 		return -errno;
@@ -466,7 +557,7 @@ int loader_read_samples(struct loader *l, struct layer_sample *out, unsigned n)
 	size_t cnt_size = sizeof(u64) * SCXD_MAX_LAYERS * SCXD_LSTATS_MAX;
 	u64 (*cnt)[SCXD_MAX_LAYERS][SCXD_LSTATS_MAX] = NULL;
 	struct scxd_lat_hist *hist = NULL;
-	unsigned i, s;
+	unsigned i, s, e;
 	u32 zero = 0;
 	int cpu, r = 0;
 
@@ -483,14 +574,22 @@ int loader_read_samples(struct loader *l, struct layer_sample *out, unsigned n)
 		r = -errno;
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].tasks = __atomic_load_n(&l->skel->bss->layer_nr_tasks[i], __ATOMIC_RELAXED);
+	memset(out, 0, n * sizeof(*out));
+	/* An auto layer's two entries add up to the layer. */
+	for (e = 0; e < l->nr_entries; e++) {
+		s64 tasks = __atomic_load_n(&l->skel->bss->layer_nr_tasks[e], __ATOMIC_RELAXED);
+		struct layer_sample *o;
+
+		if ((i = l->entry_layer[e]) >= n)
+			continue;
+		o = &out[i];
+		o->tasks += tasks;
+		o->served[l->entry_cls[e] & 1] += tasks;
 		for (cpu = 0; cpu < l->nr_cpus; cpu++) {
 			for (s = 0; s < SCXD_NR_LSTATS; s++)
-				out[i].cnt[s] += cnt[cpu][i][s];
+				o->cnt[s] += cnt[cpu][e][s];
 			for (s = 0; s < SCXD_LAT_BUCKETS; s++)
-				out[i].hist[s] += hist[cpu].bucket[i][s];
+				o->hist[s] += hist[cpu].bucket[e][s];
 		}
 	}
 out:

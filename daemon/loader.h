@@ -43,6 +43,9 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c,
  * than the map holds. */
 struct bpf_map;
 int loader_write_array(struct bpf_map *map, const void *items, size_t size, u32 n);
+/* @c's layers into the `layers` map @map as the scheduler reads them
+ * (config_bpf_layers()); *nr_entries: how many. -EINVAL: too many. */
+int loader_write_layers(struct bpf_map *map, const struct scxd_config *c, u32 *nr_entries);
 
 /* Run the iter/task program that re-checks every task's layer. */
 int loader_reclassify(struct loader *l);
@@ -54,10 +57,17 @@ int loader_reclassify(struct loader *l);
  * ops.init_task). -ESRCH: no such thread.
  */
 int loader_pin(struct loader *l, pid_t tid, u32 layer_id);
+/* Every task scxd schedules, with its behaviour: *out (malloc()ed) holds
+ * *n records, each layer an index of the configuration's layers and
+ * beh.cls the class it is served as. */
+int loader_read_tasks(struct loader *l, struct scxd_task_record **out, size_t *n);
+
 /* Bump the generation and re-check every task now (after pins change). */
 int loader_refresh(struct loader *l);
-/* Thread @tid's layer and why (-ESRCH: no such thread; -ENOENT: not
- * (yet) scheduled by scxd); *pin_id is its pin's layer id, 0 if none. */
+/* Thread @tid's layer (an index of the configuration's layers), why, and
+ * its behaviour, beh.cls being the class it is served as now (-ESRCH: no
+ * such thread; -ENOENT: not (yet) scheduled by scxd); *pin_id is its
+ * pin's layer id, 0 if none. */
 int loader_task_info(struct loader *l, pid_t tid, struct scxd_task_info *info, u32 *pin_id);
 
 /* Before attach: the sysfs table, kept by BPF if the kernel lacks

@@ -92,6 +92,13 @@ int status_fill(struct manager *m, struct proto_status *st)
 		l->owned = m->placement[i].owned;
 
 		l->tasks = now[i].tasks > 0 ? now[i].tasks : 0;
+		l->served_latency = now[i].served[SCXD_POLICY_LATENCY] > 0 ?
+				    now[i].served[SCXD_POLICY_LATENCY] : 0;
+		l->served_throughput = now[i].served[SCXD_POLICY_THROUGHPUT] > 0 ?
+				       now[i].served[SCXD_POLICY_THROUGHPUT] : 0;
+		l->auto_latency_run_us = cl->auto_run_ns / 1000;
+		l->auto_min_wakeups = cl->auto_wakeups;
+		l->class_changes = now[i].cnt[SCXD_LSTAT_RECLASS];
 		l->enqueues = now[i].cnt[SCXD_LSTAT_ENQ];
 		l->dispatches = now[i].cnt[SCXD_LSTAT_DISPATCH];
 		l->direct = now[i].cnt[SCXD_LSTAT_DIRECT];
@@ -195,7 +202,7 @@ METHOD(explain)
 	const char *reason = "rule";
 	char path[64], comm[32] = "";
 	u32 pin_id = 0;
-	cJSON *o;
+	cJSON *o, *b;
 	int r, pid;
 
 	if ((r = param_pid(req->params, "pid", &pid, errmsg, errlen)) < 0 ||
@@ -209,6 +216,11 @@ METHOD(explain)
 	}
 	if (r < 0)
 		return r;
+	/* The class of a task of a latency or throughput layer is its
+	 * layer's; auto layers keep it per task. */
+	if (info.layer < m->config->nr_layers &&
+	    m->config->layers[info.layer].policy != SCXD_POLICY_AUTO)
+		info.beh.cls = m->config->layers[info.layer].policy;
 	if (info.layer >= m->config->nr_layers) {
 		snprintf(errmsg, errlen, "process %d is not in a layer yet", pid);
 		return -ENOENT;
@@ -234,6 +246,18 @@ METHOD(explain)
 		cJSON_AddNullToObject(o, "rule");
 	}
 	cJSON_AddBoolToObject(o, "pinned", pin_id != 0);
+	/* How it behaves, and as what its layer serves it for that. */
+	cJSON_AddStringToObject(o, "policy", policy_name(m->config->layers[info.layer].policy));
+	cJSON_AddStringToObject(o, "served_as", policy_name(info.beh.cls));
+	b = cJSON_AddObjectToObject(o, "behavior");
+	if (!b)
+		return -ENOMEM;
+	cJSON_AddNumberToObject(b, "wakeups_per_s", info.beh.gap_avg_ns ?
+				1e9 / info.beh.gap_avg_ns : 0);
+	cJSON_AddNumberToObject(b, "avg_run_us", info.beh.run_avg_ns / 1e3);
+	cJSON_AddNumberToObject(b, "run_now_us", info.beh.run_cur_ns / 1e3);
+	cJSON_AddNumberToObject(b, "wakeups", info.beh.wakeups);
+	cJSON_AddNumberToObject(b, "cpu_ms", info.beh.cpu_ns / 1e6);
 	return 0;
 }
 

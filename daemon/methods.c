@@ -33,6 +33,7 @@ const control_fn manager_methods[PROTO_NR_METHODS] = {
 	[PROTO_METHOD_COMPARE_STEP]	= method_compare_step,
 	[PROTO_METHOD_COMPARE_STOP]	= method_compare_stop,
 	[PROTO_METHOD_COMPARE_RESULT]	= method_compare_result,
+	[PROTO_METHOD_PROCESSES]	= method_processes,
 };
 
 int param_string(const cJSON *params, const char *key, bool required, const char **out,

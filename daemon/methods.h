@@ -56,6 +56,7 @@ METHOD(compare_status);
 METHOD(compare_step);
 METHOD(compare_stop);
 METHOD(compare_result);
+METHOD(processes);
 
 /* ---- helpers shared by the methods ---- */
 

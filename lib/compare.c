@@ -96,8 +96,8 @@ static void arm_stats(struct compare_arm_stats *a, const struct scxd_trace_layer
 
 /*
  * In plain words, what matters most first: for a latency layer how long
- * its wakeups waited, for a throughput layer how much CPU it got; then
- * the other, when both were measured.
+ * its wakeups waited, for a throughput or an auto layer how much CPU it
+ * got; then the other, when both were measured.
  */
 static void verdict(struct compare_layer *l)
 {

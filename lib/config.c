@@ -40,8 +40,9 @@
 #define DEFAULT_ROLE		"custom"
 #define BUILTIN_NAME		"(built-in)"
 
-/* Default slices per policy, in microseconds. */
-static const u32 default_slice_us[SCXD_NR_POLICIES] = {
+/* Default slices per class, in microseconds: an auto layer's tasks get
+ * their class's. */
+static const u32 default_slice_us[SCXD_NR_CLASSES] = {
 	[SCXD_POLICY_LATENCY]		= 2000,
 	[SCXD_POLICY_THROUGHPUT]	= 20000,
 };
@@ -49,6 +50,7 @@ static const u32 default_slice_us[SCXD_NR_POLICIES] = {
 static const char *const policy_names[SCXD_NR_POLICIES + 1] = {
 	[SCXD_POLICY_LATENCY]		= "latency",
 	[SCXD_POLICY_THROUGHPUT]	= "throughput",
+	[SCXD_POLICY_AUTO]		= "auto",
 };
 
 static const struct {
@@ -84,7 +86,9 @@ struct layer_state {
 	unsigned nr_rules;
 	bool catch_all;		/* has "match = *" */
 	bool has_policy;
-	bool has_slice;
+	unsigned slice_line;	/* of its "slice_us =", 0 if none */
+	unsigned auto_line;	/* of its first auto_* key, 0 if none */
+	bool has_auto_run, has_auto_wakeups;
 	unsigned cpus_line;	/* of its "cpus =", 0 if none */
 	unsigned preempt_line;	/* of its "preempt =", 0 if none */
 	char cpus_text[200];	/* the value of "cpus =", for errors */
@@ -162,6 +166,54 @@ const char *config_error_str(const struct config_error *e, char *buf, size_t len
 const char *policy_name(u32 policy)
 {
 	return policy < SCXD_NR_POLICIES ? policy_names[policy] : "?";
+}
+
+u32 config_bpf_layers(const struct scxd_config *c, struct scxd_layer *out)
+{
+	u32 n = c->nr_layers;
+
+	for (u32 i = 0; i < c->nr_layers && i < SCXD_MAX_LAYERS; i++) {
+		const struct scxd_layer *l = &c->layers[i];
+		u32 half = n++;
+
+		if (out)
+			out[i] = *l;
+		if (l->policy != SCXD_POLICY_AUTO) {
+			n--;
+			if (out)
+				out[i].peer = SCXD_NO_LAYER;
+			continue;
+		}
+		if (!out || half >= SCXD_MAX_LAYERS)
+			continue;
+		out[i].policy = SCXD_POLICY_THROUGHPUT;
+		out[i].slice_ns = default_slice_us[SCXD_POLICY_THROUGHPUT] * 1000ULL;
+		out[i].auto_gap_ns = 1000000000ULL / (l->auto_wakeups ? l->auto_wakeups : 1);
+		out[i].peer = half;
+		out[half] = out[i];
+		out[half].policy = SCXD_POLICY_LATENCY;
+		out[half].slice_ns = default_slice_us[SCXD_POLICY_LATENCY] * 1000ULL;
+		out[half].peer = i;
+	}
+	return n;
+}
+
+u32 config_bpf_layer_of(const struct scxd_config *c, u32 e, u32 *cls)
+{
+	u32 n = c->nr_layers;
+
+	if (e < c->nr_layers) {
+		*cls = c->layers[e].policy == SCXD_POLICY_LATENCY ? SCXD_POLICY_LATENCY :
+		       SCXD_POLICY_THROUGHPUT;
+		return e;
+	}
+	for (u32 i = 0; i < c->nr_layers; i++)
+		if (c->layers[i].policy == SCXD_POLICY_AUTO && n++ == e) {
+			*cls = SCXD_POLICY_LATENCY;
+			return i;
+		}
+	*cls = SCXD_POLICY_THROUGHPUT;
+	return SCXD_NO_LAYER;
 }
 
 int config_layer_find(const struct scxd_config *c, const char *name)
@@ -294,7 +346,7 @@ static const char *const no_yes[] = { "no", "yes", NULL };
 static int set_policy(struct parser *p, const char *v)
 {
 	if (!one_of(v, policy_names, &cur_layer(p)->policy))
-		return parse_fail(p, "unknown policy '%s' (latency or throughput)", v);
+		return parse_fail(p, "unknown policy '%s' (latency, throughput or auto)", v);
 	cur_state(p)->has_policy = true;
 	return 1;
 }
@@ -313,7 +365,37 @@ static int set_slice_us(struct parser *p, const char *v)
 	if (!parse_u32(v, 100, 1000000, &us))
 		return parse_fail(p, "slice_us must be a number in 100..1000000, not '%s'", v);
 	cur_layer(p)->slice_ns = us * 1000ULL;
-	cur_state(p)->has_slice = true;
+	cur_state(p)->slice_line = p->line;
+	return 1;
+}
+
+/* Only for auto layers: checked when the section ends. */
+static void saw_auto_key(struct parser *p)
+{
+	if (!cur_state(p)->auto_line)
+		cur_state(p)->auto_line = p->line;
+}
+
+static int set_auto_latency_run_us(struct parser *p, const char *v)
+{
+	u32 us;
+
+	if (!parse_u32(v, AUTO_RUN_US_MIN, AUTO_RUN_US_MAX, &us))
+		return parse_fail(p, "auto_latency_run_us must be a number in %u..%u, not '%s'",
+				  AUTO_RUN_US_MIN, AUTO_RUN_US_MAX, v);
+	cur_layer(p)->auto_run_ns = us * 1000ULL;
+	cur_state(p)->has_auto_run = true;
+	saw_auto_key(p);
+	return 1;
+}
+
+static int set_auto_min_wakeups(struct parser *p, const char *v)
+{
+	if (!parse_u32(v, AUTO_WAKEUPS_MIN, AUTO_WAKEUPS_MAX, &cur_layer(p)->auto_wakeups))
+		return parse_fail(p, "auto_min_wakeups must be a number in %u..%u, not '%s'",
+				  AUTO_WAKEUPS_MIN, AUTO_WAKEUPS_MAX, v);
+	cur_state(p)->has_auto_wakeups = true;
+	saw_auto_key(p);
 	return 1;
 }
 
@@ -465,7 +547,28 @@ GET(log_level) { snprintf(buf, len, "%s", log_level_name(c->log_level)); }
 GET(prometheus_textfile) { snprintf(buf, len, "%s", c->prometheus_textfile); }
 GET(policy) { snprintf(buf, len, "%s", policy_name(l->policy)); }
 GET(weight) { snprintf(buf, len, "%u", l->weight); }
-GET(slice_us) { snprintf(buf, len, "%llu", (unsigned long long)l->slice_ns / 1000); }
+/* Keys that do not apply to the layer's policy have no value. */
+GET(slice_us)
+{
+	if (l->policy == SCXD_POLICY_AUTO)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)l->slice_ns / 1000);
+}
+GET(auto_latency_run_us)
+{
+	if (l->policy == SCXD_POLICY_AUTO)
+		snprintf(buf, len, "%llu", (unsigned long long)l->auto_run_ns / 1000);
+	else
+		buf[0] = '\0';
+}
+GET(auto_min_wakeups)
+{
+	if (l->policy == SCXD_POLICY_AUTO)
+		snprintf(buf, len, "%u", l->auto_wakeups);
+	else
+		buf[0] = '\0';
+}
 GET(kind) { snprintf(buf, len, "%s", l->kind == SCXD_KIND_CONFINED ? "confined" : "open"); }
 GET(llcs) { format_llcs(l->llcs, buf, len); }
 GET(cpus) { format_cpus(l, buf, len); }
@@ -489,7 +592,8 @@ static const struct key {
 	KEY(LAYER, policy, false), KEY(LAYER, weight, false), KEY(LAYER, slice_us, false),
 	KEY(LAYER, kind, false), KEY(LAYER, llcs, false), KEY(LAYER, cpus, false),
 	KEY(LAYER, preempt, false), KEY(LAYER, users, false), KEY(LAYER, before, false),
-	KEY(LAYER, match, true),
+	KEY(LAYER, match, true), KEY(LAYER, auto_latency_run_us, false),
+	KEY(LAYER, auto_min_wakeups, false),
 #undef KEY
 };
 
@@ -524,33 +628,67 @@ static int on_key(void *user, const char *section, const char *name, const char 
  * or at the end of the file. Without a policy there is nothing to resolve
  * against; finish() reports that at the section header.
  */
+/* A key at @line that does not fit the rest of the section: the first
+ * in the file is reported. */
+struct misfit {
+	unsigned line;
+	char msg[160];
+};
+
+static void __attribute__((format(printf, 3, 4)))
+misfit(struct misfit *m, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!line || (m->line && m->line < line))
+		return;
+	m->line = line;
+	va_start(ap, fmt);
+	vsnprintf(m->msg, sizeof(m->msg), fmt, ap);
+	va_end(ap);
+}
+
 static int close_layer(struct parser *p)
 {
 	struct scxd_layer *l = cur_layer(p);
 	struct layer_state *ls = cur_state(p);
-	bool latency = l->policy == SCXD_POLICY_LATENCY;
-	unsigned bad_cpus = 0, bad_preempt = 0;
+	bool automatic = l->policy == SCXD_POLICY_AUTO;
+	struct misfit m = {0};
 
 	if (!ls->has_policy)
 		return 1;
-	if (!ls->has_slice)
-		l->slice_ns = default_slice_us[l->policy] * 1000ULL;
+	/* An auto layer's latency class preempts, like a latency layer. */
 	if (!ls->preempt_line)
-		l->preempt = latency;
-	else if (l->preempt && !latency)
-		bad_preempt = ls->preempt_line;
+		l->preempt = l->policy != SCXD_POLICY_THROUGHPUT;
+	else if (l->preempt && l->policy == SCXD_POLICY_THROUGHPUT)
+		misfit(&m, ls->preempt_line, "preempt is only for latency and auto layers");
+	if (automatic) {
+		l->slice_ns = 0;
+		misfit(&m, ls->slice_line, "slice_us does not apply to an auto layer: a task gets "
+		       "the slice of the class it is served as (%u us as latency, %u us as "
+		       "throughput)", default_slice_us[SCXD_POLICY_LATENCY],
+		       default_slice_us[SCXD_POLICY_THROUGHPUT]);
+		if (!ls->has_auto_run)
+			l->auto_run_ns = AUTO_RUN_US_DEFAULT * 1000ULL;
+		if (!ls->has_auto_wakeups)
+			l->auto_wakeups = AUTO_WAKEUPS_DEFAULT;
+	} else {
+		if (!ls->slice_line)
+			l->slice_ns = default_slice_us[l->policy] * 1000ULL;
+		l->auto_run_ns = 0;
+		l->auto_wakeups = 0;
+		misfit(&m, ls->auto_line, "auto_latency_run_us and auto_min_wakeups are only for "
+		       "auto layers");
+	}
 	/* A confined layer runs nowhere else: without a CPU it would stall. */
 	if (!ls->cpus_line)
 		l->cpus_min = l->kind == SCXD_KIND_CONFINED ? 1 : 0;
 	else if (l->kind == SCXD_KIND_CONFINED && !l->cpus_min)
-		bad_cpus = ls->cpus_line;
-
-	if (bad_cpus && (!bad_preempt || bad_cpus < bad_preempt))
-		return parse_fail_at(p, bad_cpus,
-			       "cpus minimum must be at least 1 for a confined layer, not '%s'",
-			       ls->cpus_text);
-	if (bad_preempt)
-		return parse_fail_at(p, bad_preempt, "preempt is only for latency layers");
+		misfit(&m, ls->cpus_line,
+		       "cpus minimum must be at least 1 for a confined layer, not '%s'",
+		       ls->cpus_text);
+	if (m.line)
+		return parse_fail_at(p, m.line, "%s", m.msg);
 	return 1;
 }
 
@@ -700,6 +838,15 @@ static int finish(struct parser *p)
 	if (!p->layers[last].catch_all)
 		return parse_fail_at(p, p->layers[last].line,
 			       "the last layer '%s' has no 'match = *'", c->layers[last].name);
+	/* The scheduler holds an auto layer as two layers, one per class. */
+	if (config_bpf_layers(c, NULL) > SCXD_MAX_LAYERS) {
+		for (i = last; c->layers[i].policy != SCXD_POLICY_AUTO; i--)
+			;
+		return parse_fail_at(p, p->layers[i].line, "%u layers, %u of them auto, are more "
+				     "than the scheduler's %d: an auto layer counts twice",
+				     c->nr_layers, config_bpf_layers(c, NULL) - c->nr_layers,
+				     SCXD_MAX_LAYERS);
+	}
 	return 1;
 }
 
@@ -873,14 +1020,21 @@ static void format_cpus(const struct scxd_layer *l, char *buf, size_t len)
 static void format_layer(FILE *f, const struct scxd_config *c, u32 i)
 {
 	const struct scxd_layer *l = &c->layers[i];
-	bool latency = l->policy == SCXD_POLICY_LATENCY;
+	bool preempt = l->policy != SCXD_POLICY_THROUGHPUT;
 	u32 cpus_min = l->kind == SCXD_KIND_CONFINED ? 1 : 0, r;
 
 	fprintf(f, "\n[" LAYER_PREFIX "%s]\npolicy = %s\n", l->name, policy_name(l->policy));
 	if (l->weight != DEFAULT_WEIGHT)
 		fprintf(f, "weight = %u\n", l->weight);
-	if (l->slice_ns != default_slice_us[l->policy & 1] * 1000ULL)
+	if (l->policy == SCXD_POLICY_AUTO) {
+		if (l->auto_run_ns != AUTO_RUN_US_DEFAULT * 1000ULL)
+			fprintf(f, "auto_latency_run_us = %llu\n",
+				(unsigned long long)(l->auto_run_ns / 1000));
+		if (l->auto_wakeups != AUTO_WAKEUPS_DEFAULT)
+			fprintf(f, "auto_min_wakeups = %u\n", l->auto_wakeups);
+	} else if (l->slice_ns != default_slice_us[l->policy] * 1000ULL) {
 		fprintf(f, "slice_us = %llu\n", (unsigned long long)(l->slice_ns / 1000));
+	}
 	if (l->kind == SCXD_KIND_CONFINED)
 		fprintf(f, "kind = confined\n");
 	if (l->llcs) {
@@ -891,7 +1045,7 @@ static void format_layer(FILE *f, const struct scxd_config *c, u32 i)
 	}
 	if (l->cpus_max || l->cpus_min != cpus_min)
 		fprintf(f, "cpus = %u-%u\n", l->cpus_min, l->cpus_max);
-	if (!!l->preempt != latency)
+	if (!!l->preempt != preempt)
 		fprintf(f, "preempt = %s\n", l->preempt ? "yes" : "no");
 	if (l->users)
 		fprintf(f, "users = yes\n");
@@ -932,9 +1086,16 @@ void config_describe(const struct scxd_config *c, FILE *f)
 
 		format_cpus(l, cpus, sizeof(cpus));
 		format_llcs(l->llcs, llcs, sizeof(llcs));
-		fprintf(f, "  %-16s %-10s weight=%u slice_us=%llu kind=%s preempt=%s cpus=%s llcs=%s users=%s\n",
-			l->name, policy_name(l->policy), l->weight,
-			(unsigned long long)l->slice_ns / 1000,
+		char slice[96];
+
+		if (l->policy == SCXD_POLICY_AUTO)
+			snprintf(slice, sizeof(slice), "auto_latency_run_us=%llu auto_min_wakeups=%u",
+				 (unsigned long long)l->auto_run_ns / 1000, l->auto_wakeups);
+		else
+			snprintf(slice, sizeof(slice), "slice_us=%llu",
+				 (unsigned long long)l->slice_ns / 1000);
+		fprintf(f, "  %-16s %-10s weight=%u %s kind=%s preempt=%s cpus=%s llcs=%s users=%s\n",
+			l->name, policy_name(l->policy), l->weight, slice,
 			l->kind == SCXD_KIND_CONFINED ? "confined" : "open",
 			l->preempt ? "yes" : "no", cpus, llcs, l->users ? "yes" : "no");
 		for (u32 j = 0; j < c->nr_rules; j++)

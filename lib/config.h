@@ -106,7 +106,36 @@ void config_describe(const struct scxd_config *c, FILE *f);
  * configuration. */
 char *config_format(const struct scxd_config *c);
 
-/* "latency", "throughput", or "?" */
+/* "latency", "throughput", "auto", or "?" */
 const char *policy_name(u32 policy);
+
+/*
+ * An auto layer's thresholds (docs/config.md says why these defaults): a
+ * task is served as latency while its runs between sleeps average at most
+ * auto_latency_run_us and it wakes at least auto_min_wakeups times a
+ * second.
+ */
+#define AUTO_RUN_US_DEFAULT	(SCXD_SHORT_RUN_NS / 1000)
+#define AUTO_RUN_US_MIN		10
+#define AUTO_RUN_US_MAX		1000000
+#define AUTO_WAKEUPS_DEFAULT	10
+#define AUTO_WAKEUPS_MIN	1
+#define AUTO_WAKEUPS_MAX	100000
+
+/*
+ * The `layers` map as the scheduler reads it (scxd.h: it never sees an
+ * auto layer): entry i is layer i, an auto layer's entry serving its
+ * throughput class; after the layers, one entry per auto layer, in
+ * order, serving its latency class, with the same settings but the
+ * latency slice. The two point at each other (peer). Fills @out (NULL:
+ * only counts; else room for SCXD_MAX_LAYERS) and returns how many
+ * entries the configuration needs, which may exceed SCXD_MAX_LAYERS (the
+ * parser refuses that).
+ */
+u32 config_bpf_layers(const struct scxd_config *c, struct scxd_layer *out);
+
+/* The layer whose class entry @e is (< config_bpf_layers()), and which
+ * class it serves in *cls (enum scxd_policy). */
+u32 config_bpf_layer_of(const struct scxd_config *c, u32 e, u32 *cls);
 
 #endif /* SCXD_CONFIG_H */

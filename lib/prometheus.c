@@ -53,6 +53,12 @@ static const struct prom_metric layer_metrics[] = {
 	M("kernel_picks_total", COUNTER, kernel_picks, V_U64,
 	  "Idle CPUs of the layer's span picked by the kernel (scx_bpf_select_cpu_and)."),
 	M("busy_total", COUNTER, busy, V_U64, "Wakeups that found no CPU idle."),
+	M("served_latency_tasks", GAUGE, served_latency, V_U64,
+	  "Tasks of the layer served as latency now (an auto layer decides per task)."),
+	M("served_throughput_tasks", GAUGE, served_throughput, V_U64,
+	  "Tasks of the layer served as throughput now."),
+	M("class_changes_total", COUNTER, class_changes, V_U64,
+	  "Tasks an auto layer moved to its other class."),
 };
 #undef M
 

@@ -43,6 +43,7 @@ const struct proto_method proto_methods[PROTO_NR_METHODS] = {
 	M(COMPARE_STEP,	"compare-step",	ADMIN),
 	M(COMPARE_STOP,	"compare-stop",	ADMIN),
 	M(COMPARE_RESULT, "compare-result", READ),
+	M(PROCESSES,	"processes",	READ),
 };
 #undef M
 
@@ -416,6 +417,11 @@ static const struct field layer_fields[] = {
 	L2("latency",	lat_samples,	"samples",	F_U64),
 	L2("latency",	lat_hist,	"hist",		F_U64S),
 	L2("latency",	lat_sum_ns,	"sum_ns",	F_U64),
+	L2("served",	served_latency,	"latency",	F_U64),
+	L2("served",	served_throughput, "throughput", F_U64),
+	L2(NULL,	auto_latency_run_us, "auto_latency_run_us", F_U64),
+	L2(NULL,	auto_min_wakeups, "auto_min_wakeups", F_U32),
+	L2("counters",	class_changes,	"class_changes", F_U64),
 };
 #undef L2
 #undef L
@@ -666,6 +672,52 @@ int proto_topology_decode(const cJSON *j, struct proto_topology *t, struct proto
 	return 0;
 }
 
+/* ---- the processes result ---------------------------------------------- */
+
+#define P(m, k, t)	FIELD(struct proto_process, NULL, m, k, t)
+static const struct field process_fields[] = {
+	P(pid,		"pid",		F_S32),
+	P(ppid,		"ppid",		F_S32),
+	P(uid,		"uid",		F_U32),
+	P(gid,		"gid",		F_U32),
+	P(nice,		"nice",		F_S32),
+	P(kthread,	"kthread",	F_BOOL),
+	P(comm,		"comm",		F_STR),
+	P(cgroup,	"cgroup",	F_STR),
+	P(layer,	"layer",	F_STR),
+	P(threads,	"threads",	F_U32),
+	P(served_latency, "served_latency", F_U32),
+	P(wakeups,	"wakeups",	F_U64),
+	P(cpu_ns,	"cpu_ns",	F_U64),
+	P(runs,		"runs",		F_U64),
+	P(short_runs,	"short_runs",	F_U64),
+};
+#undef P
+
+static const struct field processes_fields[] = {
+	FIELD(struct proto_processes, NULL, short_run_us, "short_run_us", F_U64),
+	FIELD(struct proto_processes, NULL, nr_processes, "nr_processes", F_U32),
+	FIELD(struct proto_processes, NULL, left_out, "left_out", F_U32),
+};
+
+static const struct doc_array processes_arrays[] = {
+	DOC_ARRAY(struct proto_processes, "processes", processes, nr_processes, "processes",
+		  process_fields),
+};
+
+cJSON *proto_processes_encode(const struct proto_processes *p)
+{
+	return encode_doc(p, processes_fields, N_FIELDS(processes_fields), processes_arrays,
+			  N_FIELDS(processes_arrays));
+}
+
+int proto_processes_decode(const cJSON *j, struct proto_processes *p, struct proto_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	return decode_doc(j, p, "processes", processes_fields, N_FIELDS(processes_fields),
+			  processes_arrays, N_FIELDS(processes_arrays), err);
+}
+
 /* ---- the version result ------------------------------------------------ */
 
 cJSON *proto_version_encode(void)
@@ -701,6 +753,7 @@ int proto_result_decode(enum proto_method_id m, const cJSON *j, void *out,
 	case PROTO_METHOD_STATUS:	return proto_status_decode(j, out, err);
 	case PROTO_METHOD_TOPOLOGY:	return proto_topology_decode(j, out, err);
 	case PROTO_METHOD_VERSION:	return proto_version_decode(j, out, err);
+	case PROTO_METHOD_PROCESSES:	return proto_processes_decode(j, out, err);
 	default:
 		memset(err, 0, sizeof(*err));
 		proto_fail(err, PROTO_ERR_INTERNAL, "no decoder for \"%s\"",

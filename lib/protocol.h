@@ -33,6 +33,12 @@
  *      scxd 0.4, same version: in "status", per layer "latency.hist" (the
  *      wakeup-latency histogram since attach, SCXD_LAT_BUCKETS counts) and
  *      "latency.sum_ns" (absent: zero); "rivals" (absent: none).
+ *      scxd 0.6, same version: layer policy "auto" (slice_us 0: its tasks
+ *      get their class's slice); in "status", per layer "served.{latency,
+ *      throughput}", "auto_latency_run_us", "auto_min_wakeups" and
+ *      "counters.class_changes" (absent: zero); in "explain", "policy",
+ *      "served_as" and "behavior" (absent: none); method "processes"
+ *      (read-only).
  */
 #ifndef SCXD_PROTOCOL_H
 #define SCXD_PROTOCOL_H
@@ -129,6 +135,7 @@ enum proto_method_id {
 	PROTO_METHOD_COMPARE_STEP,
 	PROTO_METHOD_COMPARE_STOP,
 	PROTO_METHOD_COMPARE_RESULT,
+	PROTO_METHOD_PROCESSES,
 	PROTO_NR_METHODS,
 };
 
@@ -225,9 +232,9 @@ struct proto_rival {
 struct proto_status_layer {
 	char		name[SCXD_NAME_LEN];
 	uint32_t	index;
-	char		policy[16];		/* "latency", "throughput" */
+	char		policy[16];		/* "latency", "throughput", "auto" (0.6) */
 	uint32_t	weight;
-	uint64_t	slice_us;
+	uint64_t	slice_us;		/* 0: per class (an auto layer) */
 	uint64_t	tasks;			/* tasks in the layer now */
 	/* The layer's match lines are rules[first_rule .. first_rule+nr_rules)
 	 * of struct proto_status; decode assigns them in layer order. */
@@ -269,6 +276,14 @@ struct proto_status_layer {
 	 * ns, the last one everything longer) and the latencies' sum. */
 	uint64_t	lat_hist[SCXD_LAT_BUCKETS];
 	uint64_t	lat_sum_ns;
+	/* 0.6: of its tasks, how many it serves as each class now (a
+	 * latency or throughput layer: all as its policy); an auto layer's
+	 * thresholds (0 for others); tasks it moved to its other class. */
+	uint64_t	served_latency;
+	uint64_t	served_throughput;
+	uint64_t	auto_latency_run_us;
+	uint32_t	auto_min_wakeups;
+	uint64_t	class_changes;		/* SCXD_LSTAT_RECLASS */
 };
 
 /* Plain old data: the daemon fills it in place, without allocating.
@@ -369,10 +384,51 @@ struct proto_version {
 cJSON *proto_version_encode(void);
 int proto_version_decode(const cJSON *j, struct proto_version *v, struct proto_error *err);
 
+/* ---- the "processes" result -------------------------------------------- */
+
+#define PROTO_MAX_PROCESSES	4096
+
+/*
+ * A process scxd schedules, with its threads' behaviour since the
+ * scheduler attached (struct scxd_behavior, summed: counters that only
+ * grow while the process and its threads live). What scxctl suggest
+ * observes, twice, to see what each process did in between.
+ */
+struct proto_process {
+	int32_t		pid;			/* the thread-group id */
+	int32_t		ppid;
+	uint32_t	uid;			/* effective */
+	uint32_t	gid;
+	int32_t		nice;
+	bool		kthread;
+	char		comm[SCXD_COMM_LEN];	/* the leader's: "pcomm" in a rule */
+	char		cgroup[SCXD_PATH_LEN];	/* cgroup v2 path: "/a/b" */
+	char		layer[SCXD_NAME_LEN];	/* the leader's layer */
+	uint32_t	threads;
+	uint32_t	served_latency;		/* threads served as latency now */
+	uint64_t	wakeups;
+	uint64_t	cpu_ns;
+	uint64_t	runs;			/* runs that ended in a sleep */
+	uint64_t	short_runs;		/* ... of at most short_run_us */
+};
+
+struct proto_processes {
+	uint64_t	short_run_us;		/* SCXD_SHORT_RUN_NS / 1000 */
+	uint32_t	nr_processes;
+	uint32_t	left_out;		/* processes past PROTO_MAX_PROCESSES */
+	struct proto_process processes[PROTO_MAX_PROCESSES];
+};
+
+/* NULL on ENOMEM. */
+cJSON *proto_processes_encode(const struct proto_processes *p);
+/* Like proto_topology_decode(). */
+int proto_processes_decode(const cJSON *j, struct proto_processes *p, struct proto_error *err);
+
 /* ---- results by method ------------------------------------------------- */
 
 /* The decoder of method @m's result: *out is a struct proto_status,
- * proto_topology or proto_version for status, topology and version;
+ * proto_topology, proto_version or proto_processes for status, topology,
+ * version and processes;
  * -EINVAL for a method whose result has no struct. */
 int proto_result_decode(enum proto_method_id m, const cJSON *j, void *out,
 			struct proto_error *err);

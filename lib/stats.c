@@ -33,6 +33,7 @@ void layer_sample_delta(const struct layer_sample *now, const struct layer_sampl
 	for (i = 0; i < SCXD_LAT_BUCKETS; i++)
 		out->hist[i] = now->hist[i] - then->hist[i];
 	out->tasks = now->tasks;
+	memcpy(out->served, now->served, sizeof(out->served));
 }
 
 double layer_util(const struct layer_sample *delta, u64 interval_ns)

@@ -20,6 +20,7 @@ struct layer_sample {
 	u64	cnt[SCXD_NR_LSTATS];		/* enum scxd_layer_stat */
 	u64	hist[SCXD_LAT_BUCKETS];		/* struct scxd_lat_hist, one layer */
 	s64	tasks;				/* a level, not a counter */
+	s64	served[SCXD_NR_CLASSES];	/* ... of them served as each class */
 };
 
 /*

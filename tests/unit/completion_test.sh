@@ -181,14 +181,14 @@ check()	# NAME CONDITION-COMMAND...
 	fi
 }
 
-verbs='add-layer check compare explain help layer layers match move reload remove-layer role run save set-layer start stats status stop top topology unpin version'
+verbs='add-layer check compare explain help layer layers match move reload remove-layer role run save set-layer start stats status stop suggest top topology unpin version'
 layers='batch default gaming'
-set_opts='--cpus --help --json --kind --latency --llcs --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
-add_opts='--before --cpus --help --json --kind --latency --llcs --match --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
+set_opts='--auto --auto-latency-run-us --auto-min-wakeups --cpus --help --json --kind --latency --llcs --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
+add_opts='--auto --auto-latency-run-us --auto-min-wakeups --before --cpus --help --json --kind --latency --llcs --match --no-preempt --no-users --preempt --slice-us --throughput --users --weight'
 roles='build desktop gaming server'
 
 complete_is "verbs" "$verbs" scxctl ''
-complete_is "verbs by prefix" "save set-layer start stats status stop" scxctl s
+complete_is "verbs by prefix" "save set-layer start stats status stop suggest" scxctl s
 complete_is "global options" "--help --json --socket --timeout" scxctl --
 complete_is "all global options" "--help --json --socket --timeout -h -j -s -t" scxctl -
 complete_is "no layer names before the verb" "" scxctl gam
@@ -457,7 +457,7 @@ if [ -x ctl/scxctl ]; then
 	complete_is "unpin options are its usage's" "${opts% }" scxctl unpin -
 	opts=$(usage_opts explain)
 	complete_is "explain options are its usage's" "${opts% }" scxctl explain -
-	for v in status stats layers layer top topology version reload save stop start role check compare; do
+	for v in status stats layers layer top topology version reload save stop start role check compare suggest; do
 		opts=$(usage_opts "$v")
 		complete_is "$v options are its usage's" "${opts% }" scxctl "$v" -
 	done

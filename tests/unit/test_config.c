@@ -269,7 +269,7 @@ TEST(every_log_level_name_is_understood)
 TEST(line_numbers_count_comments_blank_lines_crlf_and_a_bom)
 {
 	CHECK(fails_with("\xef\xbb\xbf; comment\r\n\r\n# other comment\r\n"
-			 "[layer.a]\r\n  policy = fast\r\n", 5, "unknown policy 'fast' (latency or throughput)"));
+			 "[layer.a]\r\n  policy = fast\r\n", 5, "unknown policy 'fast' (latency, throughput or auto)"));
 }
 
 /* Placement: kind, llcs, cpus, preempt. */
@@ -451,18 +451,105 @@ TEST(a_confined_layer_with_a_minimum_of_zero_cpus_is_refused_at_its_cpus_line)
 	free(c);
 }
 
+TEST(an_auto_layer_has_thresholds_and_preempts_but_no_slice)
+{
+	struct scxd_config *c = new_config();
+	char *text;
+
+	CHECK_INT(load_text(c, "[layer.a]\npolicy = auto\nmatch = *\n"), 0);
+	CHECK_INT(c->layers[0].policy, SCXD_POLICY_AUTO);
+	CHECK_STR(policy_name(c->layers[0].policy), "auto");
+	CHECK(c->layers[0].auto_run_ns == AUTO_RUN_US_DEFAULT * 1000ULL);
+	CHECK_INT(c->layers[0].auto_wakeups, AUTO_WAKEUPS_DEFAULT);
+	CHECK_INT(c->layers[0].preempt, 1);
+	CHECK(c->layers[0].slice_ns == 0);
+	CHECK_INT(load_text(c, "[layer.a]\nauto_min_wakeups = 50\npolicy = auto\n"
+			    "auto_latency_run_us = 800\npreempt = no\nmatch = *\n"), 0);
+	CHECK(c->layers[0].auto_run_ns == 800000);
+	CHECK_INT(c->layers[0].auto_wakeups, 50);
+	CHECK_INT(c->layers[0].preempt, 0);
+	/* The canonical text keeps what differs from the defaults, and reads back. */
+	text = config_format(c);
+	CHECK(text && strstr(text, "policy = auto\nauto_latency_run_us = 800\n"
+			     "auto_min_wakeups = 50\npreempt = no\n"));
+	CHECK_INT(load_text(c, text), 0);
+	CHECK(c->layers[0].auto_run_ns == 800000);
+	CHECK_INT(c->layers[0].auto_wakeups, 50);
+	free(text);
+	free(c);
+}
+
+TEST(auto_keys_outside_an_auto_layer_and_a_slice_inside_one_are_refused_at_their_line)
+{
+	CHECK(fails_with("[layer.a]\npolicy = auto\nmatch = comm=a\nslice_us = 3000\n"
+			 LAST_LAYER, 4, "slice_us does not apply to an auto layer: a task gets "
+			 "the slice of the class it is served as (2000 us as latency, 20000 us "
+			 "as throughput)"));
+	CHECK(fails_with("[layer.a]\nauto_min_wakeups = 5\nmatch = *\npolicy = latency\n", 2,
+			 "auto_latency_run_us and auto_min_wakeups are only for auto layers"));
+	CHECK(fails_with("[layer.a]\npolicy = auto\nauto_latency_run_us = 5\nmatch = *\n", 3,
+			 "auto_latency_run_us must be a number in 10..1000000, not '5'"));
+	CHECK(fails_with("[layer.a]\npolicy = auto\nauto_min_wakeups = 0\nmatch = *\n", 3,
+			 "auto_min_wakeups must be a number in 1..100000, not '0'"));
+}
+
+TEST(an_auto_layer_is_two_scheduler_layers_and_counts_twice_against_the_limit)
+{
+	struct scxd_config *c = new_config();
+	struct scxd_layer e[SCXD_MAX_LAYERS];
+	char text[4096] = "";
+	u32 cls;
+
+	CHECK_INT(load_text(c, "[layer.a]\npolicy = latency\nmatch = comm=a\n"
+			    "[layer.b]\npolicy = auto\nmatch = comm=b\n"
+			    "[layer.c]\npolicy = auto\nauto_latency_run_us = 500\nmatch = *\n"), 0);
+	CHECK_INT(config_bpf_layers(c, NULL), 5);
+	CHECK_INT(config_bpf_layers(c, e), 5);
+	/* Layers keep their index; auto ones serve throughput there ... */
+	CHECK_INT(e[0].policy, SCXD_POLICY_LATENCY);
+	CHECK(e[0].peer == SCXD_NO_LAYER);
+	CHECK_INT(e[1].policy, SCXD_POLICY_THROUGHPUT);
+	CHECK(e[1].slice_ns == 20000000);
+	CHECK_INT(e[1].peer, 3);
+	CHECK(e[1].auto_gap_ns == 1000000000ULL / AUTO_WAKEUPS_DEFAULT);
+	/* ... and latency after the last layer, in order. */
+	CHECK_INT(e[3].policy, SCXD_POLICY_LATENCY);
+	CHECK(e[3].slice_ns == 2000000);
+	CHECK_INT(e[3].peer, 1);
+	CHECK_STR(e[3].name, "b");
+	CHECK_INT(e[3].id, c->layers[1].id);
+	CHECK_INT(e[4].peer, 2);
+	CHECK_INT(e[2].peer, 4);
+	CHECK(e[4].auto_run_ns == 500000);
+	for (u32 i = 0; i < 5; i++) {
+		u32 want_layer = i < 3 ? i : i - 2;
+		u32 want_cls = i == 0 || i >= 3 ? SCXD_POLICY_LATENCY : SCXD_POLICY_THROUGHPUT;
+
+		CHECK_INT(config_bpf_layer_of(c, i, &cls), want_layer);
+		CHECK_INT(cls, want_cls);
+	}
+	/* 9 layers, 8 of them auto: 17 of 16. */
+	for (int i = 0; i < 8; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "[layer.l%d]\npolicy = auto\nmatch = comm=l%d\n", i, i);
+	strcat(text, LAST_LAYER);
+	CHECK(fails_with(text, 22, "9 layers, 8 of them auto, are more than the scheduler's "
+			 "16: an auto layer counts twice"));
+	free(c);
+}
+
 TEST(preempt_on_a_throughput_layer_is_refused_at_its_line)
 {
 	struct scxd_config *c = new_config();
 
 	CHECK(fails_with("[layer.a]\npolicy = throughput\npreempt = yes\nmatch = *\n", 3,
-			 "preempt is only for latency layers"));
+			 "preempt is only for latency and auto layers"));
 	/* the policy may come later: checked when the section ends */
 	CHECK(fails_with("[layer.a]\npreempt = yes\nmatch = comm=a\npolicy = throughput\n"
-			 "\n" LAST_LAYER, 2, "preempt is only for latency layers"));
+			 "\n" LAST_LAYER, 2, "preempt is only for latency and auto layers"));
 	/* in the last layer, at the end of the file */
 	CHECK(fails_with("[layer.a]\nmatch = *\npreempt = yes\npolicy = throughput\n", 3,
-			 "preempt is only for latency layers"));
+			 "preempt is only for latency and auto layers"));
 	/* saying no is fine */
 	CHECK_INT(load_text(c, "[layer.a]\npolicy = throughput\npreempt = no\nmatch = *\n"), 0);
 	CHECK_INT(c->layers[0].preempt, 0);
@@ -474,13 +561,13 @@ TEST(a_placement_mistake_is_reported_before_mistakes_on_later_lines)
 	static const struct refusal cases[] = {
 		/* layer a's preempt (line 3) before layer b's unknown key (line 6) */
 		{ "[layer.a]\npolicy = throughput\npreempt = yes\nmatch = comm=a\n"
-		  "[layer.b]\nfoo = bar\n", 3, "preempt is only for latency layers" },
+		  "[layer.b]\nfoo = bar\n", 3, "preempt is only for latency and auto layers" },
 		/* ... and before a malformed header that ends the section */
 		{ "[layer.a]\npolicy = throughput\npreempt = yes\nmatch = *\n[layer.b\n", 3,
-		  "preempt is only for latency layers" },
+		  "preempt is only for latency and auto layers" },
 		/* two mistakes in one section: the first line wins */
 		{ "[layer.a]\npreempt = yes\ncpus = 0-3\nkind = confined\npolicy = throughput\n"
-		  "match = *\n", 2, "preempt is only for latency layers" },
+		  "match = *\n", 2, "preempt is only for latency and auto layers" },
 		{ "[layer.a]\ncpus = 0-1\npreempt = yes\nkind = confined\npolicy = throughput\n"
 		  "match = *\n", 2,
 		  "cpus minimum must be at least 1 for a confined layer, not '0-1'" },
@@ -498,7 +585,7 @@ TEST(an_unknown_policy_names_file_and_line)
 			 "match = comm=wine*\n"
 			 "; the policy:\n"
 			 "policy = fast\n"
-			 LAST_LAYER, 7, "unknown policy 'fast' (latency or throughput)"));
+			 LAST_LAYER, 7, "unknown policy 'fast' (latency, throughput or auto)"));
 }
 
 TEST(an_unknown_section_names_file_and_line)
@@ -728,7 +815,7 @@ TEST(the_first_error_in_the_file_is_the_one_reported)
 	CHECK(fails_with("[layer.a]\npolicy = latency\ngarbage\nfoo = bar\nmatch = *\n", 3,
 			 "expected '[section]', 'key = value' or a comment"));
 	CHECK(fails_with("[layer.a]\npolicy = fast\ngarbage\n", 2,
-			 "unknown policy 'fast' (latency or throughput)"));
+			 "unknown policy 'fast' (latency, throughput or auto)"));
 }
 
 TEST(comments_after_a_section_header_are_allowed)
@@ -871,7 +958,7 @@ TEST(a_string_is_named_in_errors_as_given)
 	CHECK_INT(config_load_string(c, "[layer.a]\npolicy = slow\n", "reload request", &e),
 		  -EINVAL);
 	CHECK_STR(config_error_str(&e, buf, sizeof(buf)),
-		  "reload request:2: unknown policy 'slow' (latency or throughput)");
+		  "reload request:2: unknown policy 'slow' (latency, throughput or auto)");
 	CHECK_INT(config_load_string(c, LAST_LAYER, "reload request", &e), 0);
 	CHECK_STR(c->source, "reload request");
 	free(c);

@@ -177,7 +177,7 @@ TEST(a_bad_value_is_refused_naming_layer_and_key_and_changes_nothing)
 	CHECK_INT(EDIT(c, d, config_edit_set(_e, "build", "sliceus", "5", &e)), -EINVAL);
 	CHECK_STR(e.msg, "layer 'build': unknown key 'sliceus' in [layer.build]");
 	CHECK_INT(EDIT(c, d, config_edit_set(_e, "default", "preempt", "yes", &e)), -EINVAL);
-	CHECK_STR(e.msg, "layer 'default': preempt is only for latency layers");
+	CHECK_STR(e.msg, "layer 'default': preempt is only for latency and auto layers");
 	CHECK_INT(EDIT(c, d, config_edit_set(_e, NULL, "log_level", "loud", &e)), -EINVAL);
 	CHECK_CONTAINS(e.msg, "[scxd]: unknown log_level 'loud'");
 	CHECK(memcmp(d, keep, sizeof(*d)) == 0);

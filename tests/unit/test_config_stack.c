@@ -273,7 +273,7 @@ TEST(errors_name_the_file_and_line_they_are_in_and_change_nothing)
 	/* Keys that only clash once stacked: the line that made the clash. */
 	put("etc/scxd.ini.d/10.ini", "[layer.bg]\n\npreempt = yes\n");
 	CHECK_INT(load(c), -EINVAL);
-	CHECK_STR(error(), "etc/scxd.ini.d/10.ini:3: preempt is only for latency layers");
+	CHECK_STR(error(), "etc/scxd.ini.d/10.ini:3: preempt is only for latency and auto layers");
 	put("etc/scxd.ini.d/10.ini", "[layer.game]\nkind = confined\ncpus = 0-2\n");
 	CHECK_INT(load(c), -EINVAL);
 	CHECK_STR(error(), "etc/scxd.ini.d/10.ini:3: cpus minimum must be at least 1 for a confined layer, not '0-2'");

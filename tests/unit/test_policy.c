@@ -2,6 +2,7 @@
  * rules written in the configuration syntax. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "policy.h"
@@ -340,6 +341,173 @@ TEST(a_task_is_stolen_once_its_cache_is_cold_or_it_waited_long)
 	CHECK_INT(scxd_may_steal(100 * ms, 100 * ms, 0, steal), 1);
 	/* steal_ns 0: anything queued may go. */
 	CHECK_INT(scxd_may_steal(100 * ms, 100 * ms, 100 * ms, 0), 1);
+}
+
+/* --- the behaviour estimator of auto layers --- */
+
+/*
+ * A task as ops.select_cpu and ops.stopping see it: it wakes, runs @run
+ * ns in pieces of at most @slice (stopping, still runnable, between
+ * them), sleeps, and wakes again @period after its last wakeup; its class
+ * is judged at every stop, with the default thresholds, as ops.stopping
+ * judges it. Returns how often the class changed.
+ */
+struct sim {
+	struct scxd_behavior b;
+	u64 now;
+	unsigned flips;
+};
+
+static void sim_init(struct sim *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->now = 1000000000ULL;
+	s->b.cls = SCXD_POLICY_THROUGHPUT;	/* as ops.init_task starts it */
+}
+
+static void sim_periods(struct sim *s, unsigned n, u64 run, u64 slice, u64 period)
+{
+	const u64 run_ns = AUTO_RUN_US_DEFAULT * 1000ULL;
+	const u64 gap_ns = 1000000000ULL / AUTO_WAKEUPS_DEFAULT;
+
+	for (unsigned i = 0; i < n; i++) {
+		u64 start = s->now, left = run;
+
+		scxd_behavior_woke(&s->b, s->now);
+		do {
+			u64 piece = left < slice ? left : slice;
+			u32 cls;
+
+			left -= piece;
+			s->now += piece;
+			scxd_behavior_ran(&s->b, piece, !left);
+			cls = scxd_behavior_class(&s->b, s->now, run_ns, gap_ns);
+			s->flips += cls != s->b.cls;
+			s->b.cls = cls;
+		} while (left);
+		s->now = start + (period > run ? period : run);
+	}
+}
+
+static const u64 us = 1000, ms = 1000000;
+
+TEST(a_new_task_that_wakes_often_and_runs_briefly_is_latency_from_its_second_wakeup)
+{
+	struct sim s;
+
+	sim_init(&s);
+	/* 1 kHz, 50 us a wakeup: a game's input thread, cyclictest. Its
+	 * first wakeup starts the clock; its second shows how often. */
+	sim_periods(&s, 1, 50 * us, 2 * ms, 1 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_THROUGHPUT);
+	sim_periods(&s, 1, 50 * us, 2 * ms, 1 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_LATENCY);
+	CHECK_INT(s.flips, 1);
+	sim_periods(&s, 10000, 50 * us, 2 * ms, 1 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_LATENCY);
+	CHECK_INT(s.flips, 1);
+	CHECK(s.b.run_avg_ns >= 45 * us && s.b.run_avg_ns <= 55 * us);
+	CHECK(s.b.gap_avg_ns >= 990 * us && s.b.gap_avg_ns <= 1010 * us);
+	CHECK(s.b.wakeups == 10002);
+}
+
+TEST(a_task_that_never_sleeps_is_served_as_throughput)
+{
+	struct sim s;
+
+	sim_init(&s);
+	/* One wakeup, then 10 s of 20 ms slices. */
+	sim_periods(&s, 1, 10000 * ms, 20 * ms, 0);
+	CHECK_INT(s.b.cls, SCXD_POLICY_THROUGHPUT);
+	CHECK_INT(s.flips, 0);
+	CHECK(s.b.cpu_ns == 10000 * ms);
+}
+
+TEST(one_burst_does_not_flip_a_latency_task_but_becoming_a_hog_does)
+{
+	const u64 run_ns = AUTO_RUN_US_DEFAULT * us;
+	struct sim s;
+
+	sim_init(&s);
+	sim_periods(&s, 200, 50 * us, 2 * ms, 1 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_LATENCY);
+	/* One run of 8x the threshold, in slices, then back to normal. */
+	sim_periods(&s, 1, SCXD_BEH_LONG_RUN * run_ns, 2 * ms, 0);
+	sim_periods(&s, 200, 50 * us, 2 * ms, 1 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_LATENCY);
+	CHECK_INT(s.flips, 1);
+	/* A run that goes on past that is no burst: throughput from the
+	 * stop that passes it, before the run ends. */
+	sim_periods(&s, 1, 2 * SCXD_BEH_LONG_RUN * run_ns, 2 * ms, 0);
+	CHECK_INT(s.b.cls, SCXD_POLICY_THROUGHPUT);
+	CHECK_INT(s.flips, 2);
+}
+
+TEST(a_latency_task_that_stops_sleeping_is_throughput_after_8x_the_threshold_of_cpu)
+{
+	const u64 run_ns = AUTO_RUN_US_DEFAULT * us;
+	struct sim s;
+	u64 cpu = 0;
+
+	sim_init(&s);
+	sim_periods(&s, 200, 50 * us, 2 * ms, 1 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_LATENCY);
+	scxd_behavior_woke(&s.b, s.now);
+	while (s.b.cls == SCXD_POLICY_LATENCY && cpu < 1000 * ms) {
+		scxd_behavior_ran(&s.b, 1 * ms, 0);
+		cpu += 1 * ms;
+		s.now += 1 * ms;
+		s.b.cls = scxd_behavior_class(&s.b, s.now, run_ns, 1000000000ULL /
+					      AUTO_WAKEUPS_DEFAULT);
+	}
+	CHECK_INT(s.b.cls, SCXD_POLICY_THROUGHPUT);
+	CHECK(cpu == SCXD_BEH_LONG_RUN * run_ns + 1 * ms);
+}
+
+TEST(a_hog_that_turns_into_a_waker_is_latency_within_a_fraction_of_a_second)
+{
+	struct sim s;
+	u64 t0;
+
+	sim_init(&s);
+	sim_periods(&s, 1, 5000 * ms, 20 * ms, 0);
+	CHECK_INT(s.b.cls, SCXD_POLICY_THROUGHPUT);
+	t0 = s.now;
+	for (int i = 0; i < 2000 && s.b.cls != SCXD_POLICY_LATENCY; i++)
+		sim_periods(&s, 1, 50 * us, 2 * ms, 1 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_LATENCY);
+	/* The VM case allows 2 s; the estimator alone needs far less. */
+	CHECK(s.now - t0 < 200 * ms);
+}
+
+TEST(a_task_that_wakes_rarely_stays_throughput_however_briefly_it_runs)
+{
+	struct sim s;
+
+	sim_init(&s);
+	/* Once a second, under the default of 10 wakeups a second. */
+	sim_periods(&s, 100, 50 * us, 2 * ms, 1000 * ms);
+	CHECK_INT(s.b.cls, SCXD_POLICY_THROUGHPUT);
+	CHECK_INT(s.flips, 0);
+}
+
+TEST(between_the_bounds_a_task_keeps_its_class)
+{
+	const u64 run_ns = AUTO_RUN_US_DEFAULT * us;
+	struct sim lat, tput;
+
+	/* Runs of 1.5x the threshold: over the bound to enter the latency
+	 * class, under the one to leave it. */
+	sim_init(&lat);
+	sim_periods(&lat, 200, 50 * us, 2 * ms, 4 * ms);
+	CHECK_INT(lat.b.cls, SCXD_POLICY_LATENCY);
+	sim_periods(&lat, 2000, run_ns * 3 / 2, 2 * ms, 4 * ms);
+	CHECK_INT(lat.b.cls, SCXD_POLICY_LATENCY);
+	CHECK_INT(lat.flips, 1);
+	sim_init(&tput);
+	sim_periods(&tput, 2000, run_ns * 3 / 2, 2 * ms, 4 * ms);
+	CHECK_INT(tput.b.cls, SCXD_POLICY_THROUGHPUT);
+	CHECK_INT(tput.flips, 0);
 }
 
 TEST_MAIN

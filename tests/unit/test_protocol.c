@@ -868,6 +868,32 @@ TEST(a_topology_survives_encode_and_decode_byte_for_byte)
 	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
 }
 
+TEST(the_processes_result_survives_encode_and_decode_byte_for_byte)
+{
+	static struct proto_processes in, out;
+	cJSON *j;
+
+	memset(&in, 0, sizeof(in));
+	in.short_run_us = SCXD_SHORT_RUN_NS / 1000;
+	in.left_out = 3;
+	in.nr_processes = 2;
+	in.processes[0] = (struct proto_process){ .pid = 300, .ppid = 1, .uid = 1000, .gid = 100,
+		.nice = -5, .comm = "frameloop", .cgroup = "/user.slice/app", .layer = "default",
+		.threads = 3, .served_latency = 1, .wakeups = 10000, .cpu_ns = 5000000000ULL,
+		.runs = 9000, .short_runs = 8800 };
+	in.processes[1] = (struct proto_process){ .pid = 2, .kthread = true, .comm = "kthreadd",
+		.cgroup = "/", .layer = "default", .threads = 1 };
+	memset(&out, 0xa5, sizeof(out));
+	CHECK_STR(decoded(PROTO_METHOD_PROCESSES, through_text(proto_processes_encode(&in)), &out),
+		  "ok");
+	CHECK(memcmp(&in, &out, sizeof(in)) == 0);
+	/* The count must say how many follow. */
+	j = proto_processes_encode(&in);
+	CHECK(j);
+	cJSON_ReplaceItemInObject(j, "nr_processes", cJSON_CreateNumber(3));
+	CHECK_CONTAINS(decoded(PROTO_METHOD_PROCESSES, j, &out), "nr_processes: 3, but 2 processes follow");
+}
+
 TEST(a_topology_is_sent_as_documented)
 {
 	static struct proto_topology t;

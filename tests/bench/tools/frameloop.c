@@ -6,14 +6,17 @@
  * the next frame) is missed; a frame that starts later than its deadline
  * because the loop was still busy with an earlier one is missed too.
  *
- *   frameloop PERIOD_US WORK_US SECONDS
+ *   frameloop PERIOD_US WORK_US SECONDS [HOG_MS]
  *
  * prints one line:
  *
- *   frames=N missed=M missed_per_1000=X late_p99_us=Y late_max_us=Z
+ *   frames=N missed=M missed_per_1000=X late_p99_us=Y late_max_us=Z wake_p50_us=A wake_p99_us=B
  *
  * where "late" is how long after its deadline a frame's work ended (0 for
- * a frame on time). The work is measured in the thread's own CPU time
+ * a frame on time), and "wake" how long after its start a frame that
+ * slept to it began its work (frames an earlier one ran into do not
+ * count). With HOG_MS, the same thread first runs flat out for that long
+ * and says "hogged" on stderr: a task that changes its behaviour. The work is measured in the thread's own CPU time
  * (CLOCK_THREAD_CPUTIME_ID), so a preempted frame does the same work as
  * one that ran through: what a slow machine or a bad scheduler costs is
  * wall time, not work.
@@ -51,19 +54,26 @@ static int cmp_ll(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	long long period, work_ns, secs, start, frame, n, missed = 0, *late;
+	long long period, work_ns, secs, start, frame, n, missed = 0, *late, *wake, woke = 0;
+	long long hog_ns = argc == 5 ? atoll(argv[4]) * 1000000LL : 0;
 	struct timespec next;
 
-	if (argc != 4 || (period = atoll(argv[1]) * 1000) <= 0 ||
+	if ((argc != 4 && argc != 5) || hog_ns < 0 || (period = atoll(argv[1]) * 1000) <= 0 ||
 	    (work_ns = atoll(argv[2]) * 1000) <= 0 || (secs = atoll(argv[3])) <= 0 ||
 	    work_ns >= period) {
-		fprintf(stderr, "usage: frameloop PERIOD_US WORK_US SECONDS (WORK_US < PERIOD_US)\n");
+		fprintf(stderr, "usage: frameloop PERIOD_US WORK_US SECONDS [HOG_MS] (WORK_US < PERIOD_US)\n");
 		return 2;
 	}
 	n = secs * 1000000000LL / period;
 	late = calloc(n, sizeof(*late));
-	if (!late)
+	wake = calloc(n, sizeof(*wake));
+	if (!late || !wake)
 		return 1;
+	if (hog_ns) {
+		for (long long end = ns_of(CLOCK_MONOTONIC) + hog_ns; ns_of(CLOCK_MONOTONIC) < end;)
+			work(1000000);
+		fprintf(stderr, "hogged\n");
+	}
 	start = ns_of(CLOCK_MONOTONIC);
 	for (frame = 0; frame < n; frame++) {
 		long long begin = start + frame * period, deadline = begin + period, done;
@@ -74,6 +84,7 @@ int main(int argc, char **argv)
 			next.tv_nsec = begin % 1000000000LL;
 			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
 				;
+			wake[woke++] = ns_of(CLOCK_MONOTONIC) - begin;
 		}
 		work(work_ns);
 		done = ns_of(CLOCK_MONOTONIC);
@@ -81,8 +92,12 @@ int main(int argc, char **argv)
 		missed += late[frame] > 0;
 	}
 	qsort(late, n, sizeof(*late), cmp_ll);
-	printf("frames=%lld missed=%lld missed_per_1000=%.1f late_p99_us=%lld late_max_us=%lld\n",
-	       n, missed, 1000.0 * missed / n, late[(n * 99) / 100] / 1000, late[n - 1] / 1000);
+	qsort(wake, woke, sizeof(*wake), cmp_ll);
+	printf("frames=%lld missed=%lld missed_per_1000=%.1f late_p99_us=%lld late_max_us=%lld "
+	       "wake_p50_us=%lld wake_p99_us=%lld\n",
+	       n, missed, 1000.0 * missed / n, late[(n * 99) / 100] / 1000, late[n - 1] / 1000,
+	       woke ? wake[woke / 2] / 1000 : -1, woke ? wake[(woke * 99) / 100] / 1000 : -1);
 	free(late);
+	free(wake);
 	return 0;
 }
