@@ -14,11 +14,7 @@ CONFIGS="idle eevdf eevdf-cgroup scxd"
 
 start_scxd --config /tests/cases/isolation.ini
 bench_cgroups
-# A stand-in first, so that a misclassified probe fails the case instead
-# of producing a number that measures the wrong layer.
-pid=$(run_in_cgroup "$PROBE_CG" sleep 60)
-wait_for 10 '[ "$(layer_tasks probe)" = 1 ]' || fail "the probe's cgroup is not in layer probe: $(scxctl layers)"
-kill "$pid"
+probe_in probe
 
 rounds measure_latency $CONFIGS
 

@@ -30,6 +30,10 @@
 #   eevdf-nice    EEVDF with the load at nice 19 (what ananicy-cpp's rules
 #                 by command name do): for loads in the task's own cgroup
 #   scxd          with the load, under scxd and the case's configuration
+#   scxd-NAME     the same under another configuration of the case's: a
+#                 case that has them defines enter_scxd CONFIG, which
+#                 enter runs once scxd is attached (benchsum's ratios are
+#                 scxd / each configuration, so scxd / scxd-NAME too)
 #
 # The measured latency task is cyclictest without -p: one SCHED_OTHER
 # thread waking every 1 ms, bound by duration. The load is stress-ng
@@ -80,9 +84,11 @@ now_ms() {
 # PROBE_DIR to the cgroups eevdf-cgroup tunes.
 enter() {
 	case $1 in
-	scxd)
+	scxd | scxd-*)
 		[ "$(sched_ops)" = scxd ] || scxctl start >/dev/null || fail "scxctl start exited $?"
 		wait_for 10 '[ "$(sched_ops)" = scxd ]' || fail "scxd is not attached"
+		# A case with several scxd configurations switches between them.
+		! command -v enter_scxd >/dev/null || enter_scxd "$1"
 		;;
 	*)
 		[ -z "$(sched_ops)" ] || scxctl stop >/dev/null || fail "scxctl stop exited $?"
@@ -222,7 +228,7 @@ measure_latency() {
 	fi
 	start_hogs
 	probe "$1"
-	[ "$1" != scxd ] || assert_eq "$(sched_ops)" scxd "scheduler attached when the probe ended"
+	case $1 in scxd | scxd-*) assert_eq "$(sched_ops)" scxd "scheduler attached when the probe ended" ;; esac
 	stop_hogs "$1"
 }
 
@@ -241,6 +247,16 @@ report_latency() {
 # layer_tasks LAYER: how many tasks scxd has in LAYER now.
 layer_tasks() {
 	scxctl --json layers | jsonget "layers[name=$1].tasks"
+}
+
+# probe_in LAYER: a stand-in in the probe's cgroup is in LAYER, so that a
+# misclassified probe fails the case instead of producing a number that
+# measures the wrong layer.
+probe_in() {
+	_pid=$(run_in_cgroup "$PROBE_CG" sleep 60)
+	wait_for 10 "[ \"\$(layer_tasks $1)\" = 1 ]" ||
+		fail "the probe's cgroup is not in layer $1: $(scxctl layers)"
+	kill "$_pid"
 }
 
 # mean_of FILE: the mean of the numbers in FILE, one a line.
