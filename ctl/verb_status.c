@@ -18,6 +18,16 @@
 #include "stats.h"
 #include "table.h"
 
+/* A slice as the layer views show it: "2.00ms", or "auto" for an auto
+ * layer (0: its tasks get their class's). */
+static void slice_cell(char *buf, size_t len, uint64_t us)
+{
+	if (us)
+		stats_format_us(buf, len, (double)us);
+	else
+		snprintf(buf, len, "auto");
+}
+
 /* "12 tasks", or for an auto layer "12 tasks (3 served as latency)". */
 static void format_tasks(char *buf, size_t len, const struct proto_status_layer *l)
 {
@@ -210,7 +220,7 @@ static int print_layers(const struct proto_status *s, const char *unused)
 	for (uint32_t i = 0; i < nr; i++) {
 		const struct proto_status_layer *l = &s->layers[i];
 
-		format_slice(slice, sizeof(slice), l->slice_us);
+		slice_cell(slice, sizeof(slice), l->slice_us);
 		layer_bounds(l, cpus, sizeof(cpus), llcs, sizeof(llcs));
 		table_row(&t);
 		table_add(&t, "%s", l->name);
@@ -237,7 +247,7 @@ static int print_layer(const struct proto_status *s, const char *name)
 
 		if (strcmp(l->name, name))
 			continue;
-		format_slice(slice, sizeof(slice), l->slice_us);
+		slice_cell(slice, sizeof(slice), l->slice_us);
 		layer_bounds(l, cpus, sizeof(cpus), llcs, sizeof(llcs));
 		cpulist_format(l->owned.bits, SCXD_MAX_CPUS, owned, sizeof(owned));
 		printf("[layer.%s]  (layer %u of %u)\n", l->name, i + 1, s->nr_layers);
