@@ -31,8 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		st = calloc(1, sizeof(*st));
 		if (st) {
 			for (m = 0; m < PROTO_NR_METHODS; m++) {
+				/* Room for any method's result (proto_result_decode()). */
 				union { struct proto_status s; struct proto_topology t;
-					struct proto_version v; } *out = calloc(1, sizeof(*out));
+					struct proto_version v; struct proto_processes p; }
+					*out = calloc(1, sizeof(*out));
 
 				if (out)
 					proto_result_decode(m, result, out, &err);

@@ -62,7 +62,7 @@ i=0
 while [ $i -lt 6 ]; do run_in_cgroup /place /tmp/westhog >/dev/null; i=$((i + 1)); done
 sleep 3
 
-owned=$(scxctl status | awk '$1 == "boxed" {print $NF}')
+owned=$(scxctl --json status | jsonget 'layers[name=boxed].owned')
 echo "boxed owns CPUs $owned"
 n=$(echo "$owned" | tr ',' '\n' | awk -F- '{n += ($2 == "" ? 1 : $2 - $1 + 1)} END {print n}')
 assert_eq "$n" 2 "CPUs owned by the confined layer (cpus = 2)"

@@ -1,10 +1,10 @@
 #!/bin/sh
 # An auto layer (policy = auto) serves each of its tasks as the class its
 # behaviour calls for. Beside four CPU hogs on two CPUs (taskset), all in
-# one auto layer: a loop that wakes at 100 Hz and does 50 us of work
+# one auto layer: a loop that wakes at 50 Hz and does 50 us of work
 # (frameloop) is served as latency, and its wakeup p99 is within 1.5x of
 # the same program's in a pure latency layer beside the same hogs
-# (medians of 3 interleaved runs each, in this boot); the hogs are served
+# (medians of 5 interleaved runs each, in this boot); the hogs are served
 # as throughput, and their slices are the throughput slice (involuntary
 # switches: at least 2.5x as many once the layer is made latency, whose
 # slice is a tenth). The check can fail: with auto_min_wakeups out of
@@ -16,11 +16,15 @@
 # wake_gran_ns is out of the way (--tune): at its default a waking
 # throughput task ends a hog's slice too, and the loop's p99 as
 # throughput was no worse (6.3 ms against 7.1 ms as latency), so p99 could
-# not tell the classes apart. 100 Hz, not 1 kHz: this emulated shape's
+# not tell the classes apart. 50 Hz, not 1 kHz: this emulated shape's
 # sleeps overshoot by about a tick (p50 3.3 ms), so a 1 kHz loop, even
 # with 10 us of work, missed 750 frames of 1000, ran on without sleeping
-# and was rightly judged a hog; the runs assert that the loop keeps up
-# (under half of its frames missed).
+# and was rightly judged a hog; at 100 Hz, with the other kernel's suite
+# beside it on the host, the loop fell behind by up to 90 ms now and
+# then, ran through its backlog past 8x the threshold and was served as
+# throughput until it slept again (p99 15 ms against 8 ms in a latency
+# layer, which keeps it latency whatever it does). The runs assert that
+# the loop keeps up (under half of its frames missed).
 # timeout: 420
 . /tests/lib.sh
 
@@ -52,12 +56,12 @@ for p in $HOGS; do
 	assert_eq "$(served_as "$p")" throughput "hog $p served as"
 done
 
-# run PROG SECS: PROG (frameloop or /tmp/wakerL) at 100 Hz, 50 us of work,
+# run PROG SECS: PROG (frameloop or /tmp/wakerL) at 50 Hz, 50 us of work,
 # on the hogs' CPUs; its wakeup p99 into $p99, its missed frames per 1000
 # into $missed. With a third argument, that its PID is served as that
 # class halfway through.
 run() {
-	taskset -c 2,3 "$1" 10000 50 "$2" >/tmp/run.out 2>&1 &
+	taskset -c 2,3 "$1" 20000 50 "$2" >/tmp/run.out 2>&1 &
 	_pid=$!
 	if [ -n "$3" ]; then
 		sleep $(($2 / 2))
@@ -71,18 +75,18 @@ run() {
 	missed=$(sed -n 's/.*missed_per_1000=\([0-9]*\).*/\1/p' /tmp/run.out)
 	[ -n "$p99" ] && [ -n "$missed" ] || fail "no wake_p99_us in: $(cat /tmp/run.out)"
 }
-median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 auto= lat=
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
 	run frameloop 8 latency
 	auto="$auto $p99"
 	run /tmp/wakerL 8
 	lat="$lat $p99"
 	[ "$missed" -lt 500 ] || fail "the loop missed $missed frames of 1000 in a latency layer: a hog, not a waker"
 done
-a=$(median3 $auto)
-l=$(median3 $lat)
+a=$(median $auto)
+l=$(median $lat)
 echo "wakeup p99 (us): auto layer $auto (median $a), latency layer $lat (median $l)"
 [ $((a * 2)) -le $((l * 3)) ] || fail "p99 in the auto layer $a us, over 1.5x the latency layer's $l us"
 
