@@ -16,7 +16,15 @@
  * a frame on time), and "wake" how long after its start a frame that
  * slept to it began its work (frames an earlier one ran into do not
  * count). With HOG_MS, the same thread first runs flat out for that long
- * and says "hogged" on stderr: a task that changes its behaviour. The work is measured in the thread's own CPU time
+ * and says "hogged" on stderr: a task that changes its behaviour. With
+ * FRAMELOOP_WAITS=FILE in the environment, every wake time (us) is also
+ * appended to FILE, one per line, so that runs can be pooled: a p99 of
+ * one run's few hundred wakeups is its fourth-largest sample. With
+ * FRAMELOOP_ALIGN=1, the frames start at multiples of PERIOD_US of
+ * CLOCK_MONOTONIC (from the next one but one), so that loops started
+ * within a period of each other share every deadline and whatever delays
+ * the machine at a deadline delays them all. The work
+ * is measured in the thread's own CPU time
  * (CLOCK_THREAD_CPUTIME_ID), so a preempted frame does the same work as
  * one that ran through: what a slow machine or a bad scheduler costs is
  * wall time, not work.
@@ -75,6 +83,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hogged\n");
 	}
 	start = ns_of(CLOCK_MONOTONIC);
+	if (getenv("FRAMELOOP_ALIGN") && atoi(getenv("FRAMELOOP_ALIGN")))
+		start = (start / period + 2) * period;
 	for (frame = 0; frame < n; frame++) {
 		long long begin = start + frame * period, deadline = begin + period, done;
 
@@ -90,6 +100,20 @@ int main(int argc, char **argv)
 		done = ns_of(CLOCK_MONOTONIC);
 		late[frame] = done > deadline ? done - deadline : 0;
 		missed += late[frame] > 0;
+	}
+	if (getenv("FRAMELOOP_WAITS")) {
+		FILE *f = fopen(getenv("FRAMELOOP_WAITS"), "a");
+
+		if (!f) {
+			perror(getenv("FRAMELOOP_WAITS"));
+			return 1;
+		}
+		for (long long i = 0; i < woke; i++)
+			fprintf(f, "%lld\n", wake[i] / 1000);
+		if (fclose(f)) {
+			perror(getenv("FRAMELOOP_WAITS"));
+			return 1;
+		}
 	}
 	qsort(late, n, sizeof(*late), cmp_ll);
 	qsort(wake, woke, sizeof(*wake), cmp_ll);
