@@ -3,24 +3,31 @@
 # behaviour calls for. Beside four CPU hogs on two CPUs (taskset), all in
 # one auto layer: a loop that wakes at 50 Hz and does 50 us of work
 # (frameloop) is served as latency (explain, status's counts), and its
-# wakeup p99 is compared with the same program's in a pure latency layer
-# beside the same hogs (medians of 5 interleaved runs each, in this
-# boot); the hogs are served as throughput, and their slices are the
-# throughput slice (involuntary switches: at least 2.5x as many once the
-# layer is made latency, whose slice is a tenth). With auto_min_wakeups
-# out of reach the same loop is served as throughput. A task that hogs
-# for 3 s and then wakes at 100 Hz is served as throughput, then as
-# latency within 2 s. explain says how it is served and why, status
-# counts each class, class_changes counts the moves.
+# wakeup p99 is within 1.5x of the same program's in a pure latency layer
+# (pooled over 6 rounds, see below); the hogs are served as throughput, and
+# their slices are the throughput slice (involuntary switches: at least
+# 2.5x as many once the layer is made latency, whose slice is a tenth).
+# With auto_min_wakeups out of reach the same loop is served as
+# throughput. A task that hogs for 3 s and then wakes at 100 Hz is served
+# as throughput, then as latency within 2 s. explain says how it is
+# served and why, status counts each class, class_changes counts the
+# moves.
 #
-# The p99 comparisons are printed, not asserted. Alone on the host they
-# held (auto / latency layer 0.97x; as throughput 3.0x, at 100 Hz), but
-# with the other kernel's suite beside this one (make test) and more load
-# on the host, the loop's p99 in the pure latency layer itself went from
-# 8 ms to 20-30 ms and the medians of 5 runs swung from 0.97x to 1.6x: a
-# check that flakes is no check. The benchmark measures the question in
-# its bench shape (workload 8, auto / hand-written layers,
-# docs/performance.md).
+# The two loops of a round run at the same time on one grid of deadlines
+# (FRAMELOOP_ALIGN), which of them starts first alternating, and the p99
+# is taken over the wakeups of all rounds pooled (FRAMELOOP_WAITS), less
+# each run's first second (see pair): whatever else delays the machine at
+# a deadline (the other kernel's suite in make test, the emulator's
+# stalls of up to 100 ms) delays both alike. Taken one after the other,
+# the pure latency layer's own p99 went from 8 ms to 20-30 ms with the
+# host's load and a median of 5 runs' ratios from 0.97x to 1.6x; side by
+# side but each on its own grid, the same program in two pure latency
+# layers came out 0.55x to 1.04x of itself. On one grid, pooled, on the
+# two kernels side by side: that pair 0.84x-1.35x, auto / latency layer
+# 0.97x-0.98x (and up to 2.1x before a waking latency task preempted its
+# own CPU first: find_victim()); served as throughput, 2.9x-3.0x (printed,
+# not asserted: in a boot whose stalls are over 1% of the wakeups both
+# p99s are the stalls, 1.2x once).
 #
 # wake_gran_ns is out of the way (--tune): at its default a waking
 # throughput task ends a hog's slice too, and the loop's p99 as
@@ -63,40 +70,70 @@ for p in $HOGS; do
 	assert_eq "$(served_as "$p")" throughput "hog $p served as"
 done
 
-# run PROG SECS: PROG (frameloop or /tmp/wakerL) at 50 Hz, 50 us of work,
-# on the hogs' CPUs; its wakeup p99 into $p99, its missed frames per 1000
-# into $missed. With a third argument, that its PID is served as that
-# class halfway through.
-run() {
-	taskset -c 2,3 "$1" 20000 50 "$2" >/tmp/run.out 2>&1 &
-	_pid=$!
-	if [ -n "$3" ]; then
-		sleep $(($2 / 2))
-		_as=$(served_as $_pid)
-		scxctl explain $_pid
-		assert_eq "$_as" "$3" "$1 served as"
+# pair SECS CLASS FIRST: frameloop (in mixed) and /tmp/wakerL (in lat),
+# each at 50 Hz with 50 us of work on the hogs' CPUs, side by side on one
+# grid of deadlines for SECS, FIRST (frameloop or wakerL) started first;
+# frameloop must be served as CLASS halfway through. Each one's wakeups
+# after its first second go to /tmp/waits/NAME: a new task in an auto
+# layer starts as throughput and is served as latency once a few of its
+# wakeups are measured (its first run, exec and all, counts whole), and
+# the comparison is of how it is served then (how soon a task changes
+# class is the last part of this case).
+pair() {
+	if [ "$3" = frameloop ]; then
+		FRAMELOOP_ALIGN=1 FRAMELOOP_WAITS=/tmp/a.w taskset -c 2,3 frameloop 20000 50 "$1" >/tmp/a.out 2>&1 &
+		_a=$!
+		FRAMELOOP_ALIGN=1 FRAMELOOP_WAITS=/tmp/l.w taskset -c 2,3 /tmp/wakerL 20000 50 "$1" >/tmp/l.out 2>&1 &
+		_l=$!
+	else
+		FRAMELOOP_ALIGN=1 FRAMELOOP_WAITS=/tmp/l.w taskset -c 2,3 /tmp/wakerL 20000 50 "$1" >/tmp/l.out 2>&1 &
+		_l=$!
+		FRAMELOOP_ALIGN=1 FRAMELOOP_WAITS=/tmp/a.w taskset -c 2,3 frameloop 20000 50 "$1" >/tmp/a.out 2>&1 &
+		_a=$!
 	fi
-	wait $_pid || fail "$1 exited $?: $(cat /tmp/run.out)"
-	cat /tmp/run.out
-	p99=$(sed -n 's/.*wake_p99_us=\([0-9]*\).*/\1/p' /tmp/run.out)
-	missed=$(sed -n 's/.*missed_per_1000=\([0-9]*\).*/\1/p' /tmp/run.out)
-	[ -n "$p99" ] && [ -n "$missed" ] || fail "no wake_p99_us in: $(cat /tmp/run.out)"
+	sleep $(($1 / 2))
+	_as=$(served_as $_a)
+	assert_eq "$_as" "$2" "frameloop served as"
+	wait $_a || fail "frameloop exited $?: $(cat /tmp/a.out)"
+	wait $_l || fail "wakerL exited $?: $(cat /tmp/l.out)"
+	echo "auto ($2): $(cat /tmp/a.out)"
+	echo "latency layer: $(cat /tmp/l.out)"
+	_missed=$(sed -n 's/.*missed_per_1000=\([0-9]*\).*/\1/p' /tmp/l.out)
+	[ -n "$_missed" ] || fail "no missed_per_1000 in wakerL's output"
+	[ "$_missed" -lt 500 ] || fail "the loop missed $_missed frames of 1000 in a latency layer: a hog, not a waker"
+	tail -n +51 /tmp/a.w >>/tmp/waits/auto
+	tail -n +51 /tmp/l.w >>/tmp/waits/lat
+	rm -f /tmp/a.w /tmp/l.w
 }
-median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+# pooled NAME: the p99 of /tmp/waits/NAME's wakeups (us), and their number
+pooled() {
+	sort -n "/tmp/waits/$1" | awk '{ v[NR] = $1 } END { print v[int(NR * 0.99) + 1], NR }'
+}
+# compare CLASS: pooled p99s of 6 rounds (3 each way round) of 6 s;
+# $ratio is frameloop's / wakerL's
+compare() {
+	rm -rf /tmp/waits
+	mkdir /tmp/waits
+	for first in frameloop wakerL frameloop wakerL frameloop wakerL; do
+		pair 6 "$1" $first
+	done
+	set -- $(pooled auto) $(pooled lat)
+	[ "$2" -ge 1000 ] && [ "$4" -ge 1000 ] || fail "too few wakeups pooled: $2 and $4"
+	ratio=$(awk -v a="$1" -v l="$3" 'BEGIN { printf "%.2f", a / (l > 0 ? l : 1) }')
+	echo "pooled wakeup p99: frameloop $1 us ($2 wakeups), wakerL $3 us ($4): ${ratio}x"
+}
 
-auto= lat=
-for round in 1 2 3 4 5; do
-	run frameloop 8 latency
-	auto="$auto $p99"
-	run /tmp/wakerL 8
-	lat="$lat $p99"
-	[ "$missed" -lt 500 ] || fail "the loop missed $missed frames of 1000 in a latency layer: a hog, not a waker"
-done
-a=$(median $auto)
-l=$(median $lat)
-echo "wakeup p99 (us): auto layer $auto (median $a), latency layer $lat (median $l)"
-# Printed, not asserted (see the header).
-echo "p99 auto / latency layer: $(awk -v a="$a" -v l="$l" 'BEGIN { printf "%.2f", a / l }')x (issue 12 asks <= 1.5x)"
+lat() { scxctl --json status | jsonget "layers[name=lat].counters.$1"; }
+c0=$(get counters.class_changes) m0=$(lat migrations) w0=$(lat wakeups)
+compare latency
+m=$(($(lat migrations) - m0)) w=$(($(lat wakeups) - w0))
+echo "class changes in mixed during the rounds: $(($(get counters.class_changes) - c0)) (each new loop's first); wakerL migrated on $m of $w wakeups"
+awk -v r="$ratio" 'BEGIN { exit !(r <= 1.5) }' ||
+	fail "the waker's wakeup p99 in the auto layer is ${ratio}x its p99 in a latency layer, over 1.5x"
+# A waking latency task preempts its own CPU first (find_victim): taking
+# the lowest CPU instead, the loops took each other's, 111-568 times.
+[ "$w" -gt 1000 ] && [ "$m" -lt $((w / 20)) ] ||
+	fail "wakerL migrated on $m of its $w wakeups: it does not preempt its own CPU first"
 
 scxctl --json status | jsonget 'layers[name=mixed].served' 'layers[name=mixed].counters.class_changes'
 frameloop 10000 50 30 >/dev/null 2>&1 &
@@ -111,10 +148,10 @@ kill $loop
 wait $loop 2>/dev/null
 
 # --- the check can fail: out of reach, the same loop is throughput
+# (printed: see the header)
 scxctl set-layer mixed --auto-min-wakeups 100000 || fail "set-layer exited $?"
-run frameloop 8 throughput
-echo "wakeup p99 served as throughput: $p99 us (latency layer's median $l us)"
-echo "p99 as throughput / latency layer: $(awk -v a="$p99" -v l="$l" 'BEGIN { printf "%.2f", a / l }')x"
+compare throughput
+echo "wakeup p99 served as throughput / latency layer: ${ratio}x"
 scxctl set-layer mixed --auto-min-wakeups= || fail "set-layer exited $?"
 
 # --- the hogs' slices: involuntary switches over 6 s, auto then latency
