@@ -826,7 +826,7 @@ static long victim_scan_cpu(u64 idx, void *data)
  * whenever the one on the higher CPU was handled first: two frame loops
  * side by side on two CPUs of four hogs, one of them in a pure latency
  * layer migrated on 111-568 of its ~1750 wakeups (1 since), and the
- * other's wakeup p99 came out at up to 2.1x its own (0.97-0.98x since,
+ * other's wakeup p99 came out at up to 2.1x its own (0.97-1.08x since,
  * VM case 91): on the emulated machine an IPI waits ms for the other
  * vCPU's turn.
  */

@@ -23,11 +23,10 @@
  * FRAMELOOP_ALIGN=1, the frames start at multiples of PERIOD_US of
  * CLOCK_MONOTONIC (from the next one but one), so that loops started
  * within a period of each other share every deadline and whatever delays
- * the machine at a deadline delays them all. The work
- * is measured in the thread's own CPU time
- * (CLOCK_THREAD_CPUTIME_ID), so a preempted frame does the same work as
- * one that ran through: what a slow machine or a bad scheduler costs is
- * wall time, not work.
+ * the machine at a deadline delays them all. The work is measured in the
+ * thread's own CPU time (CLOCK_THREAD_CPUTIME_ID), so a preempted frame
+ * does the same work as one that ran through: what a slow machine or a
+ * bad scheduler costs is wall time, not work.
  */
 #include <errno.h>
 #include <stdio.h>
