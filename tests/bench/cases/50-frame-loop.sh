@@ -29,12 +29,4 @@ rounds measure $CONFIGS
 
 enter scxd
 stop_scxd || fail "scxd exited $?"
-for c in $CONFIGS; do
-	# Pooled: all frames of all rounds; the latest frame of any.
-	keys=$(tr ' ' '\n' <"$CASE_TMP/$c.frames" | awk -F= '
-		$1 == "frames" { f += $2 } $1 == "missed" { m += $2 }
-		$1 == "late_max_us" && $2 > late { late = $2 }
-		END { if (f) printf "missed_per_1000=%.2f late_max_us=%d frames=%d\n", 1000 * m / f, late, f }')
-	[ -n "$keys" ] || fail "no frames for $c"
-	report $W "$c" "$keys"
-done
+report_frames $W $CONFIGS

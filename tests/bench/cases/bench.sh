@@ -271,3 +271,19 @@ report() {
 	shift 2
 	echo "BENCH run=${BENCH_RUN:--} workload=$_w config=$_c $*"
 }
+
+# report_frames WORKLOAD CONFIG...: each CONFIG's frame loop runs, the
+# frameloop lines in $CASE_TMP/CONFIG.frames, pooled: missed frames per
+# 1,000 of all frames of all rounds, the latest frame of any.
+report_frames() {
+	_rf_w=$1
+	shift
+	for _rf_c in "$@"; do
+		_rf_keys=$(tr ' ' '\n' <"$CASE_TMP/$_rf_c.frames" | awk -F= '
+			$1 == "frames" { f += $2 } $1 == "missed" { m += $2 }
+			$1 == "late_max_us" && $2 > late { late = $2 }
+			END { if (f) printf "missed_per_1000=%.2f late_max_us=%d frames=%d\n", 1000 * m / f, late, f }')
+		[ -n "$_rf_keys" ] || fail "no frames for $_rf_c"
+		report "$_rf_w" "$_rf_c" "$_rf_keys"
+	done
+}
