@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark: scxd against EEVDF on eight workloads, each configuration
+# The benchmark: scxd against EEVDF on nine workloads, each configuration
 # measured in interleaved rounds inside each boot of the bench-shaped VM,
 # over several boots. See docs/performance.md for the method and results.
 #
