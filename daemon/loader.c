@@ -277,6 +277,16 @@ int loader_refresh(struct loader *l)
 	return loader_attached(l) ? loader_reclassify(l) : 0;
 }
 
+/* An entry of `layers` (*layer, as BPF keeps it) as the configuration's
+ * layer it belongs to, and *cls as the class that entry serves. */
+static void entry_as_layer(const struct loader *l, u32 *layer, u32 *cls)
+{
+	if (*layer >= l->nr_entries)
+		return;
+	*cls = l->entry_cls[*layer];
+	*layer = l->entry_layer[*layer];
+}
+
 int loader_task_info(struct loader *l, pid_t tid, struct scxd_task_info *info, u32 *pin_id)
 {
 	size_t size = bpf_map__value_size(l->skel->maps.task_ctxs);
@@ -298,11 +308,7 @@ int loader_task_info(struct loader *l, pid_t tid, struct scxd_task_info *info, u
 		r = -errno;
 	} else {
 		memcpy(info, buf, sizeof(*info));
-		/* An entry of `layers`: its layer, and the class it serves. */
-		if (info->layer < l->nr_entries) {
-			info->beh.cls = l->entry_cls[info->layer];
-			info->layer = l->entry_layer[info->layer];
-		}
+		entry_as_layer(l, &info->layer, &info->beh.cls);
 	}
 	*pin_id = 0;
 	if (!r && !bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.pins), &fd, &pin))
@@ -332,53 +338,23 @@ int loader_reclassify(struct loader *l)
 
 int loader_read_tasks(struct loader *l, struct scxd_task_record **out, size_t *n)
 {
-	size_t cap = 1024, len = 0;
-	char *buf = malloc(cap * sizeof(**out)), *tmp;
-	ssize_t got;
-	int fd, r = 0;
+	size_t len;
+	char *buf;
+	int fd, r;
 
 	*out = NULL;
 	*n = 0;
-	if (!buf)
-		return -ENOMEM;
 	fd = bpf_iter_create(bpf_link__fd(l->beh_link));
-	if (fd < 0) {
-		free(buf);
+	if (fd < 0)
 		return -errno;
-	}
-	for (;;) {
-		if (len == cap * sizeof(**out)) {
-			tmp = realloc(buf, 2 * cap * sizeof(**out));
-			if (!tmp) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = tmp;
-			cap *= 2;
-		}
-		got = read(fd, buf + len, cap * sizeof(**out) - len);
-		if (got <= 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0)
-				r = -errno;
-			break;
-		}
-		len += got;
-	}
+	r = file_read_fd(fd, SIZE_MAX / 2, &buf, &len);
 	close(fd);
-	if (r < 0) {
-		free(buf);
+	if (r < 0)
 		return r;
-	}
-	/* Entries of `layers` as layers of the configuration. */
 	*out = (struct scxd_task_record *)buf;
 	*n = len / sizeof(**out);
 	for (size_t i = 0; i < *n; i++)
-		if ((*out)[i].layer < l->nr_entries) {
-			(*out)[i].beh.cls = l->entry_cls[(*out)[i].layer];
-			(*out)[i].layer = l->entry_layer[(*out)[i].layer];
-		}
+		entry_as_layer(l, &(*out)[i].layer, &(*out)[i].beh.cls);
 	return 0;
 }
 

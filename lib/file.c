@@ -61,21 +61,16 @@ int file_read_line(const char *path, char *buf, size_t len)
 	return r;
 }
 
-int file_read_text(const char *path, size_t max, char **out, size_t *len)
+int file_read_fd(int fd, size_t max, char **out, size_t *len)
 {
 	size_t size = 4096, n = 0;
 	char *buf, *tmp;
 	ssize_t r;
-	int fd, ret = 0;
+	int ret = 0;
 
-	fd = open_regular(path);
-	if (fd < 0)
-		return fd;
 	buf = malloc(size + 1);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return -ENOMEM;
-	}
 	for (;;) {
 		if (n == size) {
 			size *= 2;
@@ -101,7 +96,6 @@ int file_read_text(const char *path, size_t max, char **out, size_t *len)
 			break;
 		}
 	}
-	close(fd);
 	if (ret) {
 		free(buf);
 		return ret;
@@ -110,6 +104,17 @@ int file_read_text(const char *path, size_t max, char **out, size_t *len)
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int file_read_text(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = open_regular(path), r;
+
+	if (fd < 0)
+		return fd;
+	r = file_read_fd(fd, max, out, len);
+	close(fd);
+	return r;
 }
 
 int file_write_atomic(const char *path, const char *head, const char *text, bool durable)

@@ -18,6 +18,11 @@
  * -EIO when it is empty or unreadable. */
 int file_read_line(const char *path, char *buf, size_t len);
 
+/* What is left to read of @fd, NUL-terminated, in *out (malloc()ed) and
+ * its length in *len; @fd stays open. -EFBIG past @max bytes; -errno when
+ * it cannot be read. */
+int file_read_fd(int fd, size_t max, char **out, size_t *len);
+
 /* The whole of @path, NUL-terminated, in *out (malloc()ed) and its length
  * in *len. -EFBIG past @max bytes; -errno when it cannot be read. */
 int file_read_text(const char *path, size_t max, char **out, size_t *len);
