@@ -316,6 +316,15 @@ static char *writer_done(struct writer *w)
 	return w->buf;
 }
 
+/* Group @g's policy and match lines, each after @pre: "" in an INI file,
+ * "+ [layer.NAME] " in a diff. */
+static void layer_lines(FILE *f, const char *pre, const struct group *g)
+{
+	fprintf(f, "%spolicy = %s\n", pre, kind_policy(g->kind));
+	for (unsigned m = 0; m < g->nr_match; m++)
+		fprintf(f, "%smatch = %s\n", pre, g->match[m]);
+}
+
 char *suggest_ini(const struct suggest_proc *s, size_t n, double secs, const char *header)
 {
 	unsigned idle = 0, mixed = 0;
@@ -338,9 +347,7 @@ char *suggest_ini(const struct suggest_proc *s, size_t n, double secs, const cha
 			continue;
 		fprintf(f, "\n[layer.%s]\n", g[i].name);
 		evidence(f, "", &g[i]);
-		fprintf(f, "policy = %s\n", kind_policy(g[i].kind));
-		for (unsigned m = 0; m < g[i].nr_match; m++)
-			fprintf(f, "match = %s\n", g[i].match[m]);
+		layer_lines(f, "", &g[i]);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (g[0].member[i] || g[1].member[i])
@@ -392,7 +399,7 @@ char *suggest_diff(const struct suggest_proc *s, size_t n, double secs,
 		return NULL;
 	f = w.f;
 	for (int i = 0; i < 2; i++) {
-		char where[256] = "";
+		char where[256] = "", pre[SCXD_NAME_LEN + 16];
 		bool off = false;
 
 		for (size_t k = 0; k < n; k++) {
@@ -415,11 +422,9 @@ char *suggest_diff(const struct suggest_proc *s, size_t n, double secs,
 		fprintf(f, "; %s now in %s; served as %s in the %.0f s observed\n",
 			g[i].comms, where, kind_policy(g[i].kind), secs);
 		evidence(f, "", &g[i]);
-		fprintf(f, "+ [layer.%s] before = %s\n", g[i].name,
-			role->layers[role->nr_layers - 1].name);
-		fprintf(f, "+ [layer.%s] policy = %s\n", g[i].name, kind_policy(g[i].kind));
-		for (unsigned m = 0; m < g[i].nr_match; m++)
-			fprintf(f, "+ [layer.%s] match = %s\n", g[i].name, g[i].match[m]);
+		snprintf(pre, sizeof(pre), "+ [layer.%s] ", g[i].name);
+		fprintf(f, "%sbefore = %s\n", pre, role->layers[role->nr_layers - 1].name);
+		layer_lines(f, pre, &g[i]);
 	}
 	return writer_done(&w);
 }
