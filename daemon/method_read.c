@@ -216,11 +216,6 @@ METHOD(explain)
 	}
 	if (r < 0)
 		return r;
-	/* The class of a task of a latency or throughput layer is its
-	 * layer's; auto layers keep it per task. */
-	if (info.layer < m->config->nr_layers &&
-	    m->config->layers[info.layer].policy != SCXD_POLICY_AUTO)
-		info.beh.cls = m->config->layers[info.layer].policy;
 	if (info.layer >= m->config->nr_layers) {
 		snprintf(errmsg, errlen, "process %d is not in a layer yet", pid);
 		return -ENOENT;

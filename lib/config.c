@@ -200,20 +200,14 @@ u32 config_bpf_layers(const struct scxd_config *c, struct scxd_layer *out)
 
 u32 config_bpf_layer_of(const struct scxd_config *c, u32 e, u32 *cls)
 {
-	u32 n = c->nr_layers;
+	struct scxd_layer out[SCXD_MAX_LAYERS];
 
-	if (e < c->nr_layers) {
-		*cls = c->layers[e].policy == SCXD_POLICY_LATENCY ? SCXD_POLICY_LATENCY :
-		       SCXD_POLICY_THROUGHPUT;
-		return e;
+	if (e >= config_bpf_layers(c, out) || e >= SCXD_MAX_LAYERS) {
+		*cls = SCXD_POLICY_THROUGHPUT;
+		return SCXD_NO_LAYER;
 	}
-	for (u32 i = 0; i < c->nr_layers; i++)
-		if (c->layers[i].policy == SCXD_POLICY_AUTO && n++ == e) {
-			*cls = SCXD_POLICY_LATENCY;
-			return i;
-		}
-	*cls = SCXD_POLICY_THROUGHPUT;
-	return SCXD_NO_LAYER;
+	*cls = out[e].policy;
+	return e < c->nr_layers ? e : out[e].peer;
 }
 
 int config_layer_find(const struct scxd_config *c, const char *name)

@@ -100,5 +100,8 @@ hog=$(pidof hogS | cut -d' ' -f1)
 [ -n "$loop" ] && [ -n "$hog" ] || fail "the workload is gone"
 assert_eq "$(scxctl --json explain "$loop" | jsonget layer)" "$lloop" "the loop's layer"
 assert_eq "$(scxctl --json explain "$hog" | jsonget layer)" "$lhogs" "a hog's layer"
+# A latency or throughput layer serves every task of it as its policy.
+assert_eq "$(scxctl --json explain "$loop" | jsonget served_as)" latency "the loop served as"
+assert_eq "$(scxctl --json explain "$hog" | jsonget served_as)" throughput "a hog served as"
 assert_eq "$(sched_state)" enabled "sched_ext at the end"
 stop_scxd || fail "scxd exited $?"
