@@ -200,9 +200,9 @@ static int read_array(struct bpf_map *map, void *items, size_t size, u32 n)
 	return 0;
 }
 
-int loader_write_layers(struct bpf_map *map, const struct scxd_config *c, u32 *nr_entries)
+int loader_write_layers(struct bpf_map *map, const struct scxd_config *c,
+			struct scxd_layer *entries, u32 *nr_entries)
 {
-	struct scxd_layer entries[SCXD_MAX_LAYERS];
 	u32 n = config_bpf_layers(c, NULL);
 
 	if (c->nr_layers == 0 || n > SCXD_MAX_LAYERS || c->nr_rules > SCXD_MAX_RULES)
@@ -215,15 +215,16 @@ int loader_write_layers(struct bpf_map *map, const struct scxd_config *c, u32 *n
 int loader_apply_config(struct loader *l, const struct scxd_config *c,
 			const struct scxd_config *prev)
 {
+	struct scxd_layer entries[SCXD_MAX_LAYERS];
 	u32 n;
 	int r;
 
-	r = loader_write_layers(l->skel->maps.layers, c, &n);
+	r = loader_write_layers(l->skel->maps.layers, c, entries, &n);
 	if (r < 0)
 		return r;
 	l->nr_entries = n;
 	for (u32 e = 0; e < n; e++)
-		l->entry_layer[e] = config_bpf_layer_of(c, e, &l->entry_cls[e]);
+		l->entry_layer[e] = config_bpf_layer_of(c, entries, e, &l->entry_cls[e]);
 	l->skel->bss->nr_entries = n;
 	if (n > l->skel->bss->nr_layers_hw)
 		l->skel->bss->nr_layers_hw = n;

@@ -44,8 +44,10 @@ int loader_apply_config(struct loader *l, const struct scxd_config *c,
 struct bpf_map;
 int loader_write_array(struct bpf_map *map, const void *items, size_t size, u32 n);
 /* @c's layers into the `layers` map @map as the scheduler reads them
- * (config_bpf_layers()); *nr_entries: how many. -EINVAL: too many. */
-int loader_write_layers(struct bpf_map *map, const struct scxd_config *c, u32 *nr_entries);
+ * (config_bpf_layers()), also in @entries (room for SCXD_MAX_LAYERS);
+ * *nr_entries: how many. -EINVAL: too many. */
+int loader_write_layers(struct bpf_map *map, const struct scxd_config *c,
+			struct scxd_layer *entries, u32 *nr_entries);
 
 /* Run the iter/task program that re-checks every task's layer. */
 int loader_reclassify(struct loader *l);

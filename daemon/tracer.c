@@ -63,11 +63,12 @@ void tracer_shared_maps(const struct tracer *t, struct loader_maps *out)
 
 int tracer_write_config(struct tracer *t, const struct scxd_config *c)
 {
+	struct scxd_layer entries[SCXD_MAX_LAYERS];
 	u32 n;
 	int r;
 
 	/* The map is the scheduler's too: the same entries. */
-	r = loader_write_layers(t->skel->maps.layers, c, &n);
+	r = loader_write_layers(t->skel->maps.layers, c, entries, &n);
 	if (!r)
 		r = loader_write_array(t->skel->maps.rules, c->rules, sizeof(c->rules[0]),
 				       c->nr_rules);

@@ -198,16 +198,11 @@ u32 config_bpf_layers(const struct scxd_config *c, struct scxd_layer *out)
 	return n;
 }
 
-u32 config_bpf_layer_of(const struct scxd_config *c, u32 e, u32 *cls)
+u32 config_bpf_layer_of(const struct scxd_config *c, const struct scxd_layer *entries, u32 e,
+			u32 *cls)
 {
-	struct scxd_layer out[SCXD_MAX_LAYERS];
-
-	if (e >= config_bpf_layers(c, out) || e >= SCXD_MAX_LAYERS) {
-		*cls = SCXD_POLICY_THROUGHPUT;
-		return SCXD_NO_LAYER;
-	}
-	*cls = out[e].policy;
-	return e < c->nr_layers ? e : out[e].peer;
+	*cls = entries[e].policy;
+	return e < c->nr_layers ? e : entries[e].peer;
 }
 
 int config_layer_find(const struct scxd_config *c, const char *name)

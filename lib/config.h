@@ -134,8 +134,10 @@ const char *policy_name(u32 policy);
  */
 u32 config_bpf_layers(const struct scxd_config *c, struct scxd_layer *out);
 
-/* The layer whose class entry @e is (< config_bpf_layers()), and which
- * class it serves in *cls (enum scxd_policy). */
-u32 config_bpf_layer_of(const struct scxd_config *c, u32 e, u32 *cls);
+/* The layer whose class entry @e of @entries (filled by
+ * config_bpf_layers(), @e under its count) is, and which class it serves
+ * in *cls (enum scxd_policy). */
+u32 config_bpf_layer_of(const struct scxd_config *c, const struct scxd_layer *entries, u32 e,
+			u32 *cls);
 
 #endif /* SCXD_CONFIG_H */

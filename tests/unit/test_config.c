@@ -525,7 +525,7 @@ TEST(an_auto_layer_is_two_scheduler_layers_and_counts_twice_against_the_limit)
 		u32 want_layer = i < 3 ? i : i - 2;
 		u32 want_cls = i == 0 || i >= 3 ? SCXD_POLICY_LATENCY : SCXD_POLICY_THROUGHPUT;
 
-		CHECK_INT(config_bpf_layer_of(c, i, &cls), want_layer);
+		CHECK_INT(config_bpf_layer_of(c, e, i, &cls), want_layer);
 		CHECK_INT(cls, want_cls);
 	}
 	/* 9 layers, 8 of them auto: 17 of 16. */
