@@ -958,9 +958,7 @@ void BPF_STRUCT_OPS(scxd_enqueue, struct task_struct *p, u64 enq_flags)
 	 * the burst ran out for good once such a loop fell behind: half of
 	 * the frames missed. A task past the burst keeps its place before
 	 * the throughput layers at dispatch, but takes no CPU from them by
-	 * force. With a 10 ms budget a loop stopped for 200 ms ran past it
-	 * catching up, then waited out 20 ms hog slices: 300-550 ms in the
-	 * runqueue in the second after, EEVDF 270-280; with 60 ms, 23-31.
+	 * force.
 	 */
 	may_preempt = layer->policy == SCXD_POLICY_LATENCY && layer->preempt &&
 		      ((enq_flags & SCX_ENQ_WAKEUP) ||

@@ -244,7 +244,7 @@ enum scxd_topo_source {
 	  "the most virtual time an idle layer banks")				\
 	X(wake_gran_ns, 0ULL, 0, 10000000000ULL,				\
 	  "a waking throughput task this far ahead in virtual time ends the slice of the one on its CPU") \
-	X(latency_burst_ns, 60000000ULL, 0, 10000000000ULL,			\
+	X(latency_burst_ns, 10000000ULL, 0, 10000000000ULL,			\
 	  "a latency task preempts while its recent CPU use is under this")
 
 struct scxd_tunables {

@@ -16,7 +16,7 @@ TEST(the_defaults_are_the_ones_bpf_compiles_in)
 	CHECK(t.claim_ns == 1000000ULL);
 	CHECK(t.layer_credit_ns == 20000000ULL);
 	CHECK(t.wake_gran_ns == 0ULL);
-	CHECK(t.latency_burst_ns == 60000000ULL);
+	CHECK(t.latency_burst_ns == 10000000ULL);
 }
 
 TEST(a_time_is_ns_or_has_a_unit)

@@ -11,10 +11,10 @@
 # Why it is here: the bench's own emulator stalled for ~90 ms now and
 # then on one host, and the frame loop missed 125-216 frames per 1000
 # under scxd in the boots where it did, EEVDF 1-54. Stopped on purpose,
-# with latency_burst_ns at its old default, 10 ms, the loop waited
-# 296-545 ms in the runqueue in the second after, EEVDF 267-283 ms, and
-# missed 55-230 frames to EEVDF's 29-50; with 60 ms (now the default),
-# 23-31 ms and 40-61 (docs/performance.md).
+# with the default latency_burst_ns (10 ms) the loop waited 296-545 ms in
+# the runqueue in the second after, EEVDF 267-283 ms, and missed 55-230
+# frames to EEVDF's 29-50; with latency_burst_ns=60ms (SCXD_TUNE), 23-31
+# ms and 40-61 (docs/performance.md).
 # timeout: 420
 . /tests/lib.sh
 . /tests/cases/bench.sh
